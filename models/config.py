@@ -1,0 +1,31 @@
+"""Tortoise configuration for a database URL (SQLite by default, PostgreSQL in production)."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+MODEL_MODULES = ["models"]
+DEFAULT_DATABASE_URL = "sqlite://data/fulfillment.sqlite3"
+
+
+def tortoise_config(database_url: str) -> dict[str, Any]:
+    if database_url.startswith(("postgres://", "postgresql://")):
+        # asyncpg is the production driver; tortoise names it by scheme.
+        database_url = "asyncpg://" + database_url.split("://", 1)[1]
+    return {
+        "connections": {"default": database_url},
+        "apps": {
+            "models": {
+                "models": MODEL_MODULES,
+                "default_connection": "default",
+                "migrations": "models.migrations",
+            }
+        },
+        "use_tz": True,
+        "timezone": "UTC",
+    }
+
+
+# Read by the `tortoise` command line (pyproject.toml [tool.tortoise]) for makemigrations.
+TORTOISE_ORM = tortoise_config(os.environ.get("DATABASE_URL", DEFAULT_DATABASE_URL))

@@ -1,0 +1,109 @@
+"""The closed vocabularies of the domain, shared by models, services and the GraphQL schema."""
+
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    ORDER_MANAGER = "ORDER_MANAGER"
+    FULFILLMENT_AGENT = "FULFILLMENT_AGENT"
+    VIEWER = "VIEWER"
+    INTEGRATOR = "INTEGRATOR"
+    ADMIN = "ADMIN"
+
+
+class SpecificationKind(StrEnum):
+    PRODUCT = "PRODUCT"
+    CUSTOMER_FACING_SERVICE = "CUSTOMER_FACING_SERVICE"
+    RESOURCE_FACING_SERVICE = "RESOURCE_FACING_SERVICE"
+    RESOURCE = "RESOURCE"
+
+
+class RelationshipType(StrEnum):
+    BUNDLES = "BUNDLES"
+    REALIZED_AS = "REALIZED_AS"
+    REQUIRES = "REQUIRES"
+    COMPOSED_OF = "COMPOSED_OF"
+
+
+# Relationship types whose target becomes a domain order of its own during decomposition.
+DECOMPOSING_RELATIONSHIPS = frozenset(
+    {RelationshipType.BUNDLES, RelationshipType.REALIZED_AS, RelationshipType.REQUIRES}
+)
+
+
+class Priority(StrEnum):
+    LOW = "LOW"
+    NORMAL = "NORMAL"
+    HIGH = "HIGH"
+    URGENT = "URGENT"
+
+
+class ServiceOrderState(StrEnum):
+    NEW = "NEW"
+    ACKNOWLEDGED = "ACKNOWLEDGED"
+    REJECTED = "REJECTED"
+    IN_PROGRESS = "IN_PROGRESS"
+    COMPLETED = "COMPLETED"
+    PARTIAL = "PARTIAL"
+    FAILED = "FAILED"
+
+
+class LineItemAction(StrEnum):
+    ADD = "ADD"
+    MODIFY = "MODIFY"
+    DELETE = "DELETE"
+
+
+class FulfillmentState(StrEnum):
+    """State of a line item or a domain order, rolled up from the tasks beneath it."""
+
+    PENDING = "PENDING"
+    IN_PROGRESS = "IN_PROGRESS"
+    COMPLETED = "COMPLETED"
+    FAILED = "FAILED"
+    CANCELLED = "CANCELLED"
+
+
+class SoldProductState(StrEnum):
+    PENDING = "PENDING"
+    ACTIVE = "ACTIVE"
+    CANCELLED = "CANCELLED"
+
+
+class TaskState(StrEnum):
+    PENDING = "PENDING"
+    READY = "READY"
+    IN_PROGRESS = "IN_PROGRESS"
+    ON_HOLD = "ON_HOLD"
+    COMPLETED = "COMPLETED"
+    SKIPPED = "SKIPPED"
+    CANCELLED = "CANCELLED"
+
+
+# A task in one of these states is done: it counts towards progress and releases its dependents.
+TASK_DONE_STATES = frozenset({TaskState.COMPLETED, TaskState.SKIPPED})
+TASK_FINAL_STATES = frozenset({TaskState.COMPLETED, TaskState.SKIPPED, TaskState.CANCELLED})
+
+
+class FalloutType(StrEnum):
+    PROVISIONING_FAILURE = "PROVISIONING_FAILURE"
+    INVENTORY_ALLOCATION_FAILURE = "INVENTORY_ALLOCATION_FAILURE"
+    BILLING_ISSUE = "BILLING_ISSUE"
+    CUSTOMER_INFORMATION = "CUSTOMER_INFORMATION"
+    OTHER = "OTHER"
+
+
+class FalloutState(StrEnum):
+    OPEN = "OPEN"
+    IN_PROGRESS = "IN_PROGRESS"
+    RESOLVED = "RESOLVED"
+    CANCELLED = "CANCELLED"
+
+
+FALLOUT_OPEN_STATES = frozenset({FalloutState.OPEN, FalloutState.IN_PROGRESS})
+
+
+class FalloutAction(StrEnum):
+    RETRY_TASK = "RETRY_TASK"
+    COMPLETE_TASK = "COMPLETE_TASK"
+    SKIP_TASK = "SKIP_TASK"

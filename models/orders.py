@@ -1,0 +1,111 @@
+"""Service orders, their line items, and the products the customer owns once they are fulfilled."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from tortoise import fields
+from tortoise.models import Model
+
+from models.catalog import ServiceSpecification
+from models.enums import (
+    FulfillmentState,
+    LineItemAction,
+    Priority,
+    ServiceOrderState,
+    SoldProductState,
+)
+from models.users import User
+
+if TYPE_CHECKING:
+    from models.domain_orders import DomainOrder
+
+
+class ProgressCounters:
+    """Denormalised task counts, recomputed from the task rows in every transaction that moves a
+    task, so that lists can show progress without reading every task."""
+
+    tasks_total: int
+    tasks_done: int
+
+
+class ServiceOrder(Model, ProgressCounters):
+    id = fields.IntField(primary_key=True)
+    number = fields.CharField(max_length=16, unique=True)
+    external_id = fields.CharField(max_length=128, null=True)
+    customer = fields.CharField(max_length=128, db_index=True)
+    priority = fields.CharEnumField(Priority, max_length=16, default=Priority.NORMAL)
+    requested_completion_date = fields.DatetimeField(null=True)
+    state = fields.CharEnumField(
+        ServiceOrderState, max_length=16, default=ServiceOrderState.NEW, db_index=True
+    )
+    version = fields.IntField(default=1)
+    submitted_by: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
+        "models.User", related_name="submitted_orders", on_delete=fields.RESTRICT
+    )
+    decided_by: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
+        "models.User", related_name="decided_orders", null=True, on_delete=fields.RESTRICT
+    )
+    decided_at = fields.DatetimeField(null=True)
+    decision_reason = fields.TextField(null=True)
+    tasks_total = fields.IntField(default=0)
+    tasks_done = fields.IntField(default=0)
+    created_at = fields.DatetimeField(auto_now_add=True)
+    updated_at = fields.DatetimeField(auto_now=True)
+    completed_at = fields.DatetimeField(null=True)
+
+    submitted_by_id: int
+    decided_by_id: int | None
+    line_items: fields.ReverseRelation[LineItem]
+
+    class Meta:
+        table = "service_order"
+        # A partner's external id identifies one order of that partner.
+        unique_together = (("submitted_by", "external_id"),)
+        ordering = ["-id"]
+
+
+class LineItem(Model, ProgressCounters):
+    id = fields.IntField(primary_key=True)
+    service_order: fields.ForeignKeyRelation[ServiceOrder] = fields.ForeignKeyField(
+        "models.ServiceOrder", related_name="line_items", on_delete=fields.CASCADE
+    )
+    position = fields.IntField()
+    action = fields.CharEnumField(LineItemAction, max_length=16)
+    specification: fields.ForeignKeyRelation[ServiceSpecification] = fields.ForeignKeyField(
+        "models.ServiceSpecification", related_name="line_items", on_delete=fields.RESTRICT
+    )
+    characteristics: dict[str, Any] = fields.JSONField(default=dict)
+    quantity = fields.IntField(default=1)
+    state = fields.CharEnumField(FulfillmentState, max_length=16, default=FulfillmentState.PENDING)
+    tasks_total = fields.IntField(default=0)
+    tasks_done = fields.IntField(default=0)
+
+    service_order_id: int
+    specification_id: int
+    domain_orders: fields.ReverseRelation[DomainOrder]
+    sold_product: fields.BackwardOneToOneRelation[SoldProduct]
+
+    class Meta:
+        table = "line_item"
+        ordering = ["position", "id"]
+
+
+class SoldProduct(Model):
+    id = fields.IntField(primary_key=True)
+    line_item: fields.OneToOneRelation[LineItem] = fields.OneToOneField(
+        "models.LineItem", related_name="sold_product", on_delete=fields.CASCADE
+    )
+    specification: fields.ForeignKeyRelation[ServiceSpecification] = fields.ForeignKeyField(
+        "models.ServiceSpecification", related_name="sold_products", on_delete=fields.RESTRICT
+    )
+    customer = fields.CharField(max_length=128)
+    state = fields.CharEnumField(SoldProductState, max_length=16, default=SoldProductState.PENDING)
+    created_at = fields.DatetimeField(auto_now_add=True)
+    activated_at = fields.DatetimeField(null=True)
+
+    line_item_id: int
+    specification_id: int
+
+    class Meta:
+        table = "sold_product"

@@ -1,0 +1,84 @@
+"""Fulfillment tasks and their finish-to-start dependencies."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from tortoise import fields
+from tortoise.models import Model
+
+from models.catalog import TaskTemplate
+from models.domain_orders import DomainOrder
+from models.enums import Priority, TaskState
+from models.orders import ServiceOrder
+from models.users import AssignmentGroup, User
+
+if TYPE_CHECKING:
+    from models.fallouts import FalloutRecord
+
+
+class Task(Model):
+    id = fields.IntField(primary_key=True)
+    number = fields.CharField(max_length=16, unique=True)
+    name = fields.CharField(max_length=128)
+    template: fields.ForeignKeyNullableRelation[TaskTemplate] = fields.ForeignKeyField(
+        "models.TaskTemplate", related_name="tasks", null=True, on_delete=fields.SET_NULL
+    )
+    domain_order: fields.ForeignKeyRelation[DomainOrder] = fields.ForeignKeyField(
+        "models.DomainOrder", related_name="tasks", on_delete=fields.CASCADE
+    )
+    # Denormalised from the domain order: task lists filter by order, and every task
+    # transition locks its order row first.
+    service_order: fields.ForeignKeyRelation[ServiceOrder] = fields.ForeignKeyField(
+        "models.ServiceOrder", related_name="tasks", on_delete=fields.CASCADE
+    )
+    state = fields.CharEnumField(TaskState, max_length=16, default=TaskState.PENDING)
+    priority = fields.CharEnumField(Priority, max_length=16, default=Priority.NORMAL)
+    assignment_group: fields.ForeignKeyRelation[AssignmentGroup] = fields.ForeignKeyField(
+        "models.AssignmentGroup", related_name="tasks", on_delete=fields.RESTRICT
+    )
+    assignee: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
+        "models.User", related_name="assigned_tasks", null=True, on_delete=fields.RESTRICT
+    )
+    expected_duration_minutes = fields.IntField(default=60)
+    due_at = fields.DatetimeField(null=True)
+    attempts = fields.IntField(default=0)
+    version = fields.IntField(default=1)
+    position = fields.IntField(default=0)
+    created_at = fields.DatetimeField(auto_now_add=True)
+    updated_at = fields.DatetimeField(auto_now=True)
+    started_at = fields.DatetimeField(null=True)
+    completed_at = fields.DatetimeField(null=True)
+
+    template_id: int | None
+    domain_order_id: int
+    service_order_id: int
+    assignment_group_id: int
+    assignee_id: int | None
+    predecessor_links: fields.ReverseRelation[TaskDependency]
+    successor_links: fields.ReverseRelation[TaskDependency]
+    fallouts: fields.ReverseRelation[FalloutRecord]
+
+    class Meta:
+        table = "task"
+        ordering = ["id"]
+        indexes = (("service_order", "state"), ("assignee", "state"))
+
+
+class TaskDependency(Model):
+    """Finish-to-start: `task` may start only when `depends_on` is COMPLETED or SKIPPED."""
+
+    id = fields.IntField(primary_key=True)
+    task: fields.ForeignKeyRelation[Task] = fields.ForeignKeyField(
+        "models.Task", related_name="predecessor_links", on_delete=fields.CASCADE
+    )
+    depends_on: fields.ForeignKeyRelation[Task] = fields.ForeignKeyField(
+        "models.Task", related_name="successor_links", on_delete=fields.CASCADE
+    )
+
+    task_id: int
+    depends_on_id: int
+
+    class Meta:
+        table = "task_dependency"
+        unique_together = (("task", "depends_on"),)

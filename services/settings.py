@@ -1,0 +1,45 @@
+"""Runtime configuration, read once from the environment (and an optional `.env` file)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from models.config import DEFAULT_DATABASE_URL
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore")
+
+    database_url: str = DEFAULT_DATABASE_URL
+    broadcast_url: str = "memory://"
+    data_dir: Path = Path("data")
+
+    # Authentication. Without JWT_SECRET a random secret is generated once and kept in data_dir.
+    jwt_secret: str | None = None
+    jwt_algorithm: Literal["HS256", "RS256"] = "HS256"
+    jwt_public_key: str | None = Field(default=None, description="PEM, for RS256 tokens")
+    jwt_issuer: str = "service-order-fulfillment"
+    jwt_audience: str | None = None
+    token_ttl_seconds: int = 8 * 3600
+
+    demo_mode: bool = True
+    introspection: bool = True
+    max_query_depth: int = 12
+    max_query_tokens: int = 5000
+    max_aliases: int = 30
+
+    # Event relay: how often it reads the event table even when no hint arrived.
+    catchup_interval_seconds: float = 1.0
+    ws_connection_init_timeout_seconds: float = 5.0
+    ws_max_operations: int = 50
+    subscriber_queue_size: int = 1000
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,132 @@
+"""Test databases: every test that asks for `db` runs on SQLite and on PostgreSQL.
+
+Each run creates its own PostgreSQL database (dropped at the end) so that runs cannot collide.
+Locally a missing PostgreSQL skips its half of the suite; with REQUIRE_SERVICES=1 (as in CI)
+it fails it instead.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import AsyncIterator, Iterator
+
+import asyncpg
+import pytest
+import pytest_asyncio
+from tortoise import Tortoise, connections
+
+from models.config import tortoise_config
+from services.events.publisher import RecordingPublisher, set_publisher
+
+BACKENDS = ("sqlite", "postgres")
+POSTGRES_ADMIN_URL = os.environ.get(
+    "TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test"
+)
+REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "postgres_only: runs on PostgreSQL only (locking, concurrency)"
+    )
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if "database" in metafunc.fixturenames:
+        only_pg = metafunc.definition.get_closest_marker("postgres_only") is not None
+        backends = ["postgres"] if only_pg else list(BACKENDS)
+        metafunc.parametrize("database", backends, indirect=True, scope="session")
+
+
+def unavailable(service: str, error: Exception) -> None:
+    """A missing service fails the run in CI and skips the test elsewhere."""
+    message = f"{service} is not reachable: {error}"
+    if REQUIRE_SERVICES:
+        pytest.fail(message)
+    pytest.skip(message)
+
+
+async def create_postgres_database() -> str:
+    """Create a database of this run's own and return its URL."""
+    name = f"sof_test_{os.getpid()}_{uuid.uuid4().hex[:8]}"
+    try:
+        admin = await asyncpg.connect(POSTGRES_ADMIN_URL, timeout=5)
+    except (OSError, asyncpg.PostgresError) as error:
+        unavailable("PostgreSQL", error)
+    try:
+        await admin.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await admin.close()
+    return POSTGRES_ADMIN_URL.rsplit("/", 1)[0] + "/" + name
+
+
+async def drop_postgres_database(url: str) -> None:
+    name = url.rsplit("/", 1)[1]
+    admin = await asyncpg.connect(POSTGRES_ADMIN_URL, timeout=5)
+    try:
+        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    finally:
+        await admin.close()
+
+
+@pytest_asyncio.fixture(scope="session")
+async def database(request: pytest.FixtureRequest) -> AsyncIterator[str]:
+    """The backend name; Tortoise is initialised on a fresh schema for the session."""
+    backend: str = request.param
+    url = "sqlite://:memory:" if backend == "sqlite" else await create_postgres_database()
+    await Tortoise.init(config=tortoise_config(url))
+    await Tortoise.generate_schemas()
+    try:
+        yield backend
+    finally:
+        await connections.close_all()
+        if backend == "postgres":
+            await drop_postgres_database(url)
+
+
+_TABLES_IN_DELETE_ORDER = (
+    "event",
+    "fallout_record",
+    "task_dependency",
+    "task",
+    "domain_order",
+    "sold_product",
+    "line_item",
+    "service_order",
+    "task_template_dependency",
+    "task_template",
+    "specification_relationship",
+    "service_specification",
+    "user_assignment_group",
+    "app_user",
+    "assignment_group",
+    "number_sequence",
+)
+
+
+async def empty_all_tables(backend: str) -> None:
+    conn = connections.get("default")
+    if backend == "postgres":
+        tables = ", ".join(dict.fromkeys(_TABLES_IN_DELETE_ORDER))
+        await conn.execute_script(f"TRUNCATE {tables} RESTART IDENTITY CASCADE")
+    else:
+        for table in dict.fromkeys(_TABLES_IN_DELETE_ORDER):
+            await conn.execute_script(f"DELETE FROM {table}")
+        await conn.execute_script("DELETE FROM sqlite_sequence")
+
+
+@pytest_asyncio.fixture
+async def db(database: str) -> AsyncIterator[str]:
+    """An empty database on the session's backend; yields the backend name."""
+    await empty_all_tables(database)
+    yield database
+
+
+@pytest.fixture
+def published() -> Iterator[RecordingPublisher]:
+    """What the unit of work hands to the publisher after commit, during one test."""
+    recorder = RecordingPublisher()
+    previous = set_publisher(recorder)
+    yield recorder
+    set_publisher(previous)
