@@ -15,9 +15,13 @@ import asyncpg
 import pytest
 import pytest_asyncio
 from tortoise import Tortoise, connections
+from tortoise.backends.base.executor import EXECUTOR_CACHE
 
+from models import User
 from models.config import tortoise_config
+from services.catalog import DEMO_CATALOG_PATH, CatalogDocument, install_catalog, load_catalog
 from services.events.publisher import RecordingPublisher, set_publisher
+from services.seed import create_demo_users
 
 BACKENDS = ("sqlite", "postgres")
 POSTGRES_ADMIN_URL = os.environ.get(
@@ -75,6 +79,9 @@ async def database(request: pytest.FixtureRequest) -> AsyncIterator[str]:
     """The backend name; Tortoise is initialised on a fresh schema for the session."""
     backend: str = request.param
     url = "sqlite://:memory:" if backend == "sqlite" else await create_postgres_database()
+    # Tortoise caches each model's INSERT/DELETE SQL by connection name, and both backends
+    # are called "default": without this, PostgreSQL would get SQLite's `?` placeholders.
+    EXECUTOR_CACHE.clear()
     await Tortoise.init(config=tortoise_config(url))
     await Tortoise.generate_schemas()
     try:
@@ -130,3 +137,22 @@ def published() -> Iterator[RecordingPublisher]:
     previous = set_publisher(recorder)
     yield recorder
     set_publisher(previous)
+
+
+@pytest.fixture(scope="session")
+def demo_catalog() -> CatalogDocument:
+    """The demo catalog file, parsed and validated once per run."""
+    return load_catalog(DEMO_CATALOG_PATH)
+
+
+@pytest_asyncio.fixture
+async def catalog(db: str, demo_catalog: CatalogDocument) -> CatalogDocument:
+    """The demo catalog, installed in the test's empty database."""
+    await install_catalog(demo_catalog)
+    return demo_catalog
+
+
+@pytest_asyncio.fixture
+async def users(catalog: CatalogDocument) -> dict[str, User]:
+    """The demo users by username: manager, agent1, agent2, viewer, partner, admin."""
+    return await create_demo_users()

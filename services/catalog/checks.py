@@ -1,0 +1,121 @@
+"""Rules that span entries of a catalog: references resolve, codes are unique, graphs acyclic.
+
+Each problem names its entry (`specification 'X': task template 'y': ...`); the loader adds
+the file name in front.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+
+from models.enums import SpecificationKind
+from services.catalog.format import CatalogDocument, SpecificationEntry
+
+# Decomposition makes a tree from products down to resources and finishes children before
+# parents; a relationship pointing back up (a resource realised as a product) would invert it.
+_LEVEL = {
+    SpecificationKind.PRODUCT: 0,
+    SpecificationKind.CUSTOMER_FACING_SERVICE: 1,
+    SpecificationKind.RESOURCE_FACING_SERVICE: 2,
+    SpecificationKind.RESOURCE: 3,
+}
+
+
+def find_problems(document: CatalogDocument) -> list[str]:
+    problems: list[str] = []
+    group_names = [group.name for group in document.assignment_groups]
+    problems += [f"assignment group '{name}': declared twice" for name in _repeated(group_names)]
+    codes = [spec.code for spec in document.specifications]
+    problems += [f"specification '{code}': declared twice" for code in _repeated(codes)]
+
+    kinds = {spec.code: spec.kind for spec in document.specifications}
+    for spec in document.specifications:
+        where = f"specification '{spec.code}'"
+        problems += [f"{where}: {problem}" for problem in _relationship_problems(spec, kinds)]
+        problems += [
+            f"{where}: {problem}" for problem in _template_problems(spec, set(group_names))
+        ]
+
+    targets = {
+        spec.code: [rel.target for rel in spec.relationships if rel.target in kinds]
+        for spec in document.specifications
+    }
+    cycle = find_cycle(codes, targets)
+    if cycle:
+        problems.append(
+            f"specification '{cycle[0]}': relationships form a cycle: {' → '.join(cycle)}"
+        )
+    return problems
+
+
+def _relationship_problems(
+    spec: SpecificationEntry, kinds: Mapping[str, SpecificationKind]
+) -> Iterable[str]:
+    for target in _repeated(rel.target for rel in spec.relationships):
+        yield f"relationship to '{target}' is declared twice"
+    for rel in spec.relationships:
+        target_kind = kinds.get(rel.target)
+        if target_kind is None:
+            yield f"relationship {rel.type} to unknown specification '{rel.target}'"
+        elif _LEVEL[target_kind] < _LEVEL[spec.kind]:
+            yield (
+                f"relationship {rel.type} to '{rel.target}' points upwards "
+                f"({spec.kind} → {target_kind}); relationships go from products towards "
+                "resources"
+            )
+
+
+def _template_problems(spec: SpecificationEntry, group_names: set[str]) -> Iterable[str]:
+    template_codes = [template.code for template in spec.task_templates]
+    for code in _repeated(template_codes):
+        yield f"task template '{code}' is declared twice"
+    for template in spec.task_templates:
+        where = f"task template '{template.code}'"
+        if template.assignment_group not in group_names:
+            yield f"{where} names unknown assignment group '{template.assignment_group}'"
+        for code in _repeated(template.depends_on):
+            yield f"{where} depends on '{code}' twice"
+        for code in template.depends_on:
+            if code not in template_codes:
+                yield f"{where} depends on unknown template '{code}'"
+    known = set(template_codes)
+    cycle = find_cycle(
+        template_codes,
+        {t.code: [d for d in t.depends_on if d in known] for t in spec.task_templates},
+    )
+    if cycle:
+        yield f"task templates depend on each other in a cycle: {' → '.join(cycle)}"
+
+
+def _repeated(values: Iterable[str]) -> list[str]:
+    return [value for value, count in Counter(values).items() if count > 1]
+
+
+def find_cycle(nodes: Sequence[str], edges: Mapping[str, Sequence[str]]) -> list[str] | None:
+    """The first cycle found, as a path that starts and ends on the same node, or None."""
+    done: set[str] = set()
+    path: list[str] = []
+    on_path: set[str] = set()
+
+    def visit(node: str) -> list[str] | None:
+        if node in on_path:
+            return [*path[path.index(node) :], node]
+        if node in done:
+            return None
+        path.append(node)
+        on_path.add(node)
+        for successor in edges.get(node, ()):
+            cycle = visit(successor)
+            if cycle:
+                return cycle
+        path.pop()
+        on_path.discard(node)
+        done.add(node)
+        return None
+
+    for node in nodes:
+        cycle = visit(node)
+        if cycle:
+            return cycle
+    return None

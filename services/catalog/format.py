@@ -1,0 +1,106 @@
+"""The catalog file format: what a human writes in `catalog/*.yaml`.
+
+```yaml
+assignment_groups:                      # every group a task template names
+  - name: field-operations
+    description: Technicians who work at customer sites   # optional
+specifications:
+  - code: FTTH_INTERNET_CFS             # unique; what orders and relationships refer to
+    name: FTTH internet access
+    kind: CUSTOMER_FACING_SERVICE       # PRODUCT | CUSTOMER_FACING_SERVICE
+                                        # | RESOURCE_FACING_SERVICE | RESOURCE
+    domain: fixed-access                # the fulfillment domain
+    description: ...                    # optional
+    relationships:                      # optional; towards resources, never upwards
+      - type: REALIZED_AS               # BUNDLES | REALIZED_AS | REQUIRES | COMPOSED_OF
+        target: GPON_ACCESS_RFS
+        quantity: 1                     # optional, default 1
+        exclude_when:                   # optional: leave the target out for such items
+          characteristic: ipVersion
+          in: [IPV4]
+    task_templates:                     # optional
+      - code: survey                    # unique within the specification
+        name: Site survey
+        assignment_group: field-operations
+        duration_minutes: 60            # optional, default 60
+        depends_on: []                  # optional: codes of templates of this specification
+```
+
+Unknown keys are refused, so a misspelt optional key cannot silently drop a rule. Rules that
+span entries (references, duplicates, cycles) are in `checks.py`.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
+
+from models.enums import RelationshipType, SpecificationKind
+
+# Codes are referred to from other entries and from orders: no spaces, no surprises.
+Code = Annotated[
+    str,
+    StringConstraints(
+        strip_whitespace=True, min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.-]+$"
+    ),
+]
+Label = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=128)]
+# YAML integers must stay integers: strict refuses `true` or "2" where a count is meant.
+PositiveInt = Annotated[int, Field(strict=True, ge=1)]
+
+
+def _scalar(value: object) -> object:
+    # Checked before the union so that a bad value yields one message, not one per member.
+    if not isinstance(value, str | int | float | bool):
+        raise ValueError("must be a string, a number or a boolean")
+    return value
+
+
+Scalar = Annotated[str | int | float | bool, BeforeValidator(_scalar)]
+
+
+class _Entry(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class AssignmentGroupEntry(_Entry):
+    name: Code
+    description: str = ""
+
+
+class ExclusionRule(_Entry):
+    """The target is left out when the line item's `characteristic` is one of `values`."""
+
+    characteristic: Code
+    values: list[Scalar] = Field(alias="in", min_length=1)
+
+
+class RelationshipEntry(_Entry):
+    type: RelationshipType
+    target: Code
+    quantity: PositiveInt = 1
+    exclude_when: ExclusionRule | None = None
+
+
+class TaskTemplateEntry(_Entry):
+    code: Code
+    name: Label
+    assignment_group: Code
+    duration_minutes: PositiveInt = 60
+    depends_on: list[Code] = []
+
+
+class SpecificationEntry(_Entry):
+    code: Code
+    name: Label
+    kind: SpecificationKind
+    domain: Code
+    description: str = ""
+    relationships: list[RelationshipEntry] = []
+    task_templates: list[TaskTemplateEntry] = []
+
+
+class CatalogDocument(_Entry):
+    assignment_groups: list[AssignmentGroupEntry] = []
+    specifications: list[SpecificationEntry]
