@@ -47,7 +47,7 @@ class ServiceOrder(Model, ProgressCounters):
         "models.User", related_name="decided_orders", null=True, on_delete=fields.RESTRICT
     )
     decided_at = fields.DatetimeField(null=True)
-    decision_reason = fields.TextField(null=True)
+    decision_reason: str | None = fields.TextField(null=True)
     tasks_total = fields.IntField(default=0)
     tasks_done = fields.IntField(default=0)
     created_at = fields.DatetimeField(auto_now_add=True)

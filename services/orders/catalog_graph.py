@@ -1,0 +1,132 @@
+"""The part of the catalog a decomposition reads, as plain immutable values.
+
+Planning works on these values rather than on model rows so that it is a pure function of the
+catalog and the line item, testable without a database. Only the specifications reachable from
+the ordered products through decomposing relationships are loaded.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any, cast
+
+from models import (
+    ServiceSpecification,
+    SpecificationRelationship,
+    TaskTemplate,
+    TaskTemplateDependency,
+)
+from models.enums import DECOMPOSING_RELATIONSHIPS, RelationshipType, SpecificationKind
+
+
+@dataclass(frozen=True)
+class TemplateNode:
+    id: int
+    code: str
+    name: str
+    assignment_group_id: int
+    expected_duration_minutes: int
+    # Ids of the templates this one waits for (of the same specification, if the catalog is sane).
+    depends_on: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True)
+class RelationshipNode:
+    target_id: int
+    type: RelationshipType
+    quantity: int = 1
+    exclude_characteristic: str | None = None
+    exclude_values: tuple[Any, ...] = ()
+
+    def excludes(self, characteristics: Mapping[str, Any]) -> bool:
+        """Whether the line item's characteristics rule the target out.
+
+        Only a characteristic the item actually carries can exclude: a missing one never does.
+        """
+        key = self.exclude_characteristic
+        if key is None or key not in characteristics:
+            return False
+        value = characteristics[key]
+        # Python says True == 1; a catalog author writing `[1]` does not mean `true`.
+        return any(type(v) is type(value) and v == value for v in self.exclude_values)
+
+
+@dataclass(frozen=True)
+class SpecificationNode:
+    id: int
+    code: str
+    kind: SpecificationKind
+    relationships: tuple[RelationshipNode, ...] = ()
+    templates: tuple[TemplateNode, ...] = ()
+
+
+@dataclass(frozen=True)
+class CatalogGraph:
+    specifications: Mapping[int, SpecificationNode]
+
+    def __getitem__(self, specification_id: int) -> SpecificationNode:
+        return self.specifications[specification_id]
+
+
+async def load_catalog_graph(root_ids: Iterable[int]) -> CatalogGraph:
+    """Load the specifications reachable from `root_ids`: one query per level, then three."""
+    relationships: dict[int, list[RelationshipNode]] = {}
+    seen: set[int] = set()
+    frontier = set(root_ids)
+    while frontier:
+        seen |= frontier
+        rows = await SpecificationRelationship.filter(
+            source_id__in=frontier, type__in=list(DECOMPOSING_RELATIONSHIPS)
+        ).order_by("source_id", "position", "id")
+        for row in rows:
+            relationships.setdefault(row.source_id, []).append(
+                RelationshipNode(
+                    target_id=row.target_id,
+                    type=row.type,
+                    quantity=row.quantity,
+                    exclude_characteristic=row.exclude_characteristic,
+                    exclude_values=tuple(row.exclude_values or ()),
+                )
+            )
+        # The visited set also stops a cyclic catalog; planning reports the cycle.
+        frontier = {row.target_id for row in rows} - seen
+
+    templates = await TaskTemplate.filter(specification_id__in=seen).order_by(
+        "specification_id", "position", "id"
+    )
+    dependency_rows = cast(
+        list[tuple[int, int]],
+        await TaskTemplateDependency.filter(template_id__in=[t.id for t in templates]).values_list(
+            "template_id", "depends_on_id"
+        ),
+    )
+    depends_on: dict[int, list[int]] = {}
+    for template_id, depends_on_id in sorted(dependency_rows):
+        depends_on.setdefault(template_id, []).append(depends_on_id)
+    templates_of: dict[int, list[TemplateNode]] = {}
+    for t in templates:
+        templates_of.setdefault(t.specification_id, []).append(
+            TemplateNode(
+                id=t.id,
+                code=t.code,
+                name=t.name,
+                assignment_group_id=t.assignment_group_id,
+                expected_duration_minutes=t.expected_duration_minutes,
+                depends_on=tuple(depends_on.get(t.id, ())),
+            )
+        )
+
+    specifications = await ServiceSpecification.filter(id__in=seen)
+    return CatalogGraph(
+        {
+            s.id: SpecificationNode(
+                id=s.id,
+                code=s.code,
+                kind=s.kind,
+                relationships=tuple(relationships.get(s.id, ())),
+                templates=tuple(templates_of.get(s.id, ())),
+            )
+            for s in specifications
+        }
+    )

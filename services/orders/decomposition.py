@@ -1,0 +1,210 @@
+"""Writing the plan of an approved order: sold products, domain orders, tasks and their edges.
+
+What to create is decided by `planning.py`; this module only persists it, in bulk: a few
+statements per level of the domain order trees whatever the number of line items. Tortoise's
+bulk_create fills in no ids (on SQLite or asyncpg), so the rows are read back by their numbers,
+which the block allocation made unique.
+
+Events: `service_order.decomposed` with the counts, `task.ready` for every task that can start
+at once (dashboards following tasks show them), and `service_order.state_changed` to
+IN_PROGRESS. No event per line item, domain order or waiting task: an order of 25 items writes
+hundreds of those rows, and nothing follows them before they change state — each row's creation
+is in the plan the decomposed event points to.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import cast
+
+from models import DomainOrder, LineItem, ServiceOrder, SoldProduct, Task, TaskDependency
+from models.enums import ServiceOrderState, TaskState
+from services.errors import InvalidStateError
+from services.numbering import NumberKind, allocate_numbers
+from services.orders.catalog_graph import load_catalog_graph
+from services.orders.order_events import record_order_event
+from services.orders.planning import LineItemPlan, plan_line_item
+from services.unit_of_work import UnitOfWork
+
+
+async def decompose_order(uow: UnitOfWork, order: ServiceOrder) -> None:
+    """Decompose an ACKNOWLEDGED order (locked by the caller) and move it to IN_PROGRESS.
+
+    Idempotent: an order that already has domain orders is left as it is. Every line item gets
+    its domain orders in the same transaction, so an order never has only some of them.
+    """
+    if await DomainOrder.filter(service_order_id=order.id).exists():
+        return
+    if order.state is not ServiceOrderState.ACKNOWLEDGED:
+        raise InvalidStateError(
+            f"Only an acknowledged order is decomposed; {order.number} is {order.state.value}.",
+            field="serviceOrderId",
+        )
+    items = await LineItem.filter(service_order_id=order.id).order_by("position", "id")
+    catalog = await load_catalog_graph({item.specification_id for item in items})
+    plans = [
+        plan_line_item(catalog, item.specification_id, item.characteristics, item.quantity)
+        for item in items
+    ]
+    started = order.decided_at or uow.started_at
+
+    await SoldProduct.bulk_create(
+        [
+            SoldProduct(
+                line_item_id=item.id,
+                specification_id=item.specification_id,
+                customer=order.customer,
+            )
+            for item in items
+        ]
+    )
+    domain_order_ids = await _insert_domain_orders(order, items, plans)
+    tasks = await _insert_tasks(order, plans, domain_order_ids, started)
+    dependencies = [
+        TaskDependency(task_id=inserted.ids[task], depends_on_id=inserted.ids[depends_on])
+        for plan, inserted in zip(plans, tasks, strict=True)
+        for task, depends_on in plan.dependencies
+    ]
+    await TaskDependency.bulk_create(dependencies)
+
+    for item, plan in zip(items, plans, strict=True):
+        item.tasks_total = len(plan.tasks)
+        item.tasks_done = 0
+    await LineItem.bulk_update(items, fields=["tasks_total", "tasks_done"])
+
+    for plan, inserted, do_ids in zip(plans, tasks, domain_order_ids, strict=True):
+        for index in sorted(plan.ready_tasks):
+            uow.record(
+                "task.ready",
+                entity_type="task",
+                entity_id=inserted.ids[index],
+                service_order_id=order.id,
+                previous_state=TaskState.PENDING,
+                new_state=TaskState.READY,
+                payload={
+                    "number": inserted.numbers[index],
+                    "version": 1,
+                    "domainOrderId": do_ids[plan.tasks[index].domain_order],
+                    "assignmentGroupId": plan.tasks[index].assignment_group_id,
+                },
+            )
+
+    task_count = sum(len(plan.tasks) for plan in plans)
+    record_order_event(
+        uow,
+        "service_order.decomposed",
+        order,
+        order.state,
+        lineItems=len(items),
+        soldProducts=len(items),
+        domainOrders=sum(len(plan.domain_orders) for plan in plans),
+        tasks=task_count,
+        readyTasks=sum(len(plan.ready_tasks) for plan in plans),
+        taskDependencies=len(dependencies),
+    )
+    previous = order.state
+    order.state = ServiceOrderState.IN_PROGRESS
+    order.tasks_total = task_count
+    order.tasks_done = 0
+    order.version += 1
+    await order.save(update_fields=["state", "tasks_total", "tasks_done", "version", "updated_at"])
+    record_order_event(uow, "service_order.state_changed", order, previous)
+
+
+async def _insert_domain_orders(
+    order: ServiceOrder, items: list[LineItem], plans: list[LineItemPlan]
+) -> list[list[int]]:
+    """Insert every plan's domain orders, one level at a time so that parents have ids; return
+    the ids of each plan's domain orders, by index."""
+    numbers = iter(
+        await allocate_numbers(NumberKind.DOMAIN_ORDER, sum(len(p.domain_orders) for p in plans))
+    )
+    # Numbers follow the plans' depth-first order, so a tree's numbers read top to bottom.
+    numbered = [[next(numbers) for _ in plan.domain_orders] for plan in plans]
+    ids: list[list[int]] = [[0] * len(plan.domain_orders) for plan in plans]
+    task_counts = [plan.task_counts() for plan in plans]
+    depth = 0
+    while True:
+        level = [
+            (p, i)
+            for p, plan in enumerate(plans)
+            for i, planned in enumerate(plan.domain_orders)
+            if planned.depth == depth
+        ]
+        if not level:
+            return ids
+        rows = []
+        for p, i in level:
+            planned = plans[p].domain_orders[i]
+            rows.append(
+                DomainOrder(
+                    number=numbered[p][i],
+                    service_order_id=order.id,
+                    line_item_id=items[p].id,
+                    parent_id=None if planned.parent is None else ids[p][planned.parent],
+                    specification_id=planned.specification_id,
+                    kind=planned.kind,
+                    depth=depth,
+                    position=i,
+                    tasks_total=task_counts[p][i],
+                    tasks_done=0,
+                )
+            )
+        await DomainOrder.bulk_create(rows)
+        id_of = dict(
+            cast(
+                list[tuple[str, int]],
+                await DomainOrder.filter(service_order_id=order.id, depth=depth).values_list(
+                    "number", "id"
+                ),
+            )
+        )
+        for p, i in level:
+            ids[p][i] = id_of[numbered[p][i]]
+        depth += 1
+
+
+@dataclass(frozen=True)
+class _InsertedTasks:
+    """One plan's tasks as written: number and id by the plan's task index."""
+
+    numbers: list[str]
+    ids: list[int]
+
+
+async def _insert_tasks(
+    order: ServiceOrder,
+    plans: list[LineItemPlan],
+    domain_order_ids: list[list[int]],
+    started: datetime,
+) -> list[_InsertedTasks]:
+    numbers = iter(await allocate_numbers(NumberKind.TASK, sum(len(p.tasks) for p in plans)))
+    numbered = [[next(numbers) for _ in plan.tasks] for plan in plans]
+    rows = []
+    for p, plan in enumerate(plans):
+        ready = plan.ready_tasks
+        for i, planned in enumerate(plan.tasks):
+            rows.append(
+                Task(
+                    number=numbered[p][i],
+                    name=planned.name,
+                    template_id=planned.template_id,
+                    domain_order_id=domain_order_ids[p][planned.domain_order],
+                    service_order_id=order.id,
+                    state=TaskState.READY if i in ready else TaskState.PENDING,
+                    priority=order.priority,
+                    assignment_group_id=planned.assignment_group_id,
+                    expected_duration_minutes=planned.expected_duration_minutes,
+                    due_at=started + timedelta(minutes=plan.finish_minutes[i]),
+                    position=planned.position,
+                )
+            )
+    await Task.bulk_create(rows)
+    id_of = dict(
+        cast(
+            list[tuple[str, int]],
+            await Task.filter(service_order_id=order.id).values_list("number", "id"),
+        )
+    )
+    return [_InsertedTasks(numbers, [id_of[n] for n in numbers]) for numbers in numbered]
