@@ -70,7 +70,10 @@ def _describe(data: object, detail: ErrorDetails) -> str:
         parts.append(f"{label} {joiner}'{name}'" if named else f"{label} #{index + 1}")
         location = location[2:]
     field = ".".join(str(step) for step in location)
-    message = detail["msg"][:1].lower() + detail["msg"][1:]
+    ctx = detail.get("ctx") or {}
+    # Our own validators' messages come without pydantic's "Value error, " prefix.
+    message = str(ctx["error"]) if detail["type"] == "value_error" and "error" in ctx else ""
+    message = message or detail["msg"][:1].lower() + detail["msg"][1:]
     if detail["type"] == "missing":
         parts.append(f"missing required field '{field}'")
     elif detail["type"] == "extra_forbidden":

@@ -40,8 +40,10 @@ class YamlReadError(Exception):
 def read_yaml(path: Path) -> object:
     try:
         text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        raise YamlReadError(f"cannot be read: {error}") from error
+    except OSError as error:
+        raise YamlReadError(f"cannot be read: {error.strerror or error}") from error
+    except UnicodeDecodeError as error:
+        raise YamlReadError(f"cannot be read: not UTF-8 text ({error.reason})") from error
     try:
         return yaml.load(text, Loader=_NoDuplicateKeysLoader)
     except yaml.MarkedYAMLError as error:

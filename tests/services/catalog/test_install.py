@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from models import (
     AssignmentGroup,
     ServiceSpecification,
@@ -12,7 +14,8 @@ from models import (
     TaskTemplateDependency,
 )
 from models.enums import RelationshipType
-from services.catalog import CatalogDocument, install_catalog
+from services.catalog import CatalogDocument, CatalogError, install_catalog, load_catalog
+from tests.services.catalog.conftest import WriteCatalog
 
 
 async def catalog_rows() -> dict[str, list[dict[str, Any]]]:
@@ -65,3 +68,83 @@ async def test_installing_the_same_catalog_twice_changes_nothing(catalog: Catalo
     await install_catalog(catalog)
 
     assert await catalog_rows() == before
+
+
+async def test_an_invalid_document_is_refused_before_anything_is_written(db: str) -> None:
+    document = CatalogDocument.model_validate(
+        {
+            "assignment_groups": [{"name": "logistics"}],
+            "specifications": [
+                {"code": "ONT", "name": "ONT", "kind": "RESOURCE", "domain": "cpe"},
+                {
+                    "code": "SIM",
+                    "name": "SIM",
+                    "kind": "RESOURCE",
+                    "domain": "mobile",
+                    "task_templates": [
+                        {"code": "ship", "name": "Ship", "assignment_group": "couriers"}
+                    ],
+                },
+            ],
+        }
+    )
+
+    with pytest.raises(CatalogError):
+        await install_catalog(document)
+
+    rows = await catalog_rows()
+    assert rows == {table: [] for table in rows}
+
+
+async def test_reinstalling_an_edited_catalog_brings_the_rows_in_line_in_place(
+    db: str, write_catalog: WriteCatalog
+) -> None:
+    original = load_catalog(
+        write_catalog(
+            """
+            assignment_groups: [{name: logistics}, {name: field-operations}]
+            specifications:
+              - code: EDGE_RFS
+                name: Edge
+                kind: RESOURCE_FACING_SERVICE
+                domain: enterprise
+                relationships: [{type: REQUIRES, target: APPLIANCE, quantity: 2}]
+                task_templates:
+                  - {code: survey, name: Survey, assignment_group: field-operations}
+                  - {code: install, name: Install, assignment_group: field-operations,
+                     depends_on: [survey]}
+              - {code: APPLIANCE, name: Appliance, kind: RESOURCE, domain: cpe}
+            """
+        )
+    )
+    await install_catalog(original)
+    install_id = (await TaskTemplate.get(code="install")).id
+    edited = load_catalog(
+        write_catalog(
+            """
+            assignment_groups: [{name: logistics}, {name: field-operations}]
+            specifications:
+              - code: EDGE_RFS
+                name: Edge
+                kind: RESOURCE_FACING_SERVICE
+                domain: enterprise
+                relationships: [{type: REQUIRES, target: APPLIANCE, quantity: 1}]
+                task_templates:
+                  - {code: install, name: Install on site, assignment_group: logistics}
+              - {code: APPLIANCE, name: Appliance, kind: RESOURCE, domain: cpe}
+            """
+        )
+    )
+
+    await install_catalog(edited)
+
+    template = await TaskTemplate.get(code="install").prefetch_related("assignment_group")
+    relationship = await SpecificationRelationship.get(source__code="EDGE_RFS")
+    assert (template.id, template.name, template.assignment_group.name) == (
+        install_id,
+        "Install on site",
+        "logistics",
+    )
+    assert relationship.quantity == 1
+    assert await TaskTemplate.filter(code="survey").count() == 0
+    assert await TaskTemplateDependency.all().count() == 0
