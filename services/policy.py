@@ -98,3 +98,8 @@ def can_create_fallout(user: User, task: Task) -> bool:
 
 def can_resolve_fallout(user: User, fallout: FalloutRecord) -> bool:
     return is_allowed(user, Action.RESOLVE_FALLOUT)
+
+
+def can_be_assigned_tasks(user: User) -> bool:
+    """Tasks (and the fallout on them) go only to people who may work them."""
+    return is_allowed(user, Action.START_TASK) and is_allowed(user, Action.COMPLETE_TASK)

@@ -1,0 +1,61 @@
+"""A manager hands a fallout, and the task it holds, to an agent to investigate."""
+
+from __future__ import annotations
+
+from models import FalloutRecord, Task, User
+from models.enums import FALLOUT_OPEN_STATES, TASK_FINAL_STATES, FalloutState
+from services.errors import InvalidStateError
+from services.fallouts.events import record_fallout_event
+from services.locking import lock_fallout
+from services.policy import Action, require
+from services.tasks.assignees import get_assignee
+from services.tasks.events import record_task_event
+from services.unit_of_work import unit_of_work
+
+
+async def reassign_fallout(
+    actor: User, fallout_id: int, assignee_id: int, note: str | None = None
+) -> FalloutRecord:
+    async with unit_of_work(actor) as uow:
+        fallout, _order = await lock_fallout(fallout_id)
+        require(actor, Action.REASSIGN_FALLOUT)
+        if fallout.state not in FALLOUT_OPEN_STATES:
+            raise InvalidStateError(
+                f"Fallout {fallout.number} is {fallout.state.value}; it can no longer be "
+                "reassigned.",
+                field="falloutId",
+            )
+        assignee = await get_assignee(assignee_id)
+        text = (note or "").strip() or None
+
+        previous = fallout.state
+        previous_assignee_id = fallout.assignee_id
+        fallout.state = FalloutState.IN_PROGRESS
+        fallout.assignee_id = assignee.id
+        fallout.version += 1
+        await fallout.save(update_fields=["state", "assignee_id", "version", "updated_at"])
+        record_fallout_event(
+            uow,
+            "fallout.reassigned",
+            fallout,
+            previous_state=previous,
+            previous_assignee_id=previous_assignee_id,
+            note=text,
+        )
+
+        task = await Task.get(id=fallout.task_id)
+        if task.assignee_id != assignee.id and task.state not in TASK_FINAL_STATES:
+            previous_task_assignee_id = task.assignee_id
+            task.assignee_id = assignee.id
+            task.version += 1
+            await task.save(update_fields=["assignee_id", "version", "updated_at"])
+            record_task_event(
+                uow,
+                "task.reassigned",
+                task,
+                previous_state=task.state,
+                previous_assignee_id=previous_task_assignee_id,
+                reason=text or f"Fallout {fallout.number} reassigned.",
+                fallout_id=fallout.id,
+            )
+    return fallout

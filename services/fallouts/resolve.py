@@ -1,0 +1,83 @@
+"""A manager resolves a fallout and decides what happens to its task."""
+
+from __future__ import annotations
+
+from models import FalloutRecord, ServiceOrder, Task, User
+from models.enums import FALLOUT_OPEN_STATES, FalloutAction, FalloutState, TaskState
+from services.errors import InvalidStateError
+from services.fallouts.events import record_fallout_event
+from services.locking import lock_fallout
+from services.policy import Action, require
+from services.rollup import roll_up
+from services.tasks.events import record_task_event
+from services.tasks.finish import finish_task
+from services.tasks.readiness import predecessors_done
+from services.unit_of_work import UnitOfWork, unit_of_work
+from services.users import require_text
+
+
+async def resolve_fallout(
+    actor: User, fallout_id: int, action: FalloutAction, note: str
+) -> FalloutRecord:
+    async with unit_of_work(actor) as uow:
+        fallout, order = await lock_fallout(fallout_id)
+        require(actor, Action.RESOLVE_FALLOUT)
+        if fallout.state not in FALLOUT_OPEN_STATES:
+            raise InvalidStateError(
+                f"Fallout {fallout.number} is {fallout.state.value}; only an open fallout can "
+                "be resolved.",
+                field="falloutId",
+            )
+        task = await Task.get(id=fallout.task_id)
+        if task.state is not TaskState.ON_HOLD:
+            raise InvalidStateError(
+                f"Task {task.number} is {task.state.value}, not ON_HOLD.", field="falloutId"
+            )
+        text = require_text(note, field="note", what="A note")
+
+        previous = fallout.state
+        fallout.state = FalloutState.RESOLVED
+        fallout.resolution_action = action
+        fallout.resolution_note = text
+        fallout.resolved_by_id = actor.id
+        fallout.resolved_at = uow.started_at
+        fallout.version += 1
+        await fallout.save(
+            update_fields=[
+                "state",
+                "resolution_action",
+                "resolution_note",
+                "resolved_by_id",
+                "resolved_at",
+                "version",
+                "updated_at",
+            ]
+        )
+        record_fallout_event(
+            uow,
+            "fallout.resolved",
+            fallout,
+            previous_state=previous,
+            action=action.value,
+            note=text,
+        )
+        await _release_task(uow, order, task, fallout, action)
+    return fallout
+
+
+async def _release_task(
+    uow: UnitOfWork, order: ServiceOrder, task: Task, fallout: FalloutRecord, action: FalloutAction
+) -> None:
+    details = {"fallout_id": fallout.id, "fallout_number": fallout.number}
+    if action is FalloutAction.COMPLETE_TASK:
+        await finish_task(uow, order, task, TaskState.COMPLETED, **details)
+    elif action is FalloutAction.SKIP_TASK:
+        await finish_task(uow, order, task, TaskState.SKIPPED, **details)
+    else:
+        # Back in the queue; the next start counts the attempt. A task put on hold before its
+        # predecessors were done waits for them again.
+        task.state = TaskState.READY if await predecessors_done(task) else TaskState.PENDING
+        task.version += 1
+        await task.save(update_fields=["state", "version", "updated_at"])
+        record_task_event(uow, "task.retried", task, previous_state=TaskState.ON_HOLD, **details)
+        await roll_up(uow, order, [task.domain_order_id])

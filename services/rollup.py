@@ -1,0 +1,281 @@
+"""Rolling task states up: task → domain order → line item → service order.
+
+States and progress counters are recounted from the task rows with grouped queries on every
+call, never incremented: the caller holds the order lock, so the count is exact and a lost
+update cannot happen. Only the line items that contain a touched domain order are recounted
+(their other domain orders included); the order itself is recounted whole. An event is
+written only when a state actually changes.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import cast
+
+from tortoise.functions import Count, Sum
+
+from models import DomainOrder, LineItem, ServiceOrder, SoldProduct, Task
+from models.enums import (
+    TASK_DONE_STATES,
+    TASK_FINAL_STATES,
+    FulfillmentState,
+    LineItemAction,
+    ServiceOrderState,
+    SoldProductState,
+    TaskState,
+)
+from services.unit_of_work import UnitOfWork
+
+# A task in one of these states shows that work on its domain order has begun.
+_WORK_BEGUN_STATES = frozenset(
+    {TaskState.IN_PROGRESS, TaskState.ON_HOLD, TaskState.COMPLETED, TaskState.SKIPPED}
+)
+_FINAL_ITEM_STATES = frozenset(
+    {FulfillmentState.COMPLETED, FulfillmentState.CANCELLED, FulfillmentState.FAILED}
+)
+# Orders whose state the rollup owns; before IN_PROGRESS it belongs to approval.
+_ROLLED_ORDER_STATES = frozenset(
+    {
+        ServiceOrderState.IN_PROGRESS,
+        ServiceOrderState.COMPLETED,
+        ServiceOrderState.PARTIAL,
+        ServiceOrderState.FAILED,
+    }
+)
+
+
+@dataclass
+class TaskTally:
+    """How many tasks are in each state, and whether any of them was ever started."""
+
+    by_state: Counter[TaskState] = field(default_factory=Counter)
+    attempts: int = 0
+
+    def add(self, other: TaskTally) -> None:
+        self.by_state.update(other.by_state)
+        self.attempts += other.attempts
+
+    @property
+    def total(self) -> int:
+        """Tasks that count towards progress: all but the cancelled ones."""
+        return sum(n for state, n in self.by_state.items() if state is not TaskState.CANCELLED)
+
+    @property
+    def done(self) -> int:
+        return sum(self.by_state[state] for state in TASK_DONE_STATES)
+
+    def fulfillment_state(self) -> FulfillmentState:
+        """All final → COMPLETED (CANCELLED if all were cancelled); begun → IN_PROGRESS.
+
+        A domain order without tasks has nothing to wait for and counts as COMPLETED. A
+        retried task (back to READY with attempts) keeps its domain order IN_PROGRESS.
+        """
+        present = {state for state, n in self.by_state.items() if n}
+        if present <= TASK_FINAL_STATES:
+            if present == {TaskState.CANCELLED}:
+                return FulfillmentState.CANCELLED
+            return FulfillmentState.COMPLETED
+        if present & _WORK_BEGUN_STATES or self.attempts:
+            return FulfillmentState.IN_PROGRESS
+        return FulfillmentState.PENDING
+
+
+def order_state(item_states: Iterable[FulfillmentState]) -> ServiceOrderState:
+    """The order's state once approved, from the states of its line items."""
+    states = list(item_states)
+    if not all(state in _FINAL_ITEM_STATES for state in states):
+        return ServiceOrderState.IN_PROGRESS
+    if all(state is FulfillmentState.COMPLETED for state in states):
+        return ServiceOrderState.COMPLETED
+    if all(state is FulfillmentState.FAILED for state in states):
+        return ServiceOrderState.FAILED
+    return ServiceOrderState.PARTIAL
+
+
+def progress(tasks_done: int, tasks_total: int) -> float:
+    """Done (completed + skipped) over tasks not cancelled, from 0.0 to 1.0."""
+    return tasks_done / tasks_total if tasks_total else 0.0
+
+
+async def roll_up(uow: UnitOfWork, order: ServiceOrder, domain_order_ids: Iterable[int]) -> None:
+    """Recount the domain orders and line items containing `domain_order_ids`, then the order.
+
+    Call with the order locked, after changing the tasks of those domain orders.
+    """
+    touched = set(domain_order_ids)
+    if touched:
+        line_item_ids = {
+            cast(int, i)
+            for i in await DomainOrder.filter(id__in=touched).values_list("line_item_id", flat=True)
+        }
+        domain_orders = await DomainOrder.filter(line_item_id__in=line_item_ids)
+        tallies = await _tally_by_domain_order([d.id for d in domain_orders])
+        await _roll_domain_orders(uow, order, domain_orders, tallies)
+        await _roll_line_items(uow, order, line_item_ids, domain_orders, tallies)
+    await _roll_order(uow, order)
+
+
+async def _tally_by_domain_order(domain_order_ids: list[int]) -> dict[int, TaskTally]:
+    rows = (
+        await Task.filter(domain_order_id__in=domain_order_ids)
+        .annotate(n=Count("id"), attempts=Sum("attempts"))
+        .group_by("domain_order_id", "state")
+        .values("domain_order_id", "state", "n", "attempts")
+    )
+    tallies: dict[int, TaskTally] = defaultdict(TaskTally)
+    for row in rows:
+        tally = tallies[row["domain_order_id"]]
+        tally.by_state[TaskState(row["state"])] += row["n"]
+        tally.attempts += int(row["attempts"] or 0)
+    return tallies
+
+
+async def _roll_domain_orders(
+    uow: UnitOfWork,
+    order: ServiceOrder,
+    domain_orders: list[DomainOrder],
+    tallies: Mapping[int, TaskTally],
+) -> None:
+    for domain_order in domain_orders:
+        tally = tallies.get(domain_order.id, TaskTally())
+        previous = domain_order.state
+        if not _apply(domain_order, tally):
+            continue
+        await domain_order.save(update_fields=["state", "tasks_total", "tasks_done"])
+        if domain_order.state != previous:
+            uow.record(
+                "domain_order.state_changed",
+                entity_type="domain_order",
+                entity_id=domain_order.id,
+                service_order_id=order.id,
+                previous_state=previous,
+                new_state=domain_order.state,
+                payload={
+                    "number": domain_order.number,
+                    "state": domain_order.state.value,
+                    "line_item_id": domain_order.line_item_id,
+                    "tasks_total": domain_order.tasks_total,
+                    "tasks_done": domain_order.tasks_done,
+                },
+            )
+
+
+async def _roll_line_items(
+    uow: UnitOfWork,
+    order: ServiceOrder,
+    line_item_ids: set[int],
+    domain_orders: list[DomainOrder],
+    tallies: Mapping[int, TaskTally],
+) -> None:
+    item_tallies: dict[int, TaskTally] = defaultdict(TaskTally)
+    for domain_order in domain_orders:
+        item_tallies[domain_order.line_item_id].add(tallies.get(domain_order.id, TaskTally()))
+    finished: dict[int, LineItem] = {}
+    for item in await LineItem.filter(id__in=line_item_ids):
+        previous = item.state
+        if not _apply(item, item_tallies[item.id]):
+            continue
+        await item.save(update_fields=["state", "tasks_total", "tasks_done"])
+        if item.state == previous:
+            continue
+        uow.record(
+            "line_item.state_changed",
+            entity_type="line_item",
+            entity_id=item.id,
+            service_order_id=order.id,
+            previous_state=previous,
+            new_state=item.state,
+            payload={
+                "state": item.state.value,
+                "tasks_total": item.tasks_total,
+                "tasks_done": item.tasks_done,
+            },
+        )
+        if item.state in {FulfillmentState.COMPLETED, FulfillmentState.CANCELLED}:
+            finished[item.id] = item
+    if finished:
+        await _settle_sold_products(uow, order, finished)
+
+
+async def _settle_sold_products(
+    uow: UnitOfWork, order: ServiceOrder, finished: Mapping[int, LineItem]
+) -> None:
+    """A fulfilled item's product becomes the customer's (or goes, for a DELETE item)."""
+    products = await SoldProduct.filter(
+        line_item_id__in=list(finished), state=SoldProductState.PENDING
+    )
+    for product in products:
+        item = finished[product.line_item_id]
+        fulfilled = item.state is FulfillmentState.COMPLETED
+        if fulfilled and item.action is not LineItemAction.DELETE:
+            product.state = SoldProductState.ACTIVE
+            product.activated_at = uow.started_at
+        else:
+            product.state = SoldProductState.CANCELLED
+        await product.save(update_fields=["state", "activated_at"])
+        uow.record(
+            "sold_product.state_changed",
+            entity_type="sold_product",
+            entity_id=product.id,
+            service_order_id=order.id,
+            previous_state=SoldProductState.PENDING,
+            new_state=product.state,
+            payload={"state": product.state.value, "line_item_id": product.line_item_id},
+        )
+
+
+async def _roll_order(uow: UnitOfWork, order: ServiceOrder) -> None:
+    rows = (
+        await Task.filter(service_order_id=order.id)
+        .annotate(n=Count("id"))
+        .group_by("state")
+        .values("state", "n")
+    )
+    tally = TaskTally(by_state=Counter({TaskState(row["state"]): row["n"] for row in rows}))
+    previous = order.state
+    state = previous
+    if previous in _ROLLED_ORDER_STATES:
+        item_states = await LineItem.filter(service_order_id=order.id).values_list(
+            "state", flat=True
+        )
+        state = order_state(FulfillmentState(cast(str, s)) for s in item_states)
+    if (state, tally.total, tally.done) == (previous, order.tasks_total, order.tasks_done):
+        return
+    order.tasks_total, order.tasks_done = tally.total, tally.done
+    fields = ["tasks_total", "tasks_done", "updated_at"]
+    if state != previous:
+        order.state = state
+        order.version += 1
+        fields += ["state", "version"]
+        if state is not ServiceOrderState.IN_PROGRESS:
+            # Fulfilment ended (fully, partly or not at all).
+            order.completed_at = uow.started_at
+            fields.append("completed_at")
+    await order.save(update_fields=fields)
+    if state != previous:
+        uow.record(
+            "service_order.state_changed",
+            entity_type="service_order",
+            entity_id=order.id,
+            service_order_id=order.id,
+            previous_state=previous,
+            new_state=state,
+            payload={
+                "number": order.number,
+                "state": state.value,
+                "version": order.version,
+                "tasks_total": order.tasks_total,
+                "tasks_done": order.tasks_done,
+            },
+        )
+
+
+def _apply(target: DomainOrder | LineItem, tally: TaskTally) -> bool:
+    """Set state and counters from `tally`; whether anything changed."""
+    new = (tally.fulfillment_state(), tally.total, tally.done)
+    if new == (target.state, target.tasks_total, target.tasks_done):
+        return False
+    target.state, target.tasks_total, target.tasks_done = new
+    return True

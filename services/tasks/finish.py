@@ -1,0 +1,29 @@
+"""A task reaching COMPLETED or SKIPPED: release its dependents and roll the plan up."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from models import ServiceOrder, Task
+from models.enums import TASK_DONE_STATES, TaskState
+from services.rollup import roll_up
+from services.tasks.events import record_task_event
+from services.tasks.readiness import release_dependents
+from services.unit_of_work import UnitOfWork
+
+_EVENT_KIND = {TaskState.COMPLETED: "task.completed", TaskState.SKIPPED: "task.skipped"}
+
+
+async def finish_task(
+    uow: UnitOfWork, order: ServiceOrder, task: Task, state: TaskState, **details: Any
+) -> None:
+    """Move `task` (already checked) to the done `state`; `details` join the event payload."""
+    assert state in TASK_DONE_STATES
+    previous = task.state
+    task.state = state
+    task.version += 1
+    task.completed_at = uow.started_at
+    await task.save(update_fields=["state", "version", "completed_at", "updated_at"])
+    record_task_event(uow, _EVENT_KIND[state], task, previous_state=previous, **details)
+    released = await release_dependents(uow, task)
+    await roll_up(uow, order, {task.domain_order_id, *(t.domain_order_id for t in released)})

@@ -1,0 +1,50 @@
+"""An agent starts (claims) a READY task."""
+
+from __future__ import annotations
+
+from models import Task, User
+from models.enums import TaskState
+from services.errors import ForbiddenError, InvalidStateError
+from services.locking import lock_task
+from services.policy import Action, can_start_task, require
+from services.rollup import roll_up
+from services.tasks.events import record_task_event
+from services.tasks.versions import check_version
+from services.unit_of_work import unit_of_work
+from services.users import group_ids_of
+
+
+async def start_task(actor: User, task_id: int, *, expected_version: int | None = None) -> Task:
+    async with unit_of_work(actor) as uow:
+        task, order = await lock_task(task_id)
+        require(actor, Action.START_TASK)
+        check_version(task.version, expected_version, what="task")
+        if task.state is not TaskState.READY:
+            raise InvalidStateError(
+                f"Task {task.number} is {task.state.value}; only a READY task can be started.",
+                field="taskId",
+            )
+        if not can_start_task(actor, task, await group_ids_of(actor)):
+            raise ForbiddenError(
+                f"Task {task.number} is assigned to someone else or outside your groups.",
+                field="taskId",
+            )
+        previous = task.state
+        task.state = TaskState.IN_PROGRESS
+        task.assignee_id = actor.id
+        task.attempts += 1
+        task.started_at = uow.started_at
+        task.version += 1
+        await task.save(
+            update_fields=[
+                "state",
+                "assignee_id",
+                "attempts",
+                "started_at",
+                "version",
+                "updated_at",
+            ]
+        )
+        record_task_event(uow, "task.started", task, previous_state=previous)
+        await roll_up(uow, order, [task.domain_order_id])
+    return task
