@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint typecheck check lock migrations clean
+.PHONY: run test lint typecheck check lock migrations clean ui
 
 $(STAMP): requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -16,10 +16,26 @@ $(STAMP): requirements.lock
 	$(BIN)/pip install --quiet -r requirements.lock
 	touch $(STAMP)
 
-run: $(STAMP)
+# The Orchestration Plan UI (ui/): installed and built only when its sources changed;
+# the service serves ui/dist at /ui.
+UI_SOURCES := $(shell find ui/src -type f 2>/dev/null) ui/index.html ui/vite.config.ts ui/tsconfig.json ui/package.json
+UI_MODULES := ui/node_modules/.package-lock.json
+UI_DIST := ui/dist/index.html
+
+$(UI_MODULES): ui/package-lock.json
+	cd ui && npm ci --no-audit --no-fund --loglevel=error
+	touch $(UI_MODULES)
+
+$(UI_DIST): $(UI_MODULES) $(UI_SOURCES)
+	cd ui && npm run build --silent
+
+ui: $(UI_DIST)
+
+run: $(STAMP) ui
+	@echo "Orchestration Plan UI: http://$(HOST):$(PORT)/ui/"
 	HOST=$(HOST) PORT=$(PORT) $(BIN)/python server.py run
 
-test: $(STAMP)
+test: $(STAMP) ui
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy

@@ -1,0 +1,268 @@
+// The actions a signed-in user may take, each a small form whose user errors show beside it.
+// Only the actions the user's role allows are rendered (auth/permissions.ts).
+import { html, nothing, type TemplateResult } from "lit-html";
+
+import {
+  APPROVE,
+  COMPLETE_TASK,
+  CREATE_FALLOUT,
+  REASSIGN_FALLOUT,
+  REASSIGN_TASK,
+  REJECT,
+  REOPEN,
+  RESOLVE_FALLOUT,
+  START_TASK,
+} from "../api/documents";
+import {
+  FALLOUT_ACTIONS,
+  FALLOUT_TYPES,
+  PRIORITIES,
+  type Fallout,
+  type ServiceOrder,
+  type Task,
+  type User,
+} from "../api/types";
+import {
+  canCompleteTask,
+  canCreateFallout,
+  canDecideOrder,
+  canReassignTask,
+  canReopenOrder,
+  canStartTask,
+  canWorkFallout,
+} from "../auth/permissions";
+import { loadAssignableUsers, runAction } from "../controllers/actions";
+import { state } from "../store";
+import { actionErrors, humanize } from "./widgets";
+
+type Submit = (data: FormData) => Promise<boolean>;
+
+/** A form that runs one mutation and is cleared when the mutation succeeds. */
+function onSubmit(submit: Submit): (event: SubmitEvent) => Promise<void> {
+  return async (event) => {
+    event.preventDefault();
+    const form = event.currentTarget as HTMLFormElement;
+    if (await submit(new FormData(form))) form.reset();
+  };
+}
+
+const text = (data: FormData, name: string): string => String(data.get(name) ?? "").trim();
+const optional = (value: string): string | null => value || null;
+const busy = (key: string): boolean => state.actions.get(key)?.busy ?? false;
+
+function action(key: string, body: TemplateResult): TemplateResult {
+  return html`<div class="action" data-action=${key}>${body}${actionErrors(key, state.actions.get(key))}</div>`;
+}
+
+function assigneeSelect(testId: string): TemplateResult {
+  void loadAssignableUsers();
+  const users = state.assignableUsers ?? [];
+  return html`<label>Assign to
+    <select name="assigneeId" required data-testid=${testId}>
+      <option value="">Choose an agent…</option>
+      ${users.map((u) => html`<option value=${u.id}>${u.displayName} (${u.username})</option>`)}
+    </select>
+  </label>`;
+}
+
+export function orderActions(me: User, order: ServiceOrder): TemplateResult | typeof nothing {
+  const approveKey = `approve:${order.id}`;
+  const rejectKey = `reject:${order.id}`;
+  const reopenKey = `reopen:${order.id}`;
+  if (canDecideOrder(me, order.state)) {
+    return html`<div class="actions order-actions" data-testid="order-actions">
+      ${action(
+        approveKey,
+        html`<form @submit=${onSubmit((d) =>
+          runAction(approveKey, APPROVE, "approveServiceOrder", {
+            serviceOrderId: order.id,
+            note: optional(text(d, "note")),
+          }),
+        )}>
+          <label>Note <input name="note" data-testid="approve-note" /></label>
+          <button type="submit" class="primary" data-testid="action-approve" ?disabled=${busy(approveKey)}>
+            Approve
+          </button>
+        </form>`,
+      )}
+      ${action(
+        rejectKey,
+        html`<form @submit=${onSubmit((d) =>
+          runAction(rejectKey, REJECT, "rejectServiceOrder", {
+            serviceOrderId: order.id,
+            reason: text(d, "reason"),
+          }),
+        )}>
+          <label>Reason <input name="reason" data-testid="reject-reason" /></label>
+          <button type="submit" class="danger" data-testid="action-reject" ?disabled=${busy(rejectKey)}>
+            Reject
+          </button>
+        </form>`,
+      )}
+    </div>`;
+  }
+  if (canReopenOrder(me, order.state)) {
+    return html`<div class="actions order-actions" data-testid="order-actions">
+      ${action(
+        reopenKey,
+        html`<form @submit=${onSubmit((d) =>
+          runAction(reopenKey, REOPEN, "reopenServiceOrder", {
+            serviceOrderId: order.id,
+            note: optional(text(d, "note")),
+          }),
+        )}>
+          <label>Note <input name="note" data-testid="reopen-note" /></label>
+          <button type="submit" data-testid="action-reopen" ?disabled=${busy(reopenKey)}>Reopen</button>
+        </form>`,
+      )}
+    </div>`;
+  }
+  return nothing;
+}
+
+export function taskActions(me: User, task: Task): TemplateResult | typeof nothing {
+  const startKey = `start:${task.id}`;
+  const completeKey = `complete:${task.id}`;
+  const falloutKey = `create-fallout:${task.id}`;
+  const reassignKey = `reassign-task:${task.id}`;
+  const forms: TemplateResult[] = [];
+  if (canStartTask(me, task)) {
+    forms.push(
+      action(
+        startKey,
+        html`<button type="button" class="primary" data-testid="action-start" ?disabled=${busy(startKey)}
+          @click=${() => runAction(startKey, START_TASK, "startTask", { taskId: task.id })}>
+          Start task
+        </button>`,
+      ),
+    );
+  }
+  if (canCompleteTask(me, task)) {
+    forms.push(
+      action(
+        completeKey,
+        html`<form @submit=${onSubmit((d) =>
+          runAction(completeKey, COMPLETE_TASK, "completeTask", {
+            taskId: task.id,
+            note: optional(text(d, "note")),
+          }),
+        )}>
+          <label>Note <input name="note" data-testid="complete-note" /></label>
+          <button type="submit" class="primary" data-testid="action-complete" ?disabled=${busy(completeKey)}>
+            Complete task
+          </button>
+        </form>`,
+      ),
+    );
+  }
+  if (canCreateFallout(me, task)) {
+    forms.push(
+      action(
+        falloutKey,
+        html`<details class="disclosure">
+          <summary data-testid="open-create-fallout">Report fallout…</summary>
+          <form @submit=${onSubmit((d) =>
+            runAction(falloutKey, CREATE_FALLOUT, "createFallout", {
+              taskId: task.id,
+              type: text(d, "type"),
+              priority: text(d, "priority"),
+              description: text(d, "description"),
+            }),
+          )}>
+            <label>Type
+              <select name="type" data-testid="fallout-type">
+                ${FALLOUT_TYPES.map((t) => html`<option value=${t}>${humanize(t)}</option>`)}
+              </select>
+            </label>
+            <label>Priority
+              <select name="priority" data-testid="fallout-priority">
+                ${PRIORITIES.map((p) => html`<option value=${p} ?selected=${p === "NORMAL"}>${humanize(p)}</option>`)}
+              </select>
+            </label>
+            <label>Description <textarea name="description" rows="2" data-testid="fallout-description"></textarea></label>
+            <button type="submit" class="danger" data-testid="action-create-fallout" ?disabled=${busy(falloutKey)}>
+              Create fallout
+            </button>
+          </form>
+        </details>`,
+      ),
+    );
+  }
+  if (canReassignTask(me, task)) {
+    forms.push(
+      action(
+        reassignKey,
+        html`<details class="disclosure">
+          <summary data-testid="open-reassign-task">Reassign…</summary>
+          <form @submit=${onSubmit((d) =>
+            runAction(reassignKey, REASSIGN_TASK, "reassignTask", {
+              taskId: task.id,
+              assigneeId: text(d, "assigneeId"),
+              reason: text(d, "reason"),
+            }),
+          )}>
+            ${assigneeSelect("reassign-task-assignee")}
+            <label>Reason <input name="reason" data-testid="reassign-task-reason" /></label>
+            <button type="submit" data-testid="action-reassign-task" ?disabled=${busy(reassignKey)}>
+              Reassign task
+            </button>
+          </form>
+        </details>`,
+      ),
+    );
+  }
+  if (!forms.length) return nothing;
+  return html`<section class="actions task-actions" aria-label="Task actions" data-testid="task-actions">
+    ${forms}
+  </section>`;
+}
+
+export function falloutActions(me: User, fallout: Fallout): TemplateResult | typeof nothing {
+  if (!canWorkFallout(me, fallout)) return nothing;
+  const reassignKey = `reassign-fallout:${fallout.id}`;
+  const resolveKey = `resolve-fallout:${fallout.id}`;
+  return html`<div class="actions fallout-actions">
+    ${action(
+      reassignKey,
+      html`<details class="disclosure">
+        <summary data-testid="open-reassign-fallout">Reassign…</summary>
+        <form @submit=${onSubmit((d) =>
+          runAction(reassignKey, REASSIGN_FALLOUT, "reassignFallout", {
+            falloutId: fallout.id,
+            assigneeId: text(d, "assigneeId"),
+            note: optional(text(d, "note")),
+          }),
+        )}>
+          ${assigneeSelect("reassign-fallout-assignee")}
+          <label>Note <input name="note" data-testid="reassign-fallout-note" /></label>
+          <button type="submit" data-testid="action-reassign-fallout" ?disabled=${busy(reassignKey)}>
+            Reassign fallout
+          </button>
+        </form>
+      </details>`,
+    )}
+    ${action(
+      resolveKey,
+      html`<details class="disclosure">
+        <summary data-testid="open-resolve-fallout">Resolve…</summary>
+        <form @submit=${onSubmit((d) =>
+          runAction(resolveKey, RESOLVE_FALLOUT, "resolveFallout", {
+            falloutId: fallout.id,
+            action: text(d, "action"),
+            note: text(d, "note"),
+          }),
+        )}>
+          <label>Then
+            <select name="action" data-testid="resolve-fallout-action">
+              ${FALLOUT_ACTIONS.map((a) => html`<option value=${a}>${humanize(a)}</option>`)}
+            </select>
+          </label>
+          <label>Note <input name="note" data-testid="resolve-fallout-note" /></label>
+          <button type="submit" class="primary" data-testid="action-resolve-fallout" ?disabled=${busy(resolveKey)}>
+            Resolve fallout
+          </button>
+        </form>
+      </details>`,
+    )}
+  </div>`;
+}

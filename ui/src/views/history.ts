@@ -1,0 +1,34 @@
+// The order's history, newest first: every change, who made it and when.
+import { html, nothing, type TemplateResult } from "lit-html";
+
+import type { HistoryEntry } from "../api/types";
+import { changed } from "../store";
+import { humanize, person, when } from "./widgets";
+
+const FIRST = 50;
+let showAll = false;
+
+function entry(e: HistoryEntry): TemplateResult {
+  return html`<li data-testid="history-entry" data-kind=${e.kind}>
+    ${when(e.occurredAt)} <strong>${humanize(e.kind.replace(".", " "))}</strong>
+    ${e.previousState || e.newState
+      ? html`<span class="transition">${e.previousState ? humanize(e.previousState) : "—"} → ${e.newState ? humanize(e.newState) : "—"}</span>`
+      : nothing}
+    <span class="muted">by ${person(e.actor, "the system")}</span>
+  </li>`;
+}
+
+export function historyPanel(history: HistoryEntry[]): TemplateResult {
+  const newest = [...history].reverse();
+  const shown = showAll ? newest : newest.slice(0, FIRST);
+  return html`<section class="card history" aria-labelledby="history-title" data-testid="history"
+    data-count=${history.length}>
+    <h3 id="history-title">History <span class="count">${history.length} changes</span></h3>
+    <ol class="history-list">${shown.map(entry)}</ol>
+    ${newest.length > FIRST
+      ? html`<button type="button" class="quiet" @click=${() => { showAll = !showAll; changed(); }}>
+          ${showAll ? "Show the latest only" : `Show all ${newest.length}`}
+        </button>`
+      : nothing}
+  </section>`;
+}

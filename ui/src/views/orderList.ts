@@ -1,0 +1,97 @@
+// The order list: filter by state and customer, search by number, page forward and back.
+import { html, nothing, type TemplateResult } from "lit-html";
+import { repeat } from "lit-html/directives/repeat.js";
+
+import { SERVICE_ORDER_STATES, type ServiceOrderSummary } from "../api/types";
+import { applyFilter, nextPage, PAGE_SIZE, previousPage } from "../controllers/orders";
+import { hrefOf } from "../router";
+import { state, type OrderFilter } from "../store";
+import { humanize, progressBar, stateBadge } from "./widgets";
+
+function submitFilter(event: SubmitEvent): void {
+  event.preventDefault();
+  const data = new FormData(event.currentTarget as HTMLFormElement);
+  applyFilter({
+    state: String(data.get("state") ?? "") as OrderFilter["state"],
+    customer: String(data.get("customer") ?? ""),
+    number: String(data.get("number") ?? ""),
+  });
+}
+
+function clearFilter(): void {
+  applyFilter({ state: "", customer: "", number: "" });
+}
+
+function filterForm(filter: OrderFilter): TemplateResult {
+  return html`<form class="filters" role="search" aria-label="Filter orders" @submit=${submitFilter}>
+    <label>State
+      <select name="state" data-testid="filter-state" .value=${filter.state}>
+        <option value="">Any state</option>
+        ${SERVICE_ORDER_STATES.map(
+          (s) => html`<option value=${s} ?selected=${filter.state === s}>${humanize(s)}</option>`,
+        )}
+      </select>
+    </label>
+    <label>Customer
+      <input name="customer" type="search" data-testid="filter-customer" .value=${filter.customer} />
+    </label>
+    <label>Order number
+      <input name="number" type="search" placeholder="SO0001001" data-testid="filter-number"
+        .value=${filter.number} />
+    </label>
+    <div class="filter-buttons">
+      <button type="submit" data-testid="filter-apply">Apply</button>
+      <button type="button" class="quiet" data-testid="filter-clear" @click=${clearFilter}>Clear</button>
+    </div>
+  </form>`;
+}
+
+function row(order: ServiceOrderSummary): TemplateResult {
+  const href = hrefOf({ name: "plan", orderId: order.id });
+  return html`<tr data-testid="order-row" data-id=${order.id} data-number=${order.number} data-state=${order.state}>
+    <th scope="row"><a href=${href} data-testid="order-link">${order.number}</a></th>
+    <td>${order.customer}</td>
+    <td class="muted">${order.externalId ?? ""}</td>
+    <td>${humanize(order.priority)}</td>
+    <td>${stateBadge(order.state, "order-state")}</td>
+    <td class="progress-cell">${progressBar(order.progress, order.number)}</td>
+  </tr>`;
+}
+
+export function orderListView(): TemplateResult {
+  const { page, loading, error, filter, cursors } = state.list;
+  const pageNumber = cursors.length;
+  const first = (pageNumber - 1) * PAGE_SIZE + 1;
+  const shown = page?.edges.length ?? 0;
+  return html`<section class="orders" aria-labelledby="orders-title" aria-busy=${loading ? "true" : "false"}>
+    <h2 id="orders-title">Service orders</h2>
+    ${filterForm(filter)}
+    ${error ? html`<p class="error" role="alert" data-testid="orders-error">${error}</p>` : nothing}
+    <p class="summary" data-testid="order-count" data-total=${page?.totalCount ?? 0}>
+      ${page
+        ? shown
+          ? `Orders ${first}–${first + shown - 1} of ${page.totalCount}`
+          : "No orders match."
+        : "Loading…"}
+    </p>
+    <div class="table-wrap">
+      <table class="order-table" data-testid="order-table">
+        <caption class="visually-hidden">Service orders, ${page?.totalCount ?? 0} in all</caption>
+        <thead>
+          <tr>
+            <th scope="col">Number</th><th scope="col">Customer</th><th scope="col">External id</th>
+            <th scope="col">Priority</th><th scope="col">State</th><th scope="col">Progress</th>
+          </tr>
+        </thead>
+        <tbody>${repeat(page?.edges ?? [], (e) => e.node.id, (e) => row(e.node))}</tbody>
+      </table>
+    </div>
+    <nav class="pager" aria-label="Pages">
+      <button type="button" data-testid="page-previous" ?disabled=${pageNumber <= 1 || loading}
+        @click=${previousPage}>Previous</button>
+      <span data-testid="page-number">Page ${pageNumber}</span>
+      <button type="button" data-testid="page-next" ?disabled=${!page?.pageInfo.hasNextPage || loading}
+        @click=${nextPage}>Next</button>
+    </nav>
+  </section>`;
+}

@@ -1,0 +1,66 @@
+// The plan of one order: its header (state, progress, counts, decision), the tree beside the
+// selected node's details, the fallout panel and the history.
+import { html, nothing, type TemplateResult } from "lit-html";
+
+import type { User } from "../api/types";
+import { collapseAll, expandAll } from "../controllers/plan";
+import type { Plan } from "../plan/model";
+import { hrefOf } from "../router";
+import { state } from "../store";
+import { orderActions } from "./actionForms";
+import { detailsPanel } from "./details";
+import { falloutPanel } from "./falloutPanel";
+import { historyPanel } from "./history";
+import { planTree } from "./tree";
+import { humanize, progressBar, stateBadge } from "./widgets";
+
+function counts(plan: Plan): TemplateResult {
+  const c = plan.counts;
+  return html`<ul class="counts" data-testid="plan-counts" aria-label="Counts">
+    <li data-testid="count-line-items" data-count=${c.lineItems}><strong>${c.lineItems}</strong> line items</li>
+    <li data-testid="count-domain-orders" data-count=${c.domainOrders}><strong>${c.domainOrders}</strong> domain orders</li>
+    <li data-testid="count-tasks" data-count=${c.tasks}><strong>${c.tasks}</strong> tasks</li>
+    <li data-testid="count-open-fallouts" data-count=${c.openFallouts}><strong>${c.openFallouts}</strong> open fallouts</li>
+  </ul>`;
+}
+
+function header(me: User, plan: Plan): TemplateResult {
+  const o = plan.order;
+  return html`<section class="card plan-header" aria-labelledby="plan-title">
+    <h2 id="plan-title">Service order <span data-testid="order-number">${o.number}</span></h2>
+    <p class="muted">${o.customer}${o.externalId ? ` · ${o.externalId}` : ""} · ${humanize(o.priority)} priority</p>
+    <div class="plan-status">
+      ${stateBadge(o.state, "order-state")}
+      <div class="order-progress" data-testid="order-progress">${progressBar(o.progress, `order ${o.number}`)}</div>
+    </div>
+    ${counts(plan)} ${orderActions(me, o)}
+  </section>`;
+}
+
+function body(me: User, plan: Plan): TemplateResult {
+  return html`${header(me, plan)}
+    ${state.plan.liveError ? html`<p class="error" role="alert" data-testid="live-error">${state.plan.liveError}</p>` : nothing}
+    <div class="plan-grid">
+      <section class="card tree-card" aria-labelledby="tree-title">
+        <div class="tree-toolbar">
+          <h3 id="tree-title">Plan</h3>
+          <button type="button" class="quiet" data-testid="expand-all" @click=${expandAll}>Expand all</button>
+          <button type="button" class="quiet" data-testid="collapse-all" @click=${collapseAll}>Collapse all</button>
+        </div>
+        <p class="hint">Arrow keys move through the plan; Right and Left open and close a level.</p>
+        ${planTree(plan)}
+      </section>
+      ${detailsPanel(me, plan, state.plan.selected)}
+    </div>
+    <div class="plan-lower">${falloutPanel(me, plan.order.fallouts)} ${historyPanel(plan.order.history)}</div>`;
+}
+
+export function planPageView(me: User): TemplateResult {
+  const { plan, error, loading } = state.plan;
+  return html`<div class="plan-page" data-testid="plan" data-order-id=${state.plan.orderId ?? ""}
+    aria-busy=${loading ? "true" : "false"}>
+    <p><a href=${hrefOf({ name: "orders", ...state.list.filter })} data-testid="back-to-orders">← All orders</a></p>
+    ${error ? html`<p class="error" role="alert" data-testid="plan-error">${error}</p>` : nothing}
+    ${plan ? body(me, plan) : loading ? html`<p>Loading the plan…</p>` : nothing}
+  </div>`;
+}
