@@ -155,9 +155,9 @@ async def _roll_domain_orders(
                 payload={
                     "number": domain_order.number,
                     "state": domain_order.state.value,
-                    "line_item_id": domain_order.line_item_id,
-                    "tasks_total": domain_order.tasks_total,
-                    "tasks_done": domain_order.tasks_done,
+                    "lineItemId": domain_order.line_item_id,
+                    "tasksTotal": domain_order.tasks_total,
+                    "tasksDone": domain_order.tasks_done,
                 },
             )
 
@@ -189,8 +189,8 @@ async def _roll_line_items(
             new_state=item.state,
             payload={
                 "state": item.state.value,
-                "tasks_total": item.tasks_total,
-                "tasks_done": item.tasks_done,
+                "tasksTotal": item.tasks_total,
+                "tasksDone": item.tasks_done,
             },
         )
         if item.state in {FulfillmentState.COMPLETED, FulfillmentState.CANCELLED}:
@@ -222,7 +222,7 @@ async def _settle_sold_products(
             service_order_id=order.id,
             previous_state=SoldProductState.PENDING,
             new_state=product.state,
-            payload={"state": product.state.value, "line_item_id": product.line_item_id},
+            payload={"state": product.state.value, "lineItemId": product.line_item_id},
         )
 
 
@@ -266,8 +266,8 @@ async def _roll_order(uow: UnitOfWork, order: ServiceOrder) -> None:
                 "number": order.number,
                 "state": state.value,
                 "version": order.version,
-                "tasks_total": order.tasks_total,
-                "tasks_done": order.tasks_done,
+                "tasksTotal": order.tasks_total,
+                "tasksDone": order.tasks_done,
             },
         )
 

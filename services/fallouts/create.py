@@ -74,8 +74,8 @@ async def create_fallout(
             "task.on_hold",
             task,
             previous_state=previous,
-            fallout_id=fallout.id,
-            fallout_number=fallout.number,
+            falloutId=fallout.id,
+            falloutNumber=fallout.number,
         )
         await roll_up(uow, order, [task.domain_order_id])
     return fallout

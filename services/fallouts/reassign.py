@@ -39,7 +39,7 @@ async def reassign_fallout(
             "fallout.reassigned",
             fallout,
             previous_state=previous,
-            previous_assignee_id=previous_assignee_id,
+            previousAssigneeId=previous_assignee_id,
             note=text,
         )
 
@@ -54,8 +54,8 @@ async def reassign_fallout(
                 "task.reassigned",
                 task,
                 previous_state=task.state,
-                previous_assignee_id=previous_task_assignee_id,
+                previousAssigneeId=previous_task_assignee_id,
                 reason=text or f"Fallout {fallout.number} reassigned.",
-                fallout_id=fallout.id,
+                falloutId=fallout.id,
             )
     return fallout

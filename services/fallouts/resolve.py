@@ -68,7 +68,7 @@ async def resolve_fallout(
 async def _release_task(
     uow: UnitOfWork, order: ServiceOrder, task: Task, fallout: FalloutRecord, action: FalloutAction
 ) -> None:
-    details = {"fallout_id": fallout.id, "fallout_number": fallout.number}
+    details = {"falloutId": fallout.id, "falloutNumber": fallout.number}
     if action is FalloutAction.COMPLETE_TASK:
         await finish_task(uow, order, task, TaskState.COMPLETED, **details)
     elif action is FalloutAction.SKIP_TASK:

@@ -23,10 +23,10 @@ def record_task_event(
         payload={
             "number": task.number,
             "state": task.state.value,
-            "assignee_id": task.assignee_id,
+            "assigneeId": task.assignee_id,
             "version": task.version,
             "attempts": task.attempts,
-            "domain_order_id": task.domain_order_id,
+            "domainOrderId": task.domain_order_id,
             **details,
         },
     )

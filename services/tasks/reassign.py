@@ -42,7 +42,7 @@ async def reassign_task(
             "task.reassigned",
             task,
             previous_state=task.state,
-            previous_assignee_id=previous_assignee_id,
+            previousAssigneeId=previous_assignee_id,
             reason=text,
         )
     return task

@@ -1,8 +1,9 @@
-"""Small task graphs built straight from the models, and a way to see that nothing changed.
+"""Task graphs for the task, fallout and rollup tests, and a way to see that nothing changed.
 
 `build_plan` makes an approved, IN_PROGRESS order the way decomposition leaves one (tasks
 without predecessors READY, the rest PENDING, counters set), with exactly the line items,
 domain orders, tasks and dependencies a test names, so a test reads its graph at a glance.
+`approved_order` goes the real way instead: a demo order submitted and approved.
 """
 
 from __future__ import annotations
@@ -31,7 +32,15 @@ from models.enums import (
     TaskState,
 )
 from services.numbering import NumberKind, allocate_number, allocate_numbers
+from services.orders import (
+    LineItemInput,
+    SubmitOrderInput,
+    approve_service_order,
+    submit_service_order,
+)
+from services.tasks import complete_task, start_task
 from services.unit_of_work import unit_of_work
+from services.users import group_ids_of
 
 # line item → domain order → task → the tasks it depends on (by name, anywhere in the plan)
 PlanShape = Mapping[str, Mapping[str, Mapping[str, Sequence[str]]]]
@@ -167,3 +176,31 @@ async def snapshot() -> dict[str, list[dict[str, Any]]]:
 
 async def event_kinds(**filters: Any) -> list[str]:
     return [str(kind) for kind in await Event.filter(**filters).values_list("kind", flat=True)]
+
+
+async def approved_order(users: dict[str, User], *items: LineItemInput | str) -> ServiceOrder:
+    """A demo order submitted by the partner and approved (so decomposed) by the manager."""
+    line_items = [LineItemInput(i) if isinstance(i, str) else i for i in items]
+    order = await submit_service_order(
+        users["partner"], SubmitOrderInput(customer="ACME Corp", line_items=line_items)
+    )
+    return await approve_service_order(users["manager"], order.id)
+
+
+async def agent_for(task: Task, users: dict[str, User]) -> User:
+    """The task's assignee, or the first demo agent who works in its group."""
+    if task.assignee_id is not None:
+        return await User.get(id=task.assignee_id)
+    for name in ("agent1", "agent2"):
+        if task.assignment_group_id in await group_ids_of(users[name]):
+            return users[name]
+    raise AssertionError(f"no demo agent works in group {task.assignment_group_id}")
+
+
+async def work_every_task(order_id: int, users: dict[str, User]) -> None:
+    """Start and complete READY tasks until none is left."""
+    while ready := await Task.filter(service_order_id=order_id, state=TaskState.READY):
+        for task in ready:
+            agent = await agent_for(task, users)
+            await start_task(agent, task.id)
+            await complete_task(agent, task.id)

@@ -37,7 +37,7 @@ async def test_the_fallout_and_its_task_go_to_the_agent(users: dict[str, User]) 
     assert (fallout_event.previous_state, fallout_event.new_state) == ("OPEN", "IN_PROGRESS")
     assert fallout_event.payload["note"] == "you know this OLT"
     task_event = await Event.get(kind="task.reassigned")
-    assert task_event.payload["previous_assignee_id"] == users["agent1"].id
+    assert task_event.payload["previousAssigneeId"] == users["agent1"].id
     assert task_event.payload["reason"] == "you know this OLT"
 
 

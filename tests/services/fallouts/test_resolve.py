@@ -95,7 +95,7 @@ async def test_skip_task_skips_it_and_readies_its_dependents(users: dict[str, Us
     assert (await plan.task("a")).state is TaskState.SKIPPED
     assert (await plan.task("b")).state is TaskState.READY
     skipped = await Event.get(kind="task.skipped")
-    assert skipped.payload["fallout_number"] == fallout.number
+    assert skipped.payload["falloutNumber"] == fallout.number
 
 
 @pytest.mark.parametrize("note", ["", " "])

@@ -27,8 +27,8 @@ async def test_a_manager_reassigns_a_task_with_a_reason(users: dict[str, User]) 
         2,
     )
     event = await Event.get(kind="task.reassigned")
-    assert event.payload["previous_assignee_id"] == users["agent1"].id
-    assert event.payload["assignee_id"] == users["agent2"].id
+    assert event.payload["previousAssigneeId"] == users["agent1"].id
+    assert event.payload["assigneeId"] == users["agent2"].id
     assert event.payload["reason"] == "agent1 is on leave"
     assert event.actor_id == users["manager"].id
 
