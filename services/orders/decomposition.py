@@ -73,22 +73,7 @@ async def decompose_order(uow: UnitOfWork, order: ServiceOrder) -> None:
         item.tasks_done = 0
     await LineItem.bulk_update(items, fields=["tasks_total", "tasks_done"])
 
-    for plan, inserted, do_ids in zip(plans, tasks, domain_order_ids, strict=True):
-        for index in sorted(plan.ready_tasks):
-            uow.record(
-                "task.ready",
-                entity_type="task",
-                entity_id=inserted.ids[index],
-                service_order_id=order.id,
-                previous_state=TaskState.PENDING,
-                new_state=TaskState.READY,
-                payload={
-                    "number": inserted.numbers[index],
-                    "version": 1,
-                    "domainOrderId": do_ids[plan.tasks[index].domain_order],
-                    "assignmentGroupId": plan.tasks[index].assignment_group_id,
-                },
-            )
+    _record_ready_tasks(uow, order, plans, tasks, domain_order_ids)
 
     task_count = sum(len(plan.tasks) for plan in plans)
     record_order_event(
@@ -110,6 +95,31 @@ async def decompose_order(uow: UnitOfWork, order: ServiceOrder) -> None:
     order.version += 1
     await order.save(update_fields=["state", "tasks_total", "tasks_done", "version", "updated_at"])
     record_order_event(uow, "service_order.state_changed", order, previous)
+
+
+def _record_ready_tasks(
+    uow: UnitOfWork,
+    order: ServiceOrder,
+    plans: list[LineItemPlan],
+    tasks: list[_InsertedTasks],
+    domain_order_ids: list[list[int]],
+) -> None:
+    for plan, inserted, do_ids in zip(plans, tasks, domain_order_ids, strict=True):
+        for index in sorted(plan.ready_tasks):
+            uow.record(
+                "task.ready",
+                entity_type="task",
+                entity_id=inserted.ids[index],
+                service_order_id=order.id,
+                previous_state=TaskState.PENDING,
+                new_state=TaskState.READY,
+                payload={
+                    "number": inserted.numbers[index],
+                    "version": 1,
+                    "domainOrderId": do_ids[plan.tasks[index].domain_order],
+                    "assignmentGroupId": plan.tasks[index].assignment_group_id,
+                },
+            )
 
 
 async def _insert_domain_orders(

@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from models.enums import DECOMPOSING_RELATIONSHIPS, SpecificationKind
@@ -61,7 +62,7 @@ class LineItemPlan:
     # Earliest finish of each task, in minutes after the plan starts.
     finish_minutes: tuple[int, ...]
 
-    @property
+    @cached_property
     def ready_tasks(self) -> frozenset[int]:
         """The tasks that wait for nothing: READY from the start."""
         waiting = {task for task, _ in self.dependencies}
