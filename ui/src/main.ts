@@ -13,6 +13,8 @@ import { planPageView } from "./views/planPage";
 import { signInView } from "./views/signIn";
 
 const root = document.getElementById("app") as HTMLElement;
+// lit-html renders beside what is already there: drop the static "Loading…" first.
+root.replaceChildren();
 
 function view() {
   const me = state.me;

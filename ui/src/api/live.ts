@@ -24,8 +24,13 @@ function websocketUrl(): string {
 
 export class LiveConnection {
   private readonly client: Client;
+  private disposed = false;
 
-  constructor({ token, onState }: LiveOptions) {
+  constructor({ token, onState: report }: LiveOptions) {
+    // A disposed client still reports its socket closing: nobody is listening any more.
+    const onState = (state: ConnectionState, detail?: string): void => {
+      if (!this.disposed) report(state, detail);
+    };
     onState("connecting");
     this.client = createClient({
       url: websocketUrl(),
@@ -78,6 +83,7 @@ export class LiveConnection {
   }
 
   dispose(): void {
+    this.disposed = true;
     void this.client.dispose();
   }
 }

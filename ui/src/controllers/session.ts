@@ -21,11 +21,15 @@ export function onLiveConnection(listener: (connection: LiveConnection | null) =
 
 function startLive(token: string | null): void {
   live?.dispose();
+  state.connection = { state: "connecting", detail: null };
   live = token
     ? new LiveConnection({
         token,
         onState: (connection, detail) => {
-          state.connection = { state: connection, detail: detail ?? null };
+          // Once the page has lost its connection it says so until it is live again,
+          // through every reconnection attempt in between.
+          const lost = state.connection.state === "disconnected" && connection === "connecting";
+          state.connection = { state: lost ? "disconnected" : connection, detail: detail ?? null };
           changed();
         },
       })

@@ -14,13 +14,15 @@ import { historyPanel } from "./history";
 import { planTree } from "./tree";
 import { humanize, progressBar, stateBadge } from "./widgets";
 
+const plural = (n: number, one: string, many: string): string => (n === 1 ? one : many);
+
 function counts(plan: Plan): TemplateResult {
   const c = plan.counts;
   return html`<ul class="counts" data-testid="plan-counts" aria-label="Counts">
-    <li data-testid="count-line-items" data-count=${c.lineItems}><strong>${c.lineItems}</strong> line items</li>
-    <li data-testid="count-domain-orders" data-count=${c.domainOrders}><strong>${c.domainOrders}</strong> domain orders</li>
-    <li data-testid="count-tasks" data-count=${c.tasks}><strong>${c.tasks}</strong> tasks</li>
-    <li data-testid="count-open-fallouts" data-count=${c.openFallouts}><strong>${c.openFallouts}</strong> open fallouts</li>
+    <li data-testid="count-line-items" data-count=${c.lineItems}><strong>${c.lineItems}</strong> ${plural(c.lineItems, "line item", "line items")}</li>
+    <li data-testid="count-domain-orders" data-count=${c.domainOrders}><strong>${c.domainOrders}</strong> ${plural(c.domainOrders, "domain order", "domain orders")}</li>
+    <li data-testid="count-tasks" data-count=${c.tasks}><strong>${c.tasks}</strong> ${plural(c.tasks, "task", "tasks")}</li>
+    <li data-testid="count-open-fallouts" data-count=${c.openFallouts}><strong>${c.openFallouts}</strong> open ${plural(c.openFallouts, "fallout", "fallouts")}</li>
   </ul>`;
 }
 
