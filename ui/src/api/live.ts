@@ -1,8 +1,12 @@
 // Live updates: graphql-transport-ws through the maintained graphql-ws client.
 //
-// Resuming without loss: graphql-ws re-sends a subscription's original payload object when it
-// reconnects, so each subscription keeps its `after` variable pointing at the last cursor it
-// received and the server replays whatever happened while the socket was down.
+// Resuming without loss: each subscription keeps its `after` variable pointing at the last
+// cursor it received, in the very payload object graphql-ws re-sends when it reconnects, so
+// the server replays whatever happened while the socket was down.
+//
+// graphql-ws gives up on close codes it deems fatal (1011 from a crashing server, for one).
+// A wall display must not: then the client is replaced, and every subscription is sent again
+// with its latest cursor. Only a refused token (4401/4403) ends the connection for good.
 import { createClient, type Client } from "graphql-ws";
 
 import type { LiveEvent } from "./types";
@@ -12,9 +16,19 @@ export type ConnectionState = "connecting" | "live" | "disconnected";
 export interface LiveOptions {
   token: string;
   onState: (state: ConnectionState, detail?: string) => void;
+  onRefused: (detail: string) => void;
+}
+
+interface Subscription {
+  payload: { query: string; variables: Record<string, unknown> };
+  next: (data: Record<string, unknown>) => void;
+  onError: (message: string) => void;
+  stop: () => void;
 }
 
 const MAX_RETRY_WAIT_MS = 4000;
+const RESTART_AFTER_MS = 1000;
+const REFUSED_CODES = new Set([4401, 4403]);
 
 function websocketUrl(): string {
   const url = new URL("/graphql", window.location.href);
@@ -22,19 +36,32 @@ function websocketUrl(): string {
   return url.toString();
 }
 
-export class LiveConnection {
-  private readonly client: Client;
-  private disposed = false;
+function closeCode(error: unknown): number | null {
+  return error && typeof error === "object" && "code" in error && "reason" in error
+    ? Number((error as { code: number }).code)
+    : null;
+}
 
-  constructor({ token, onState: report }: LiveOptions) {
+export class LiveConnection {
+  private client: Client;
+  private disposed = false;
+  private restartTimer: ReturnType<typeof setTimeout> | undefined;
+  private readonly subscriptions = new Set<Subscription>();
+
+  constructor(private readonly options: LiveOptions) {
+    this.client = this.connect();
+  }
+
+  private report(state: ConnectionState, detail?: string): void {
     // A disposed client still reports its socket closing: nobody is listening any more.
-    const onState = (state: ConnectionState, detail?: string): void => {
-      if (!this.disposed) report(state, detail);
-    };
-    onState("connecting");
-    this.client = createClient({
+    if (!this.disposed) this.options.onState(state, detail);
+  }
+
+  private connect(): Client {
+    this.report("connecting");
+    const client = createClient({
       url: websocketUrl(),
-      connectionParams: { authorization: `Bearer ${token}` },
+      connectionParams: { authorization: `Bearer ${this.options.token}` },
       // Keep the socket open while signed in, so the indicator means something on every page.
       lazy: false,
       keepAlive: 10_000,
@@ -44,12 +71,44 @@ export class LiveConnection {
         const wait = Math.min(MAX_RETRY_WAIT_MS, 250 * 2 ** retries) + Math.random() * 250;
         await new Promise((resolve) => setTimeout(resolve, wait));
       },
-      onNonLazyError: (error) => onState("disconnected", describe(error)),
+      onNonLazyError: (error) => this.gaveUp(error),
       on: {
-        connecting: () => onState("connecting"),
-        connected: () => onState("live"),
-        closed: (event) => onState("disconnected", describe(event)),
+        connecting: () => this.report("connecting"),
+        connected: () => this.report("live"),
+        closed: (event) => this.report("disconnected", describe(event)),
       },
+    });
+    for (const subscription of this.subscriptions) this.send(client, subscription);
+    return client;
+  }
+
+  private gaveUp(error: unknown): void {
+    if (this.disposed) return;
+    const detail = describe(error);
+    this.report("disconnected", detail);
+    if (REFUSED_CODES.has(closeCode(error) ?? 0)) {
+      this.options.onRefused(detail);
+      return;
+    }
+    clearTimeout(this.restartTimer);
+    this.restartTimer = setTimeout(() => {
+      if (this.disposed) return;
+      void this.client.dispose();
+      this.client = this.connect();
+    }, RESTART_AFTER_MS);
+  }
+
+  private send(client: Client, subscription: Subscription): void {
+    subscription.stop = client.subscribe<Record<string, unknown>>(subscription.payload, {
+      next: (result) => {
+        if (result.errors?.length) subscription.onError(result.errors.map((e) => e.message).join("; "));
+        else if (result.data) subscription.next(result.data);
+      },
+      // A closed socket is the connection's business (retry or restart), not the page's.
+      error: (error) => {
+        if (closeCode(error) === null) subscription.onError(describe(error));
+      },
+      complete: () => undefined,
     });
   }
 
@@ -66,31 +125,37 @@ export class LiveConnection {
     onError: (message: string) => void,
   ): () => void {
     const payload = { query, variables: { ...variables, after } };
-    return this.client.subscribe<Record<string, E>>(payload, {
-      next: (result) => {
-        if (result.errors?.length) {
-          onError(result.errors.map((e) => e.message).join("; "));
-          return;
-        }
-        const event = result.data?.[field];
+    const subscription: Subscription = {
+      payload,
+      next: (data) => {
+        const event = data[field] as E | undefined;
         if (!event) return;
         payload.variables.after = event.cursor;
         onEvent(event);
       },
-      error: (error) => onError(describe(error)),
-      complete: () => undefined,
-    });
+      onError,
+      stop: () => undefined,
+    };
+    this.subscriptions.add(subscription);
+    this.send(this.client, subscription);
+    return () => {
+      this.subscriptions.delete(subscription);
+      subscription.stop();
+    };
   }
 
   dispose(): void {
     this.disposed = true;
+    clearTimeout(this.restartTimer);
+    this.subscriptions.clear();
     void this.client.dispose();
   }
 }
 
 function describe(error: unknown): string {
-  if (error && typeof error === "object" && "code" in error && "reason" in error) {
-    const { code, reason } = error as { code: number; reason: string };
+  const code = closeCode(error);
+  if (code !== null) {
+    const { reason } = error as { reason: string };
     return reason ? `${reason} (${code})` : `connection closed (${code})`;
   }
   if (Array.isArray(error)) return error.map((e: { message?: string }) => e.message).join("; ");

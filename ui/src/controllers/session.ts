@@ -32,6 +32,7 @@ function startLive(token: string | null): void {
           state.connection = { state: lost ? "disconnected" : connection, detail: detail ?? null };
           changed();
         },
+        onRefused: () => signOut("The live connection refused your token: sign in again."),
       })
     : null;
   if (!live) state.connection = { state: "disconnected", detail: null };
