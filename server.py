@@ -15,12 +15,14 @@ import os
 import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 
 import uvicorn
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse
-from starlette.routing import Route
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
 from tortoise import Tortoise
 from tortoise.contrib.starlette import RegisterTortoise
 from tortoise.migrations.api import migrate as migrate_api
@@ -33,6 +35,12 @@ async def healthz(request: Request) -> JSONResponse:
     return JSONResponse({"status": "ok"})
 
 
+def ui_mount() -> Mount:
+    """The Orchestration Plan UI at /ui: the page `make ui` builds into ui/dist."""
+    dist = Path(__file__).resolve().parent / "ui" / "dist"
+    return Mount("/ui", app=StaticFiles(directory=dist, html=True, check_dir=False), name="ui")
+
+
 def create_app() -> Starlette:
     settings = get_settings()
 
@@ -43,7 +51,7 @@ def create_app() -> Starlette:
         async with RegisterTortoise(app, config=tortoise_config(settings.database_url)):
             yield
 
-    return Starlette(routes=[Route("/healthz", healthz)], lifespan=lifespan)
+    return Starlette(routes=[Route("/healthz", healthz), ui_mount()], lifespan=lifespan)
 
 
 async def migrate() -> None:
