@@ -1,6 +1,8 @@
 // Boot: restore the session, follow the hash route, render the state into #app.
 import { render } from "lit-html";
 
+import { isManager } from "./auth/permissions";
+import { loadAssignableUsers } from "./controllers/actions";
 import { openOrders, stopWatchingOrders, watchOrders } from "./controllers/orders";
 import { openPlan, rewatchPlan, stopWatchingPlan } from "./controllers/plan";
 import { loadDemoUsers, onLiveConnection, restoreSession } from "./controllers/session";
@@ -42,7 +44,10 @@ function followRoute(): void {
     const { state: orderState, customer, number } = route;
     openOrders({ state: orderState as OrderFilter["state"], customer, number });
   }
-  if (route.name === "plan") void openPlan(route.orderId);
+  if (route.name === "plan") {
+    void openPlan(route.orderId);
+    if (state.me && isManager(state.me)) void loadAssignableUsers();
+  }
   document.title = route.name === "plan" ? "Plan · Orchestration Plan" : "Orchestration Plan";
   renderApp();
 }

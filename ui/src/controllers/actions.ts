@@ -1,6 +1,6 @@
 // Running one mutation for a button: busy while it runs, its user errors kept under the
 // action's key so that the view shows them next to that action.
-import { ASSIGNABLE_USERS } from "../api/documents";
+import { ASSIGNABLE_USERS, DEMO_USERS } from "../api/documents";
 import { request } from "../api/graphql";
 import type { UserError, UserRef } from "../api/types";
 import { changed, state } from "../store";
@@ -35,17 +35,26 @@ export function clearAction(key: string): void {
   if (state.actions.delete(key)) changed();
 }
 
-/** The people a manager can assign work to; loaded once, on first need. */
+/**
+ * The agents a manager can assign work to, loaded once. The contract has no user list yet:
+ * `users` is used where the API offers it, else (demo mode) the demo users.
+ */
 export async function loadAssignableUsers(): Promise<void> {
   if (state.assignableUsers !== null) return;
   state.assignableUsers = [];
+  type Listed = UserRef & { roles: string[] };
+  const agents = (users: Listed[]): UserRef[] =>
+    users.filter((u) => u.roles.includes("FULFILLMENT_AGENT"));
   try {
-    const { users } = await request<{ users: (UserRef & { roles: string[] })[] }>(
-      ASSIGNABLE_USERS,
-    );
-    state.assignableUsers = users.filter((u) => u.roles.includes("FULFILLMENT_AGENT"));
+    state.assignableUsers = agents((await request<{ users: Listed[] }>(ASSIGNABLE_USERS)).users);
   } catch {
-    state.assignableUsers = [];
+    try {
+      state.assignableUsers = agents(
+        (await request<{ demoUsers: Listed[] }>(DEMO_USERS)).demoUsers,
+      );
+    } catch {
+      state.assignableUsers = [];
+    }
   }
   changed();
 }

@@ -1,13 +1,13 @@
 // The order list: filters from the route, forward pagination with a stack of cursors, and
 // rows kept current by the serviceOrderChanged subscription.
 import { SERVICE_ORDER_CHANGED, SERVICE_ORDERS } from "../api/documents";
+import { request } from "../api/graphql";
 import type { LiveConnection } from "../api/live";
 import type { Connection, ServiceOrderEvent, ServiceOrderSummary } from "../api/types";
 import { navigate } from "../router";
 import { changed, state, type OrderFilter } from "../store";
 import { debounce } from "./debounce";
 import { handleApiError, liveConnection } from "./session";
-import { request } from "../api/graphql";
 
 export const PAGE_SIZE = 20;
 

@@ -31,7 +31,7 @@ import {
   canStartTask,
   canWorkFallout,
 } from "../auth/permissions";
-import { loadAssignableUsers, runAction } from "../controllers/actions";
+import { runAction } from "../controllers/actions";
 import { state } from "../store";
 import { actionErrors, humanize } from "./widgets";
 
@@ -55,7 +55,6 @@ function action(key: string, body: TemplateResult): TemplateResult {
 }
 
 function assigneeSelect(testId: string): TemplateResult {
-  void loadAssignableUsers();
   const users = state.assignableUsers ?? [];
   return html`<label>Assign to
     <select name="assigneeId" required data-testid=${testId}>
