@@ -3,7 +3,7 @@
 python server.py run        migrate, seed on first start, serve (what `make run` does)
 python server.py serve      serve only [--host --port --workers]
 python server.py migrate    apply Tortoise migrations to DATABASE_URL
-python server.py seed       load the demo catalog, users and orders
+python server.py seed       load the demo catalog, users and orders (again: changes nothing)
 python server.py token USERNAME [--ttl SECONDS]
 """
 
@@ -13,7 +13,7 @@ import argparse
 import asyncio
 import os
 import sys
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
 
@@ -21,18 +21,33 @@ import uvicorn
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse
-from starlette.routing import Mount, Route
+from starlette.routing import BaseRoute, Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
-from tortoise import Tortoise
+from tortoise import Tortoise, connections
 from tortoise.contrib.starlette import RegisterTortoise
 from tortoise.migrations.api import migrate as migrate_api
 
+from models import User
 from models.config import tortoise_config
-from services.settings import get_settings
+from schema.build import build_schema
+from schema.view import GraphQLView
+from services.auth import AuthenticationError, issue_token
+from services.seed import seed_demo
+from services.settings import Settings, get_settings
 
 
 async def healthz(request: Request) -> JSONResponse:
+    """The process is up."""
     return JSONResponse({"status": "ok"})
+
+
+async def readyz(request: Request) -> JSONResponse:
+    """The process can serve: its database answers."""
+    try:
+        await connections.get("default").execute_query("SELECT 1")
+    except Exception as error:  # any failure means "not ready", whatever the driver raised
+        return JSONResponse({"status": "unavailable", "database": str(error)}, status_code=503)
+    return JSONResponse({"status": "ready", "database": "ok"})
 
 
 def ui_mount() -> Mount:
@@ -41,8 +56,19 @@ def ui_mount() -> Mount:
     return Mount("/ui", app=StaticFiles(directory=dist, html=True, check_dir=False), name="ui")
 
 
-def create_app() -> Starlette:
-    settings = get_settings()
+def routes(settings: Settings) -> list[BaseRoute]:
+    graphql = GraphQLView(build_schema(settings), settings)
+    return [
+        Route("/graphql", graphql, methods=["GET", "POST"]),
+        WebSocketRoute("/graphql", graphql),
+        Route("/healthz", healthz),
+        Route("/readyz", readyz),
+        ui_mount(),
+    ]
+
+
+def create_app(settings: Settings | None = None) -> Starlette:
+    settings = settings or get_settings()
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -51,7 +77,15 @@ def create_app() -> Starlette:
         async with RegisterTortoise(app, config=tortoise_config(settings.database_url)):
             yield
 
-    return Starlette(routes=[Route("/healthz", healthz), ui_mount()], lifespan=lifespan)
+    return Starlette(routes=routes(settings), lifespan=lifespan)
+
+
+async def with_database(work: Callable[[], Awaitable[int]]) -> int:
+    await Tortoise.init(config=tortoise_config(get_settings().database_url))
+    try:
+        return await work()
+    finally:
+        await Tortoise.close_connections()
 
 
 async def migrate() -> None:
@@ -59,6 +93,38 @@ async def migrate() -> None:
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     await migrate_api(config=tortoise_config(settings.database_url))
     await Tortoise.close_connections()
+
+
+async def seed(*, only_if_empty: bool = False) -> int:
+    if only_if_empty and await User.exists():
+        return 0
+    print("Seeding the demo catalog, users and orders…")
+    await seed_demo()
+    return 0
+
+
+async def print_token(username: str, ttl_seconds: int | None) -> int:
+    user = await User.get_or_none(username=username, is_active=True)
+    if user is None:
+        print(f"No active user {username!r}.", file=sys.stderr)
+        return 1
+    try:
+        print(issue_token(user, get_settings(), ttl_seconds=ttl_seconds))
+    except AuthenticationError as error:
+        print(error.message, file=sys.stderr)
+        return 1
+    return 0
+
+
+def welcome(host: str, port: int) -> str:
+    base = f"http://{host}:{port}"
+    return (
+        f"GraphiQL:  {base}/graphql\n"
+        f"Plan UI:   {base}/ui/\n"
+        "A token:   .venv/bin/python server.py token manager   "
+        "(or agent1, agent2, viewer, partner, admin)\n"
+        "Send it as the header  Authorization: Bearer <token>"
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -70,11 +136,22 @@ def main(argv: list[str] | None = None) -> int:
         command.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
         command.add_argument("--workers", type=int, default=1)
     commands.add_parser("migrate")
+    commands.add_parser("seed")
+    token = commands.add_parser("token", help="print a bearer token for an existing user")
+    token.add_argument("username")
+    token.add_argument("--ttl", type=int, default=None, help="seconds (default TOKEN_TTL_SECONDS)")
     args = parser.parse_args(argv)
 
     if args.command in ("run", "migrate"):
         asyncio.run(migrate())
+    if args.command == "run":
+        asyncio.run(with_database(lambda: seed(only_if_empty=True)))
+    if args.command == "seed":
+        return asyncio.run(with_database(seed))
+    if args.command == "token":
+        return asyncio.run(with_database(lambda: print_token(args.username, args.ttl)))
     if args.command in ("run", "serve"):
+        print(welcome(args.host, args.port), flush=True)
         uvicorn.run(
             "server:create_app", factory=True, host=args.host, port=args.port, workers=args.workers
         )

@@ -1,0 +1,40 @@
+"""The schema, built for a configuration (limits, introspection)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import strawberry
+from graphql import GraphQLError
+from strawberry.types import ExecutionContext
+
+from schema.extensions.authentication import RequireAuthentication
+from schema.extensions.errors import log_errors, mask_unexpected_errors
+from schema.extensions.limits import limit_extensions
+from schema.mutations.root import Mutation
+from schema.query import Query
+from services.settings import Settings
+
+
+class FulfillmentSchema(strawberry.Schema):
+    def process_errors(
+        self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
+    ) -> None:
+        # Called before masking: the log keeps what the client does not see.
+        log_errors(errors)
+
+
+def build_schema(settings: Settings, **options: Any) -> strawberry.Schema:
+    """`options` go to strawberry.Schema (e.g. `subscription=`)."""
+    return FulfillmentSchema(
+        query=Query,
+        mutation=Mutation,
+        extensions=[
+            mask_unexpected_errors(),
+            *limit_extensions(settings),
+            # After the validation cache: it replaces whatever validation found for anonymous
+            # requests that ask for more than sign-in.
+            RequireAuthentication,
+        ],
+        **options,
+    )

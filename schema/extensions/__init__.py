@@ -1,0 +1,1 @@
+"""Schema extensions: authentication, limits against abusive queries, error masking."""

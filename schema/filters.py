@@ -1,0 +1,38 @@
+"""List filters: every field is optional, and the ones given must all match."""
+
+from __future__ import annotations
+
+import strawberry
+
+from schema.enums import FalloutState, FalloutType, ServiceOrderState, TaskState
+
+
+@strawberry.input
+class ServiceOrderFilter:
+    state: ServiceOrderState | None = None
+    customer: str | None = strawberry.field(default=None, description="Exact customer name.")
+    submitted_by_id: strawberry.ID | None = strawberry.field(
+        default=None, description="The id of the user (or partner) that submitted the orders."
+    )
+
+
+@strawberry.input
+class TaskFilter:
+    state: TaskState | None = None
+    assignee: strawberry.ID | None = strawberry.field(
+        default=None, description='A user id, or "me".'
+    )
+    group: strawberry.ID | None = strawberry.field(
+        default=None, description="An assignment group id."
+    )
+    service_order_id: strawberry.ID | None = None
+
+
+@strawberry.input
+class FalloutFilter:
+    state: FalloutState | None = None
+    type: FalloutType | None = None
+    assignee: strawberry.ID | None = strawberry.field(
+        default=None, description='A user id, or "me".'
+    )
+    service_order_id: strawberry.ID | None = None

@@ -1,0 +1,101 @@
+"""Mutation inputs."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import strawberry
+from strawberry.scalars import JSON
+
+from schema.enums import FalloutAction, FalloutType, LineItemAction, Priority
+
+_EXPECTED_VERSION = (
+    "Refuse with CONFLICT unless the object is still at this version (the one you looked at)."
+)
+
+
+@strawberry.input
+class LineItemInput:
+    specification_code: str = strawberry.field(description="The code of a PRODUCT specification.")
+    action: LineItemAction = LineItemAction.ADD
+    quantity: int = 1
+    characteristics: JSON | None = strawberry.field(
+        default=None, description="An object of the product's characteristics."
+    )
+
+
+@strawberry.input
+class SubmitServiceOrderInput:
+    customer: str
+    line_items: list[LineItemInput]
+    external_id: str | None = strawberry.field(
+        default=None, description="Your own id for the order; unique among your orders."
+    )
+    priority: Priority = Priority.NORMAL
+    requested_completion_date: datetime | None = None
+
+
+@strawberry.input
+class ApproveServiceOrderInput:
+    service_order_id: strawberry.ID
+    note: str | None = None
+    expected_version: int | None = strawberry.field(default=None, description=_EXPECTED_VERSION)
+
+
+@strawberry.input
+class RejectServiceOrderInput:
+    service_order_id: strawberry.ID
+    reason: str = strawberry.field(description="Required; why the order goes back.")
+    expected_version: int | None = strawberry.field(default=None, description=_EXPECTED_VERSION)
+
+
+@strawberry.input
+class ReopenServiceOrderInput:
+    service_order_id: strawberry.ID
+    note: str | None = None
+    expected_version: int | None = strawberry.field(default=None, description=_EXPECTED_VERSION)
+
+
+@strawberry.input
+class StartTaskInput:
+    task_id: strawberry.ID
+    expected_version: int | None = strawberry.field(default=None, description=_EXPECTED_VERSION)
+
+
+@strawberry.input
+class CompleteTaskInput:
+    task_id: strawberry.ID
+    note: str | None = None
+    expected_version: int | None = strawberry.field(default=None, description=_EXPECTED_VERSION)
+
+
+@strawberry.input
+class ReassignTaskInput:
+    task_id: strawberry.ID
+    assignee_id: strawberry.ID
+    reason: str = strawberry.field(description="Required.")
+    expected_version: int | None = strawberry.field(default=None, description=_EXPECTED_VERSION)
+
+
+@strawberry.input
+class CreateFalloutInput:
+    task_id: strawberry.ID
+    type: FalloutType
+    description: str
+    priority: Priority = Priority.NORMAL
+
+
+@strawberry.input
+class ReassignFalloutInput:
+    fallout_id: strawberry.ID
+    assignee_id: strawberry.ID = strawberry.field(
+        description="The agent who takes the fallout and its task."
+    )
+    note: str | None = None
+
+
+@strawberry.input
+class ResolveFalloutInput:
+    fallout_id: strawberry.ID
+    action: FalloutAction
+    note: str = strawberry.field(description="Required; what was done.")

@@ -1,0 +1,1 @@
+"""The object types of the schema, one module per part of the domain."""

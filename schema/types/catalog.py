@@ -1,0 +1,92 @@
+"""The catalog: specifications, how they relate, the task templates they carry."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import strawberry
+from strawberry.scalars import JSON
+
+import models
+from schema.enums import RelationshipType, SpecificationKind
+from schema.info import Info
+from schema.node import Node, shows
+from schema.types.people import AssignmentGroup
+
+SpecificationRelationshipType = Annotated[
+    "SpecificationRelationship", strawberry.lazy("schema.types.catalog")
+]
+TaskTemplateType = Annotated["TaskTemplate", strawberry.lazy("schema.types.catalog")]
+
+
+@strawberry.type(description="What an order can ask for, and what fulfilling it takes.")
+class ServiceSpecification(Node):
+    is_type_of = shows(models.ServiceSpecification)
+
+    code: str
+    name: str
+    kind: SpecificationKind
+    domain: str = strawberry.field(description="The fulfillment domain that delivers it.")
+    description: str
+
+    @strawberry.field(graphql_type=list[SpecificationRelationshipType])
+    @staticmethod
+    async def relationships(
+        root: models.ServiceSpecification, info: Info
+    ) -> list[models.SpecificationRelationship]:
+        return await info.context.loaders.relationships_by_specification.load(root.id)
+
+    @strawberry.field(graphql_type=list[TaskTemplateType])
+    @staticmethod
+    async def task_templates(
+        root: models.ServiceSpecification, info: Info
+    ) -> list[models.TaskTemplate]:
+        return await info.context.loaders.task_templates_by_specification.load(root.id)
+
+
+@strawberry.type(
+    description="BUNDLES, REALIZED_AS and REQUIRES make a domain order for the target at "
+    "decomposition; COMPOSED_OF does not."
+)
+class SpecificationRelationship:
+    type: RelationshipType
+    quantity: int
+    exclude_characteristic: str | None = strawberry.field(
+        description="The target is left out when the line item's characteristic of this "
+        "name has one of `excludeValues`."
+    )
+    exclude_values: JSON | None
+
+    @strawberry.field(graphql_type=ServiceSpecification)
+    @staticmethod
+    async def target(
+        root: models.SpecificationRelationship, info: Info
+    ) -> models.ServiceSpecification | None:
+        return await info.context.loaders.specification.load(root.target_id)
+
+
+@strawberry.type(description="A task every domain order of its specification gets.")
+class TaskTemplate(Node):
+    is_type_of = shows(models.TaskTemplate)
+
+    code: str
+    name: str
+    expected_duration_minutes: int
+
+    @strawberry.field(graphql_type=AssignmentGroup)
+    @staticmethod
+    async def assignment_group(
+        root: models.TaskTemplate, info: Info
+    ) -> models.AssignmentGroup | None:
+        return await info.context.loaders.group.load(root.assignment_group_id)
+
+    @strawberry.field(
+        graphql_type=list[TaskTemplateType],
+        description="Templates of the same specification that must be done first.",
+    )
+    @staticmethod
+    async def depends_on(root: models.TaskTemplate, info: Info) -> list[models.TaskTemplate]:
+        loaders = info.context.loaders
+        links = await loaders.template_links_by_specification.load(root.specification_id)
+        found = await loaders.task_template.load_many(links.depends_on.get(root.id, []))
+        return [template for template in found if template is not None]

@@ -1,0 +1,84 @@
+"""Fallout records: a task that could not go on, and how it was resolved."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING, Annotated
+
+import strawberry
+
+import models
+from resolvers.visibility import readable_order
+from schema.enums import FalloutAction, FalloutState, FalloutType, Priority
+from schema.info import Info
+from schema.node import Node, shows
+from schema.types.people import User
+from schema.types.tasks import Task
+
+if TYPE_CHECKING:
+    from schema.types.orders import ServiceOrder
+
+ServiceOrderType = Annotated["ServiceOrder", strawberry.lazy("schema.types.orders")]
+
+
+@strawberry.type(description="How a fallout was resolved.")
+class FalloutResolution:
+    resolved_at: datetime | None
+
+    @strawberry.field
+    @staticmethod
+    def action(root: models.FalloutRecord) -> FalloutAction | None:
+        return root.resolution_action
+
+    @strawberry.field
+    @staticmethod
+    def note(root: models.FalloutRecord) -> str | None:
+        return root.resolution_note
+
+    @strawberry.field(graphql_type=User | None)
+    @staticmethod
+    async def resolved_by(root: models.FalloutRecord, info: Info) -> models.User | None:
+        if root.resolved_by_id is None:
+            return None
+        return await info.context.loaders.user.load(root.resolved_by_id)
+
+
+@strawberry.type(description="A task that could not be completed, and its follow-up.")
+class FalloutRecord(Node):
+    is_type_of = shows(models.FalloutRecord)
+
+    number: str
+    type: FalloutType
+    description: str
+    priority: Priority
+    state: FalloutState
+    version: int
+    created_at: datetime
+    updated_at: datetime
+
+    @strawberry.field(graphql_type=Task)
+    @staticmethod
+    async def task(root: models.FalloutRecord, info: Info) -> models.Task | None:
+        return await info.context.loaders.task.load(root.task_id)
+
+    @strawberry.field(graphql_type=ServiceOrderType | None)
+    @staticmethod
+    async def service_order(root: models.FalloutRecord, info: Info) -> models.ServiceOrder | None:
+        return await readable_order(info.context, root.service_order_id)
+
+    @strawberry.field(graphql_type=User | None)
+    @staticmethod
+    async def assignee(root: models.FalloutRecord, info: Info) -> models.User | None:
+        if root.assignee_id is None:
+            return None
+        return await info.context.loaders.user.load(root.assignee_id)
+
+    @strawberry.field(graphql_type=User)
+    @staticmethod
+    async def created_by(root: models.FalloutRecord, info: Info) -> models.User | None:
+        return await info.context.loaders.user.load(root.created_by_id)
+
+    @strawberry.field(graphql_type=FalloutResolution | None, description="Null until resolved.")
+    @staticmethod
+    def resolution(root: models.FalloutRecord) -> models.FalloutRecord | None:
+        return root if root.resolution_action is not None else None

@@ -1,0 +1,59 @@
+"""The history of an order: every change, who made it, when, and the states before and after."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import strawberry
+from strawberry.scalars import JSON
+
+import models
+from resolvers.cursors import encode_event_cursor
+from resolvers.global_ids import encode_global_id
+from schema.info import Info
+from schema.node import Node, shows
+from schema.types.people import User
+
+# Event entity types (the part of the kind before the dot) and the GraphQL types they are.
+_ENTITY_TYPES = {
+    "service_order": "ServiceOrder",
+    "line_item": "LineItem",
+    "sold_product": "SoldProduct",
+    "domain_order": "DomainOrder",
+    "task": "Task",
+    "fallout": "FalloutRecord",
+}
+
+
+@strawberry.type(description="One change, as the append-only event history recorded it.")
+class HistoryEvent(Node):
+    is_type_of = shows(models.Event)
+
+    kind: str = strawberry.field(
+        description="`<entity>.<verb>`, e.g. `service_order.approved`, `task.completed`."
+    )
+    entity_type: str
+    occurred_at: datetime
+    previous_state: str | None
+    new_state: str | None
+    payload: JSON = strawberry.field(description="What changed: number, state, note, reason…")
+
+    @strawberry.field(description="The event's cursor: `after:` of a subscription resumes here.")
+    @staticmethod
+    def cursor(root: models.Event) -> str:
+        return encode_event_cursor(root.id)
+
+    @strawberry.field(description="The global id of the object that changed.")
+    @staticmethod
+    def entity_id(root: models.Event) -> strawberry.ID:
+        type_name = _ENTITY_TYPES.get(root.entity_type)
+        if type_name is None:
+            return strawberry.ID(str(root.entity_id))
+        return strawberry.ID(encode_global_id(type_name, root.entity_id))
+
+    @strawberry.field(graphql_type=User | None, description="Null for the system's own steps.")
+    @staticmethod
+    async def actor(root: models.Event, info: Info) -> models.User | None:
+        if root.actor_id is None:
+            return None
+        return await info.context.loaders.user.load(root.actor_id)

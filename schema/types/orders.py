@@ -1,0 +1,184 @@
+"""Service orders, their line items, and the products sold through them."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING, Annotated
+
+import strawberry
+from strawberry.scalars import JSON
+
+import models
+from resolvers import service_orders
+from resolvers.cursors import encode_event_cursor
+from resolvers.visibility import readable_order
+from schema.connections import After, Connection, First, connection
+from schema.enums import (
+    FulfillmentState,
+    LineItemAction,
+    Priority,
+    ServiceOrderState,
+    SoldProductState,
+)
+from schema.info import Info
+from schema.node import Node, shows
+from schema.types.catalog import ServiceSpecification
+from schema.types.history import HistoryEvent
+from schema.types.people import User
+from schema.types.progress import Progress
+
+if TYPE_CHECKING:
+    from schema.types.domain_orders import DomainOrder
+    from schema.types.fallouts import FalloutRecord
+    from schema.types.tasks import Task
+
+DomainOrderType = Annotated["DomainOrder", strawberry.lazy("schema.types.domain_orders")]
+FalloutRecordType = Annotated["FalloutRecord", strawberry.lazy("schema.types.fallouts")]
+TaskType = Annotated["Task", strawberry.lazy("schema.types.tasks")]
+
+
+@strawberry.type(description="Who decided on an order (approved or rejected it), when, and why.")
+class Decision:
+    decided_at: datetime | None
+
+    @strawberry.field(graphql_type=User | None)
+    @staticmethod
+    async def decided_by(root: models.ServiceOrder, info: Info) -> models.User | None:
+        if root.decided_by_id is None:
+            return None
+        return await info.context.loaders.user.load(root.decided_by_id)
+
+    @strawberry.field(description="The rejection reason or the approval note.")
+    @staticmethod
+    def reason(root: models.ServiceOrder) -> str | None:
+        return root.decision_reason
+
+
+@strawberry.type(description="A customer's order: the root of an orchestration plan.")
+class ServiceOrder(Node):
+    is_type_of = shows(models.ServiceOrder)
+
+    number: str
+    external_id: str | None = strawberry.field(description="The submitting partner's own id.")
+    customer: str
+    priority: Priority
+    requested_completion_date: datetime | None
+    state: ServiceOrderState
+    version: int = strawberry.field(description="Goes up by one on every change.")
+    created_at: datetime
+    updated_at: datetime
+    completed_at: datetime | None
+
+    @strawberry.field
+    @staticmethod
+    def progress(root: models.ServiceOrder) -> Progress:
+        return Progress.of(root)
+
+    @strawberry.field(graphql_type=User | None)
+    @staticmethod
+    async def submitted_by(root: models.ServiceOrder, info: Info) -> models.User | None:
+        return await info.context.loaders.user.load(root.submitted_by_id)
+
+    @strawberry.field(graphql_type=Decision | None, description="Null until decided.")
+    @staticmethod
+    def decision(root: models.ServiceOrder) -> models.ServiceOrder | None:
+        return root if root.decided_at is not None else None
+
+    @strawberry.field(graphql_type=list["LineItem"])
+    @staticmethod
+    async def line_items(root: models.ServiceOrder, info: Info) -> list[models.LineItem]:
+        return await info.context.loaders.line_items_by_order.load(root.id)
+
+    @strawberry.field(graphql_type=list[TaskType], description="Every task of the plan.")
+    @staticmethod
+    async def tasks(root: models.ServiceOrder, info: Info) -> list[models.Task]:
+        return (await info.context.loaders.tasks_by_order.load(root.id)).tasks
+
+    @strawberry.field(graphql_type=list[FalloutRecordType], description="Newest first.")
+    @staticmethod
+    async def fallouts(root: models.ServiceOrder, info: Info) -> list[models.FalloutRecord]:
+        return (await info.context.loaders.fallouts_by_order.load(root.id)).fallouts
+
+    @strawberry.field(
+        graphql_type=Connection[HistoryEvent],
+        description="Every change to the order and its plan, oldest first. An edge's cursor "
+        "also resumes a subscription (`after:`).",
+    )
+    @staticmethod
+    async def history(
+        root: models.ServiceOrder,
+        info: Info,
+        first: First = None,
+        after: After = None,
+    ) -> Connection[models.Event]:
+        page = await service_orders.history(info.context, root, first=first, after=after)
+        return connection(page, encode_event_cursor)
+
+
+@strawberry.type(description="What the customer owns once a line item is fulfilled.")
+class SoldProduct(Node):
+    is_type_of = shows(models.SoldProduct)
+
+    state: SoldProductState
+    customer: str
+    created_at: datetime
+    activated_at: datetime | None
+
+    @strawberry.field(graphql_type=ServiceSpecification)
+    @staticmethod
+    async def specification(
+        root: models.SoldProduct, info: Info
+    ) -> models.ServiceSpecification | None:
+        return await info.context.loaders.specification.load(root.specification_id)
+
+
+@strawberry.type(description="One product of an order, and what fulfilling it takes.")
+class LineItem(Node):
+    is_type_of = shows(models.LineItem)
+
+    position: int
+    action: LineItemAction
+    characteristics: JSON
+    quantity: int
+    state: FulfillmentState
+
+    @strawberry.field
+    @staticmethod
+    def progress(root: models.LineItem) -> Progress:
+        return Progress.of(root)
+
+    @strawberry.field(graphql_type=ServiceSpecification)
+    @staticmethod
+    async def specification(
+        root: models.LineItem, info: Info
+    ) -> models.ServiceSpecification | None:
+        return await info.context.loaders.specification.load(root.specification_id)
+
+    @strawberry.field(graphql_type=SoldProduct | None, description="Null until approval.")
+    @staticmethod
+    async def sold_product(root: models.LineItem, info: Info) -> models.SoldProduct | None:
+        return await info.context.loaders.sold_product_by_line_item.load(root.id)
+
+    @strawberry.field(
+        graphql_type=list[DomainOrderType],
+        description="All of the item's domain orders, flat, parents before children.",
+    )
+    @staticmethod
+    async def domain_orders(root: models.LineItem, info: Info) -> list[models.DomainOrder]:
+        return (await info.context.loaders.domain_orders_by_line_item.load(root.id)).flat
+
+    @strawberry.field(
+        graphql_type=DomainOrderType | None,
+        description="The top of the item's tree (its product's domain order); null until "
+        "approval. Walk down with `children`.",
+    )
+    @staticmethod
+    async def root_domain_order(root: models.LineItem, info: Info) -> models.DomainOrder | None:
+        tree = await info.context.loaders.domain_orders_by_line_item.load(root.id)
+        roots = tree.children.get(None, [])
+        return roots[0] if roots else None
+
+    @strawberry.field(graphql_type=ServiceOrder | None)
+    @staticmethod
+    async def service_order(root: models.LineItem, info: Info) -> models.ServiceOrder | None:
+        return await readable_order(info.context, root.service_order_id)

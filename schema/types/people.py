@@ -1,0 +1,37 @@
+"""Users and the assignment groups that work tasks."""
+
+from __future__ import annotations
+
+import strawberry
+
+import models
+from schema.enums import Role
+from schema.info import Info
+from schema.node import Node, shows
+
+
+@strawberry.type(description="A team that works tasks; a task belongs to one.")
+class AssignmentGroup(Node):
+    is_type_of = shows(models.AssignmentGroup)
+
+    name: str
+    description: str
+
+
+@strawberry.type(description="A person or a partner system.")
+class User(Node):
+    is_type_of = shows(models.User)
+
+    username: str
+    display_name: str
+    is_active: bool
+
+    @strawberry.field
+    @staticmethod
+    def roles(root: models.User) -> list[Role]:
+        return [Role(role) for role in root.roles if role in Role.__members__]
+
+    @strawberry.field(graphql_type=list[AssignmentGroup])
+    @staticmethod
+    async def groups(root: models.User, info: Info) -> list[models.AssignmentGroup]:
+        return await info.context.loaders.groups_by_user.load(root.id)

@@ -1,0 +1,83 @@
+"""The three top-level lists (orders, tasks, fallouts): scoped to the reader, filtered, paged."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from models import Event, FalloutRecord, ServiceOrder, Task, User
+from models.enums import FalloutState, FalloutType, ServiceOrderState, TaskState
+from services.queries.pagination import Page, PageRequest, paginate
+from services.queries.scoping import visible_fallouts, visible_orders, visible_tasks
+
+
+@dataclass(frozen=True)
+class OrderFilter:
+    state: ServiceOrderState | None = None
+    customer: str | None = None
+    submitted_by_id: int | None = None
+
+
+@dataclass(frozen=True)
+class TaskFilter:
+    state: TaskState | None = None
+    assignee_id: int | None = None
+    assignment_group_id: int | None = None
+    service_order_id: int | None = None
+
+
+@dataclass(frozen=True)
+class FalloutFilter:
+    state: FalloutState | None = None
+    type: FalloutType | None = None
+    assignee_id: int | None = None
+    service_order_id: int | None = None
+
+
+async def list_service_orders(
+    reader: User, where: OrderFilter, page: PageRequest
+) -> Page[ServiceOrder]:
+    """Newest first."""
+    orders = visible_orders(reader)
+    if where.state is not None:
+        orders = orders.filter(state=where.state)
+    if where.customer is not None:
+        orders = orders.filter(customer=where.customer)
+    if where.submitted_by_id is not None:
+        orders = orders.filter(submitted_by_id=where.submitted_by_id)
+    return await paginate(orders, page, newest_first=True)
+
+
+async def list_tasks(reader: User, where: TaskFilter, page: PageRequest) -> Page[Task]:
+    """Oldest first: the order in which the work was planned."""
+    tasks = visible_tasks(reader).select_related("assignment_group", "assignee")
+    if where.state is not None:
+        tasks = tasks.filter(state=where.state)
+    if where.assignee_id is not None:
+        tasks = tasks.filter(assignee_id=where.assignee_id)
+    if where.assignment_group_id is not None:
+        tasks = tasks.filter(assignment_group_id=where.assignment_group_id)
+    if where.service_order_id is not None:
+        tasks = tasks.filter(service_order_id=where.service_order_id)
+    return await paginate(tasks, page, newest_first=False)
+
+
+async def list_fallouts(
+    reader: User, where: FalloutFilter, page: PageRequest
+) -> Page[FalloutRecord]:
+    """Newest first."""
+    fallouts = visible_fallouts(reader).select_related("assignee", "created_by", "resolved_by")
+    if where.state is not None:
+        fallouts = fallouts.filter(state=where.state)
+    if where.type is not None:
+        fallouts = fallouts.filter(type=where.type)
+    if where.assignee_id is not None:
+        fallouts = fallouts.filter(assignee_id=where.assignee_id)
+    if where.service_order_id is not None:
+        fallouts = fallouts.filter(service_order_id=where.service_order_id)
+    return await paginate(fallouts, page, newest_first=True)
+
+
+async def order_history(order_id: int, page: PageRequest) -> Page[Event]:
+    """Every event of one order, in the order they happened. The caller has checked the order
+    is readable."""
+    return await paginate(Event.filter(service_order_id=order_id), page, newest_first=False)

@@ -1,0 +1,157 @@
+"""Demo orders in every state a visitor should see, made through the services so that their
+history is real: new, rejected, in progress with some tasks done, held up by an open fallout,
+and completed.
+
+Each scenario is one order with a fixed external id of the `partner` user; a scenario whose
+order exists already is skipped, so seeding twice changes nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, replace
+
+from models import ServiceOrder, Task, User
+from models.enums import FalloutType, Priority, TaskState
+from services.fallouts import create_fallout
+from services.orders import (
+    LineItemInput,
+    SubmitOrderInput,
+    approve_service_order,
+    reject_service_order,
+    submit_service_order,
+)
+from services.tasks import complete_task, start_task
+from services.users import group_ids_of
+
+Users = dict[str, User]
+AGENTS = ("agent1", "agent2")
+
+
+@dataclass(frozen=True)
+class Scenario:
+    external_id: str
+    order: SubmitOrderInput
+    # What happens to the order once submitted.
+    then: Callable[[Users, ServiceOrder], Awaitable[None]]
+
+
+async def create_demo_orders(users: Users) -> list[ServiceOrder]:
+    """The demo orders (existing ones included), in scenario order."""
+    partner = users["partner"]
+    orders = []
+    for scenario in SCENARIOS:
+        order = await ServiceOrder.get_or_none(
+            submitted_by_id=partner.id, external_id=scenario.external_id
+        )
+        if order is None:
+            data = replace(scenario.order, external_id=scenario.external_id)
+            order = await submit_service_order(partner, data)
+            await scenario.then(users, order)
+        orders.append(await ServiceOrder.get(id=order.id))
+    return orders
+
+
+async def _leave_new(users: Users, order: ServiceOrder) -> None:
+    return None
+
+
+async def _reject(users: Users, order: ServiceOrder) -> None:
+    await reject_service_order(
+        users["manager"], order.id, "The site address is outside our fibre footprint."
+    )
+
+
+def _approve_and_work(rounds: int | None) -> Callable[[Users, ServiceOrder], Awaitable[None]]:
+    async def then(users: Users, order: ServiceOrder) -> None:
+        await approve_service_order(users["manager"], order.id, "Checked and approved.")
+        await work_ready_tasks(users, order.id, rounds=rounds)
+
+    return then
+
+
+async def _hold_up_with_fallout(users: Users, order: ServiceOrder) -> None:
+    await approve_service_order(users["manager"], order.id)
+    await work_ready_tasks(users, order.id, rounds=1)
+    task, agent = await _start_one_ready_task(users, order.id)
+    await create_fallout(
+        agent,
+        task.id,
+        FalloutType.INVENTORY_ALLOCATION_FAILURE,
+        "No stock left in the regional warehouse.",
+        Priority.HIGH,
+    )
+
+
+async def work_ready_tasks(users: Users, order_id: int, *, rounds: int | None) -> None:
+    """Agents start and complete every READY task, `rounds` times (None: until none is left)."""
+    done = 0
+    while rounds is None or done < rounds:
+        ready = await Task.filter(service_order_id=order_id, state=TaskState.READY)
+        if not ready:
+            return
+        for task in ready:
+            agent = await _agent_for(users, task)
+            await start_task(agent, task.id)
+            await complete_task(agent, task.id, "Done.")
+        done += 1
+
+
+async def _start_one_ready_task(users: Users, order_id: int) -> tuple[Task, User]:
+    task = await Task.filter(service_order_id=order_id, state=TaskState.READY).first()
+    if task is None:
+        raise LookupError(f"Order {order_id} has no READY task to report fallout on.")
+    agent = await _agent_for(users, task)
+    return await start_task(agent, task.id), agent
+
+
+async def _agent_for(users: Users, task: Task) -> User:
+    for username in AGENTS:
+        if task.assignment_group_id in await group_ids_of(users[username]):
+            return users[username]
+    raise LookupError(f"No demo agent works in the group of task {task.number}.")
+
+
+def _order(
+    customer: str, *items: LineItemInput, priority: Priority = Priority.NORMAL
+) -> SubmitOrderInput:
+    return SubmitOrderInput(customer=customer, line_items=items, priority=priority)
+
+
+SCENARIOS = (
+    Scenario(
+        "DEMO-NEW",
+        _order(
+            "Acme Bakery",
+            LineItemInput("FIBRE_BROADBAND", characteristics={"ipVersion": "DUAL_STACK"}),
+        ),
+        _leave_new,
+    ),
+    Scenario(
+        "DEMO-REJECTED",
+        _order(
+            "Harbour Cafe", LineItemInput("FIBRE_BROADBAND", characteristics={"ipVersion": "IPV4"})
+        ),
+        _reject,
+    ),
+    Scenario(
+        "DEMO-IN-PROGRESS",
+        _order(
+            "Northwind Logistics",
+            LineItemInput("BUSINESS_SDWAN"),
+            LineItemInput("MOBILE_LINE", quantity=2),
+            priority=Priority.HIGH,
+        ),
+        _approve_and_work(rounds=1),
+    ),
+    Scenario(
+        "DEMO-FALLOUT",
+        _order("Jane Doe", LineItemInput("MOBILE_LINE")),
+        _hold_up_with_fallout,
+    ),
+    Scenario(
+        "DEMO-COMPLETED",
+        _order("Riverside Dental", LineItemInput("TV_VOICE_BUNDLE")),
+        _approve_and_work(rounds=None),
+    ),
+)
