@@ -19,6 +19,11 @@ const FALLOUT = `
   createdBy { ${USER} }
   resolution { action note }`;
 
+// Oldest first; the page keeps what it has read and asks only for what came after it.
+const HISTORY_PAGE = `
+  pageInfo { hasNextPage endCursor }
+  edges { node { cursor kind occurredAt actor { ${USER} } previousState newState } }`;
+
 const ORDER_SUMMARY = `id number externalId customer priority state ${PROGRESS}`;
 
 export const ME = `query Me { me { ${USER} roles groups { id name } } }`;
@@ -40,7 +45,7 @@ export const SERVICE_ORDERS = `
   }`;
 
 export const PLAN = `
-  query Plan($id: ID!) {
+  query Plan($id: ID!, $historyAfter: String) {
     serviceOrder(id: $id) {
       ${ORDER_SUMMARY} version
       lineItems {
@@ -53,8 +58,14 @@ export const PLAN = `
         }
       }
       fallouts { ${FALLOUT} }
-      history { cursor kind occurredAt actor { ${USER} } previousState newState }
+      history(first: 100, after: $historyAfter) { ${HISTORY_PAGE} }
     }
+  }`;
+
+/** Read on through an order's history, 100 events a page (the API's largest page). */
+export const HISTORY = `
+  query History($id: ID!, $after: String) {
+    serviceOrder(id: $id) { history(first: 100, after: $after) { ${HISTORY_PAGE} } }
   }`;
 
 export const ASSIGNABLE_USERS = `query AssignableUsers { users { ${USER} roles } }`;

@@ -160,10 +160,21 @@ export interface ServiceOrderSummary {
   progress: Progress;
 }
 
-export interface ServiceOrder extends ServiceOrderSummary {
+export interface HistoryPage {
+  pageInfo: PageInfo;
+  edges: { node: HistoryEntry }[];
+}
+
+/** An order as the plan query reads it: one page of its history. */
+export interface ServiceOrderPlan extends ServiceOrderSummary {
   version: number;
   lineItems: LineItem[];
   fallouts: Fallout[];
+  history: HistoryPage;
+}
+
+/** An order with all of its history the page has read so far. */
+export interface ServiceOrder extends Omit<ServiceOrderPlan, "history"> {
   history: HistoryEntry[];
 }
 

@@ -4,13 +4,22 @@
 // An event is applied to the page at once (the task or fallout as it is after the change),
 // then the plan is read again shortly after, because one change also moves the state and
 // progress of every level above it.
-import { FALLOUT_CHANGED, PLAN, SERVICE_ORDER_CHANGED, TASK_CHANGED } from "../api/documents";
+import {
+  FALLOUT_CHANGED,
+  HISTORY,
+  PLAN,
+  SERVICE_ORDER_CHANGED,
+  TASK_CHANGED,
+} from "../api/documents";
 import { request } from "../api/graphql";
 import type { LiveConnection } from "../api/live";
 import type {
   FalloutEvent,
+  HistoryEntry,
+  HistoryPage,
   LiveEvent,
   ServiceOrder,
+  ServiceOrderPlan,
   ServiceOrderEvent,
   TaskEvent,
 } from "../api/types";
@@ -37,13 +46,29 @@ function setOrder(order: ServiceOrder): void {
   }
 }
 
+/** The history read so far, and the cursor to read on from: it never changes, only grows. */
+let history: { orderId: string | null; entries: HistoryEntry[]; after: string | null } = {
+  orderId: null,
+  entries: [],
+  after: null,
+};
+
+function takeHistory(orderId: string, page: HistoryPage): boolean {
+  if (history.orderId !== orderId) history = { orderId, entries: [], after: null };
+  history.entries.push(...page.edges.map((edge) => edge.node));
+  history.after = page.pageInfo.endCursor ?? history.after;
+  return page.pageInfo.hasNextPage;
+}
+
 export async function loadPlan(): Promise<ServiceOrder | null> {
   const orderId = state.plan.orderId;
   if (!orderId) return null;
   const mine = ++generation;
   try {
-    const { serviceOrder } = await request<{ serviceOrder: ServiceOrder | null }>(PLAN, {
+    const historyAfter = history.orderId === orderId ? history.after : null;
+    const { serviceOrder } = await request<{ serviceOrder: ServiceOrderPlan | null }>(PLAN, {
       id: orderId,
+      historyAfter,
     });
     if (mine !== generation) return null;
     if (!serviceOrder) {
@@ -51,9 +76,19 @@ export async function loadPlan(): Promise<ServiceOrder | null> {
       state.plan.plan = null;
       return null;
     }
-    setOrder(serviceOrder);
+    let more = takeHistory(orderId, serviceOrder.history);
+    while (more) {
+      const page = await request<{ serviceOrder: { history: HistoryPage } }>(HISTORY, {
+        id: orderId,
+        after: history.after,
+      });
+      if (mine !== generation) return null;
+      more = takeHistory(orderId, page.serviceOrder.history);
+    }
+    const order: ServiceOrder = { ...serviceOrder, history: [...history.entries] };
+    setOrder(order);
     state.plan.error = null;
-    return serviceOrder;
+    return order;
   } catch (error) {
     if (mine === generation) state.plan.error = handleApiError(error);
     return null;
@@ -80,6 +115,7 @@ export async function openPlan(orderId: string): Promise<void> {
       liveError: null,
     };
     seen = new Set();
+    history = { orderId, entries: [], after: null };
     changed();
   }
   const order = await loadPlan();
@@ -181,7 +217,9 @@ export function stopWatchingPlan(): void {
 /** A new connection (signed in again) picks up from the order's latest history. */
 export function rewatchPlan(connection: LiveConnection | null): void {
   const order = state.plan.plan?.order;
-  if (state.route.name === "plan" && order) watchPlan(connection, order.history.at(-1)?.cursor ?? null);
+  if (state.route.name === "plan" && order) {
+    watchPlan(connection, order.history.at(-1)?.cursor ?? null);
+  }
   else stopWatchingPlan();
 }
 
