@@ -32,7 +32,6 @@ $(UI_DIST): $(UI_MODULES) $(UI_SOURCES)
 ui: $(UI_DIST)
 
 run: $(STAMP) ui
-	@echo "Orchestration Plan UI: http://$(HOST):$(PORT)/ui/"
 	HOST=$(HOST) PORT=$(PORT) $(BIN)/python server.py run
 
 test: $(STAMP) ui

@@ -32,14 +32,16 @@ const RELOAD_AFTER_EVENT_MS = 150;
 
 let generation = 0;
 let subscriptions: (() => void)[] = [];
-/** Every node key the page has shown: new nodes (a fresh decomposition) open expanded. */
+/** Every node the page has shown with children: new ones (a fresh decomposition) open expanded. */
 let seen = new Set<string>();
 
 function setOrder(order: ServiceOrder): void {
   const plan = buildPlan(order);
-  const fresh = expandableKeys(plan).filter((key) => !seen.has(key));
-  for (const key of fresh) state.plan.expanded.add(key);
-  seen = new Set([...seen, ...plan.byKey.keys()]);
+  for (const key of expandableKeys(plan)) {
+    if (seen.has(key)) continue;
+    seen.add(key);
+    state.plan.expanded.add(key);
+  }
   state.plan.plan = plan;
   if (!state.plan.selected || !plan.byKey.has(state.plan.selected)) {
     state.plan.selected = plan.root.key;
