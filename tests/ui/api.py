@@ -46,13 +46,20 @@ query ($id: ID!) {
       id
       domainOrders {
         id
-        tasks { id number name state assignee { username } assignmentGroup { name } }
+        tasks {
+          id number name state assignee { username } assignmentGroup { name } dependsOn { id }
+        }
       }
     }
   }
 }"""
 
 ME = "query { me { id username } }"
+
+ORDERS_OF_CUSTOMER = """
+query ($customer: String!) {
+  serviceOrders(filter: {customer: $customer}, first: 1) { edges { node { id } } }
+}"""
 
 
 class ApiError(AssertionError):
@@ -139,6 +146,14 @@ class Api:
     async def plan(self, order_id: str) -> Any:
         data = await self.run("manager", PLAN, {"id": order_id})
         return data["serviceOrder"]
+
+    async def order_of(self, customer: str) -> Any:
+        """The plan of a customer's (newest) order, e.g. one of the demo data's."""
+        data = await self.run("manager", ORDERS_OF_CUSTOMER, {"customer": customer})
+        edges = data["serviceOrders"]["edges"]
+        if not edges:
+            raise ApiError(f"no order of {customer!r}: has the demo data changed?")
+        return await self.plan(edges[0]["node"]["id"])
 
     async def user_id(self, username: str) -> str:
         data = await self.run(username, ME)

@@ -105,8 +105,8 @@ def nodes(page: Page, kind: str) -> Locator:
     return page.locator(f'[data-testid="tree-node"][data-kind="{kind}"]')
 
 
-async def screenshot(page: Page, name: str) -> Path:
+async def screenshot(page: Page, name: str, *, full_page: bool = True) -> Path:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / f"{name}.png"
-    await page.screenshot(path=str(path), full_page=True)
+    await page.screenshot(path=str(path), full_page=full_page)
     return path

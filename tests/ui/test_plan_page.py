@@ -4,45 +4,50 @@ from __future__ import annotations
 
 from playwright.async_api import Page, expect
 
-from tests.ui.api import COMPLETE, START, Api, domain_orders_of, tasks_of
+from tests.ui.api import Api, domain_orders_of, tasks_of
 from tests.ui.conftest import nodes, open_plan, screenshot, sign_in, tree_node
 
-AGENT1_GROUPS = {"field-operations", "logistics", "network-engineering"}
+IN_PROGRESS_DEMO_CUSTOMER = "Northwind Logistics"
 
 
 async def test_manager_sees_the_tree_with_its_counts_and_progress(page: Page, api: Api) -> None:
-    # Given an in-progress order whose first task agent1 has completed
-    plan = await api.in_progress_order("Tree Counts Ltd")
-    first = next(
-        t
-        for t in tasks_of(plan)
-        if t["state"] == "READY" and t["assignmentGroup"]["name"] in AGENT1_GROUPS
-    )
-    await api.mutate("agent1", START, "startTask", taskId=first["id"])
-    await api.mutate("agent1", COMPLETE, "completeTask", taskId=first["id"])
-    plan = await api.plan(plan["id"])
+    # Given the demo data's in-progress order (two line items, some tasks done)
+    plan = await api.order_of(IN_PROGRESS_DEMO_CUSTOMER)
+    tasks, domain_orders = tasks_of(plan), domain_orders_of(plan)
+    done = [t for t in tasks if t["state"] in ("COMPLETED", "SKIPPED")]
+    assert plan["state"] == "IN_PROGRESS" and done
 
     # When the manager opens it
     await sign_in(page, "manager")
     await open_plan(page, plan["id"])
 
     # Then the tree holds every line item, domain order and task, with the order's progress
-    tasks, domain_orders = tasks_of(plan), domain_orders_of(plan)
     await expect(page.get_by_test_id("count-line-items")).to_have_attribute(
         "data-count", str(len(plan["lineItems"]))
     )
     await expect(page.get_by_test_id("count-domain-orders")).to_have_attribute(
         "data-count", str(len(domain_orders))
     )
-    count_tasks = page.get_by_test_id("count-tasks")
-    await expect(count_tasks).to_have_attribute("data-count", str(len(tasks)))
-    await expect(nodes(page, "task")).to_have_count(len(tasks))
+    await expect(page.get_by_test_id("count-tasks")).to_have_attribute(
+        "data-count", str(len(tasks))
+    )
+    await expect(nodes(page, "line-item")).to_have_count(len(plan["lineItems"]))
     await expect(nodes(page, "domain-order")).to_have_count(len(domain_orders))
+    await expect(nodes(page, "task")).to_have_count(len(tasks))
     progress = page.get_by_test_id("order-progress").get_by_role("progressbar")
-    await expect(progress).to_have_attribute("data-completed", "1")
+    await expect(progress).to_have_attribute("data-completed", str(len(done)))
     await expect(progress).to_have_attribute("data-total", str(len(tasks)))
-    await expect(tree_node(page, "task", first["id"])).to_have_attribute("data-state", "COMPLETED")
-    await screenshot(page, "plan-manager")
+    for task in done:
+        await expect(tree_node(page, "task", task["id"])).to_have_attribute(
+            "data-state", task["state"]
+        )
+    await screenshot(page, "plan-manager-full")
+    waiting = next(t for t in tasks if t["dependsOn"])
+    await tree_node(page, "task", waiting["id"]).locator(".node-row").click()
+    await expect(page.get_by_test_id("waits-on")).to_have_attribute(
+        "data-count", str(len(waiting["dependsOn"]))
+    )
+    await screenshot(page, "plan-manager", full_page=False)
 
 
 async def test_the_tree_is_an_aria_tree_worked_by_keyboard(page: Page, api: Api) -> None:

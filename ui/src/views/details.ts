@@ -1,6 +1,7 @@
 // The selected node in full: its specification, the facts of its kind, a task's dependencies
 // (what it waits on, what waits on it) and fallouts, and the actions the user may take on it.
 import { html, nothing, type TemplateResult } from "lit-html";
+import { keyed } from "lit-html/directives/keyed.js";
 
 import type { Specification, TaskRef, User } from "../api/types";
 import { nodeKey, nodeSpecification, nodeTitle, type Plan, type PlanNode } from "../plan/model";
@@ -94,13 +95,14 @@ function kindFacts(node: PlanNode, plan: Plan): TemplateResult {
   }
 }
 
-export function detailsPanel(me: User, plan: Plan, key: string | null): TemplateResult {
+export function detailsPanel(me: User, plan: Plan, key: string | null): unknown {
   const node = (key && plan.byKey.get(key)) || plan.root;
-  return html`<aside class="details card" aria-labelledby="details-title" data-testid="details"
+  // Keyed: another node gets a panel of its own, not this one's bars sliding to new values.
+  return keyed(node.key, html`<aside class="details card" aria-labelledby="details-title" data-testid="details"
     data-key=${node.key} data-kind=${node.kind}>
     <h3 id="details-title">${nodeTitle(node)}</h3>
     <div class="details-status">${stateBadge(node.state, "details-state")} ${progressBar(node.progress, nodeTitle(node))}</div>
     ${kindFacts(node, plan)} ${specification(nodeSpecification(node))}
     ${node.kind === "task" ? taskActions(me, node.entity) : nothing}
-  </aside>`;
+  </aside>`);
 }

@@ -5,7 +5,7 @@ import type { HistoryEntry } from "../api/types";
 import { changed } from "../store";
 import { humanize, person, when } from "./widgets";
 
-const FIRST = 50;
+const FIRST = 25;
 let showAll = false;
 
 function entry(e: HistoryEntry): TemplateResult {
