@@ -17,7 +17,8 @@ def record_fallout_event(
     previous_state: FalloutState | None,
     **details: Any,
 ) -> None:
-    """Buffer `kind` for `fallout` as it is now; `details` (note, …) join the payload."""
+    """Buffer `kind` for `fallout` as it is now; `details` (note, …) join the payload,
+    their keys in camelCase like every payload key."""
     uow.record(
         kind,
         entity_type="fallout",

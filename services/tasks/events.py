@@ -12,7 +12,8 @@ from services.unit_of_work import UnitOfWork
 def record_task_event(
     uow: UnitOfWork, kind: str, task: Task, *, previous_state: TaskState, **details: Any
 ) -> None:
-    """Buffer `kind` for `task` as it is now; `details` (note, reason, …) join the payload."""
+    """Buffer `kind` for `task` as it is now; `details` (note, reason, …) join the payload,
+    their keys in camelCase like every payload key."""
     uow.record(
         kind,
         entity_type="task",

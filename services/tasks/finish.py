@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from models import ServiceOrder, Task
-from models.enums import TASK_DONE_STATES, TaskState
+from models.enums import TaskState
 from services.rollup import roll_up
 from services.tasks.events import record_task_event
 from services.tasks.readiness import release_dependents
@@ -17,8 +17,7 @@ _EVENT_KIND = {TaskState.COMPLETED: "task.completed", TaskState.SKIPPED: "task.s
 async def finish_task(
     uow: UnitOfWork, order: ServiceOrder, task: Task, state: TaskState, **details: Any
 ) -> None:
-    """Move `task` (already checked) to the done `state`; `details` join the event payload."""
-    assert state in TASK_DONE_STATES
+    """Move `task` (already checked) to COMPLETED or SKIPPED; `details` join the payload."""
     previous = task.state
     task.state = state
     task.version += 1
