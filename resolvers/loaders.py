@@ -1,8 +1,9 @@
 """One DataLoader per relation, built fresh for each request (and each subscription event).
 
-A plan is loaded level by level, each level keyed by its parent, and every row a level brings
-back (with the rows joined to it) primes the by-id loaders, so walking the plan in any
-direction asks the database nothing twice.
+A plan is loaded a level at a time, every level keyed by its order (the order's line items,
+domain orders, tasks, dependency links and fallouts: one statement each, whatever the plan's
+size), and every row a level brings back (with the rows joined to it) primes the by-id loaders,
+so walking the plan in any direction asks the database nothing twice.
 """
 
 from __future__ import annotations
@@ -35,16 +36,18 @@ V = TypeVar("V")
 
 
 @dataclass(frozen=True)
-class LineItemTree:
-    """A line item's domain orders: flat (parents first) and by parent."""
+class OrderDomainOrders:
+    """An order's domain orders: by id, each line item's (flat, parents first), by parent."""
 
-    flat: list[DomainOrder]
+    by_id: Mapping[int, DomainOrder]
+    by_line_item: Mapping[int, list[DomainOrder]]
     children: Mapping[int | None, list[DomainOrder]]
 
 
 @dataclass(frozen=True)
 class OrderTasks:
     tasks: list[Task]
+    by_id: Mapping[int, Task]
     by_domain_order: Mapping[int, list[Task]]
 
 
@@ -98,7 +101,9 @@ class Loaders:
             self._sold_products_by_line_item
         )
         self.domain_order = DataLoader[int, DomainOrder | None](self._domain_orders_by_id)
-        self.domain_orders_by_line_item = DataLoader[int, LineItemTree](self._trees)
+        self.domain_orders_by_order = DataLoader[int, OrderDomainOrders](
+            self._domain_orders_by_order
+        )
         self.task = DataLoader[int, Task | None](self._tasks_by_id)
         self.tasks_by_order = DataLoader[int, OrderTasks](self._tasks_by_order)
         self.task_links_by_order = DataLoader[int, Links](self._task_links_by_order)
@@ -123,6 +128,12 @@ class Loaders:
     async def _groups_by_user(self, keys: list[int]) -> list[list[AssignmentGroup]]:
         found = await batches.groups_by_user(keys)
         return [found.get(key, []) for key in keys]
+
+    async def task_in_order(self, order_id: int, task_id: int) -> Task | None:
+        """From its order's tasks when this request loads them anyway; else on its own."""
+        if self.tasks_by_order.cache_map.get(order_id) is not None:
+            return (await self.tasks_by_order.load(order_id)).by_id.get(task_id)
+        return await self.task.load(task_id)
 
     # Each loader below reads one level and primes the loaders of the rows it brought along;
     # the prime_* methods are public for lists that read rows themselves.
@@ -163,14 +174,20 @@ class Loaders:
         self.prime_domain_orders(found.values())
         return [found.get(key) for key in keys]
 
-    async def _trees(self, keys: list[int]) -> list[LineItemTree]:
-        found = await batches.domain_orders_by_line_item(keys)
-        trees = []
+    async def _domain_orders_by_order(self, keys: list[int]) -> list[OrderDomainOrders]:
+        found = await batches.domain_orders_by_order(keys)
+        plans = []
         for key in keys:
-            flat = found.get(key, [])
-            self.prime_domain_orders(flat)
-            trees.append(LineItemTree(flat, _index(flat, lambda d: d.parent_id)))
-        return trees
+            rows = found.get(key, [])
+            self.prime_domain_orders(rows)
+            plans.append(
+                OrderDomainOrders(
+                    by_id={row.id: row for row in rows},
+                    by_line_item=_index(rows, lambda d: d.line_item_id),
+                    children=_index(rows, lambda d: d.parent_id),
+                )
+            )
+        return plans
 
     def prime_domain_orders(self, rows: Iterable[DomainOrder]) -> None:
         for row in rows:
@@ -189,7 +206,7 @@ class Loaders:
             tasks = found.get(key, [])
             self.prime_tasks(tasks)
             by_domain_order = _index(tasks, lambda t: t.domain_order_id)
-            plans.append(OrderTasks(tasks, by_domain_order))
+            plans.append(OrderTasks(tasks, {t.id: t for t in tasks}, by_domain_order))
         return plans
 
     def prime_tasks(self, tasks: Iterable[Task]) -> None:

@@ -51,13 +51,14 @@ class DomainOrder(Node):
     async def parent(root: models.DomainOrder, info: Info) -> models.DomainOrder | None:
         if root.parent_id is None:
             return None
-        return await info.context.loaders.domain_order.load(root.parent_id)
+        plan = await info.context.loaders.domain_orders_by_order.load(root.service_order_id)
+        return plan.by_id.get(root.parent_id)
 
     @strawberry.field(graphql_type=list[DomainOrderType])
     @staticmethod
     async def children(root: models.DomainOrder, info: Info) -> list[models.DomainOrder]:
-        tree = await info.context.loaders.domain_orders_by_line_item.load(root.line_item_id)
-        return tree.children.get(root.id, [])
+        plan = await info.context.loaders.domain_orders_by_order.load(root.service_order_id)
+        return plan.children.get(root.id, [])
 
     @strawberry.field(graphql_type=list[TaskType])
     @staticmethod

@@ -59,7 +59,7 @@ class FalloutRecord(Node):
     @strawberry.field(graphql_type=Task)
     @staticmethod
     async def task(root: models.FalloutRecord, info: Info) -> models.Task | None:
-        return await info.context.loaders.task.load(root.task_id)
+        return await info.context.loaders.task_in_order(root.service_order_id, root.task_id)
 
     @strawberry.field(graphql_type=ServiceOrderType | None)
     @staticmethod

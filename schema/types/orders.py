@@ -97,7 +97,11 @@ class ServiceOrder(Node):
     @strawberry.field(graphql_type=list[FalloutRecordType], description="Newest first.")
     @staticmethod
     async def fallouts(root: models.ServiceOrder, info: Info) -> list[models.FalloutRecord]:
-        return (await info.context.loaders.fallouts_by_order.load(root.id)).fallouts
+        loaders = info.context.loaders
+        # Start reading the order's tasks now: each fallout's `task` is then one of them, and a
+        # plan that shows the tasks too reads them once instead of twice.
+        loaders.tasks_by_order.load(root.id)
+        return (await loaders.fallouts_by_order.load(root.id)).fallouts
 
     @strawberry.field(
         graphql_type=Connection[HistoryEvent],
@@ -165,7 +169,8 @@ class LineItem(Node):
     )
     @staticmethod
     async def domain_orders(root: models.LineItem, info: Info) -> list[models.DomainOrder]:
-        return (await info.context.loaders.domain_orders_by_line_item.load(root.id)).flat
+        plan = await info.context.loaders.domain_orders_by_order.load(root.service_order_id)
+        return plan.by_line_item.get(root.id, [])
 
     @strawberry.field(
         graphql_type=DomainOrderType | None,
@@ -174,8 +179,8 @@ class LineItem(Node):
     )
     @staticmethod
     async def root_domain_order(root: models.LineItem, info: Info) -> models.DomainOrder | None:
-        tree = await info.context.loaders.domain_orders_by_line_item.load(root.id)
-        roots = tree.children.get(None, [])
+        plan = await info.context.loaders.domain_orders_by_order.load(root.service_order_id)
+        roots = [d for d in plan.by_line_item.get(root.id, []) if d.parent_id is None]
         return roots[0] if roots else None
 
     @strawberry.field(graphql_type=ServiceOrder | None)

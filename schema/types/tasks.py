@@ -69,7 +69,8 @@ class Task(Node):
     @strawberry.field(graphql_type=DomainOrder)
     @staticmethod
     async def domain_order(root: models.Task, info: Info) -> models.DomainOrder | None:
-        return await info.context.loaders.domain_order.load(root.domain_order_id)
+        plan = await info.context.loaders.domain_orders_by_order.load(root.service_order_id)
+        return plan.by_id.get(root.domain_order_id)
 
     @strawberry.field(graphql_type=ServiceOrderType | None)
     @staticmethod

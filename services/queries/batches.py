@@ -68,12 +68,12 @@ async def domain_orders_by_id(ids: Iterable[int]) -> dict[int, DomainOrder]:
     return {d.id: d for d in rows}
 
 
-async def domain_orders_by_line_item(line_item_ids: Iterable[int]) -> dict[int, list[DomainOrder]]:
-    """Each line item's whole tree, flat, parents before children."""
-    rows = await DomainOrder.filter(line_item_id__in=list(line_item_ids)).select_related(
+async def domain_orders_by_order(order_ids: Iterable[int]) -> dict[int, list[DomainOrder]]:
+    """Each order's domain orders, every line item's tree flat, parents before children."""
+    rows = await DomainOrder.filter(service_order_id__in=list(order_ids)).select_related(
         "specification"
     )
-    return _group(rows, lambda d: d.line_item_id)
+    return _group(rows, lambda d: d.service_order_id)
 
 
 async def tasks_by_id(ids: Iterable[int]) -> dict[int, Task]:
