@@ -1,0 +1,41 @@
+"""An unexpected failure reaches the client as "Unexpected error." and the log in full;
+expected ones keep their message."""
+
+from __future__ import annotations
+
+import logging
+
+import pytest
+
+from resolvers import people
+from resolvers.context import Context
+from tests.api.graphql import Api
+from tests.api.mutations.helpers import Users
+
+
+async def test_an_unexpected_error_is_masked_for_the_client_and_logged(
+    api: Api, users: Users, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    async def broken(context: Context) -> None:
+        raise RuntimeError("password=hunter2 in the connection string")
+
+    monkeypatch.setattr(people, "me", broken)
+    with caplog.at_level(logging.ERROR, logger="fulfillment.graphql"):
+        body = await api.as_("viewer", "{ me { username } }")
+    assert body["data"] == {"me": None}
+    assert [error["message"] for error in body["errors"]] == ["Unexpected error."]
+    assert "hunter2" not in str(body)
+    assert "hunter2" in caplog.text
+
+
+async def test_a_syntax_error_keeps_its_message(api: Api, users: Users) -> None:
+    body = await api.as_("viewer", "{ me { ")
+    assert body["errors"][0]["message"].startswith("Syntax Error")
+
+
+async def test_a_bad_variable_keeps_its_message(api: Api, users: Users) -> None:
+    query = """mutation($d: DateTime) { submitServiceOrder(input: {customer: "c",
+        lineItems: [], requestedCompletionDate: $d}) { serviceOrder { id } } }"""
+    body = await api.as_("partner", query, {"d": "not a date"})
+    assert body["data"] is None
+    assert "not a date" in body["errors"][0]["message"]

@@ -1,0 +1,55 @@
+"""The demo seed: orders in every state a visitor should see, made through the services, and
+seeding twice changes nothing."""
+
+from __future__ import annotations
+
+from models import Event, FalloutRecord, ServiceOrder, Task
+from models.enums import FalloutState, ServiceOrderState, TaskState
+from services.seed import seed_demo
+from tests.services.task_plans import snapshot
+
+
+async def demo_order(external_id: str) -> ServiceOrder:
+    return await ServiceOrder.get(external_id=external_id)
+
+
+async def test_the_seed_makes_one_order_in_each_demo_state(db: str) -> None:
+    await seed_demo()
+    states = {o.external_id: o.state for o in await ServiceOrder.all()}
+    assert states == {
+        "DEMO-NEW": ServiceOrderState.NEW,
+        "DEMO-REJECTED": ServiceOrderState.REJECTED,
+        "DEMO-IN-PROGRESS": ServiceOrderState.IN_PROGRESS,
+        "DEMO-FALLOUT": ServiceOrderState.IN_PROGRESS,
+        "DEMO-COMPLETED": ServiceOrderState.COMPLETED,
+    }
+
+
+async def test_the_order_in_progress_has_some_tasks_done(db: str) -> None:
+    await seed_demo()
+    order = await demo_order("DEMO-IN-PROGRESS")
+    assert 0 < order.tasks_done < order.tasks_total
+
+
+async def test_one_order_is_held_up_by_an_open_fallout(db: str) -> None:
+    await seed_demo()
+    order = await demo_order("DEMO-FALLOUT")
+    [fallout] = await FalloutRecord.filter(service_order_id=order.id)
+    assert fallout.state == FalloutState.OPEN
+    assert (await Task.get(id=fallout.task_id)).state == TaskState.ON_HOLD
+
+
+async def test_the_history_is_real(db: str) -> None:
+    await seed_demo()
+    order = await demo_order("DEMO-COMPLETED")
+    events = await Event.filter(service_order_id=order.id).order_by("id")
+    kinds = [event.kind for event in events]
+    assert kinds[:2] == ["service_order.submitted", "service_order.approved"]
+    assert kinds.count("task.completed") == order.tasks_total == order.tasks_done
+
+
+async def test_seeding_twice_changes_nothing(db: str) -> None:
+    await seed_demo()
+    before = await snapshot()
+    await seed_demo()
+    assert await snapshot() == before
