@@ -1,0 +1,288 @@
+"""Baseline (b), the floor: a hand-written Starlette endpoint that answers the plan query with
+the same statements (bench/baseline_sql.py) and the same JSON, built from the rows by hand and
+encoded with orjson. No ORM models, no GraphQL.
+
+It answers only the plan query's shape (bench/plan_query.py), for a bearer token like the
+GraphQL endpoint's, and checks that the reader may see the order like services/policy.py does.
+"""
+
+from __future__ import annotations
+
+import base64
+from collections import defaultdict
+from collections.abc import Callable, Mapping, Sequence
+from datetime import datetime
+from typing import Any
+
+import orjson
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from bench.baseline_sql import Statements, dialect, fetch
+from bench.plan_query import HISTORY_PAGE_SIZE
+from models.enums import Role
+from services.auth import AuthenticationError
+from services.auth.tokens import decode_token
+from services.settings import Settings
+
+Row = Mapping[str, Any]
+Json = dict[str, Any]
+
+
+def baseline_route(settings: Settings, path: str = "/baseline/plan") -> Route:
+    async def plan(request: Request) -> Response:
+        body = orjson.loads(await request.body())
+        statements = Statements(dialect())
+        reader = await _reader(statements, request.headers.get("authorization", ""), settings)
+        if reader is None:
+            return _json({"errors": [{"message": "Authentication required."}]}, status=401)
+        variables = body.get("variables") or {}
+        order_id = _pk(variables["id"])
+        after = variables.get("historyAfter")
+        shown = await _plan(statements, reader, order_id, _pk(after) if after else None)
+        return _json({"data": {"serviceOrder": shown}})
+
+    return Route(path, plan, methods=["POST"])
+
+
+def _json(content: Json, status: int = 200) -> Response:
+    return Response(orjson.dumps(content), status_code=status, media_type="application/json")
+
+
+def _gid(type_name: str, pk: int) -> str:
+    return base64.b64encode(f"{type_name}:{pk}".encode()).decode()
+
+
+def _pk(global_id: str) -> int:
+    return int(base64.urlsafe_b64decode(global_id).decode().rsplit(":", 1)[1])
+
+
+def _cursor(event_id: int) -> str:
+    return base64.urlsafe_b64encode(f"event:{event_id}".encode()).decode()
+
+
+def _json_value(value: Any) -> Any:
+    return orjson.loads(value) if isinstance(value, str | bytes) else value
+
+
+def _time(value: Any) -> str | None:
+    """As Strawberry writes a datetime; SQLite keeps them as text with a space for the `T`."""
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return value.isoformat()
+    text = str(value)
+    return text[:10] + "T" + text[11:]
+
+
+def _progress(row: Row) -> Json:
+    total, done = row["tasks_total"], row["tasks_done"]
+    percent = round(100 * done / total, 1) if total else 0.0
+    return {"totalTasks": total, "completedTasks": done, "percent": percent}
+
+
+def _user(row: Row, prefix: str = "") -> Json | None:
+    if row[f"{prefix}id"] is None:
+        return None
+    return {
+        "id": _gid("User", row[f"{prefix}id"]),
+        "username": row[f"{prefix}username"],
+        "displayName": row[f"{prefix}display_name"],
+    }
+
+
+def _specification(row: Row) -> Json:
+    return {
+        "id": _gid("ServiceSpecification", row["specification.id"]),
+        "code": row["specification.code"],
+        "name": row["specification.name"],
+        "kind": row["specification.kind"],
+        "domain": row["specification.domain"],
+    }
+
+
+async def _reader(statements: Statements, authorization: str, settings: Settings) -> Row | None:
+    scheme, _, token = authorization.partition(" ")
+    if scheme.lower() != "bearer":
+        return None
+    try:
+        claims = decode_token(token.strip(), settings)
+    except AuthenticationError:
+        return None
+    rows = await fetch(statements.user_by_username(), [claims["sub"], 1])
+    return rows[0] if rows and rows[0]["is_active"] else None
+
+
+def _may_read(reader: Row, order: Row) -> bool:
+    roles = set(_json_value(reader["roles"]))
+    return not roles <= {Role.INTEGRATOR.value} or order["submitted_by_id"] == reader["id"]
+
+
+async def _plan(
+    statements: Statements, reader: Row, order_id: int, history_after: int | None
+) -> Json | None:
+    orders = await fetch(statements.order(), [order_id])
+    if not orders or not _may_read(reader, orders[0]):
+        return None
+    order = orders[0]
+    items = await fetch(statements.line_items(), [order_id])
+    item_ids = [item["id"] for item in items]
+    products = {
+        p["line_item_id"]: p for p in await fetch(statements.sold_products(len(item_ids)), item_ids)
+    }
+    domain_orders = await fetch(statements.domain_orders(), [order_id])
+    tasks = await fetch(statements.tasks(), [order_id])
+    links = await fetch(statements.task_links(), [order_id])
+    fallouts = await fetch(statements.fallouts(), [order_id])
+    page = (
+        [order_id, history_after, HISTORY_PAGE_SIZE + 1]
+        if history_after
+        else [order_id, HISTORY_PAGE_SIZE + 1]
+    )
+    events = await fetch(statements.events(history_after is not None), page)
+    users = _known_users(tasks, fallouts)
+    missing = sorted({e["actor_id"] for e in events} - users.keys() - {None})
+    if missing:
+        for row in await fetch(statements.users_by_id(len(missing)), missing):
+            users[row["id"]] = _user(row)
+    tasks_by_id = {task["id"]: task for task in tasks}
+    shown_fallouts = [_fallout(f, tasks_by_id) for f in fallouts]
+    fallouts_by_task = _group(fallouts, lambda f: f["task_id"])
+    depends_on = _group(links, lambda link: link["task_id"])
+    tasks_by_domain_order = _group(tasks, lambda t: t["domain_order_id"])
+    domain_orders_by_item = _group(domain_orders, lambda d: d["line_item_id"])
+
+    def task(row: Row) -> Json:
+        prerequisites = [tasks_by_id[link["depends_on_id"]] for link in depends_on[row["id"]]]
+        return {
+            "id": _gid("Task", row["id"]),
+            "number": row["number"],
+            "name": row["name"],
+            "state": row["state"],
+            "priority": row["priority"],
+            "dueAt": _time(row["due_at"]),
+            "version": row["version"],
+            "assignmentGroup": {
+                "id": _gid("AssignmentGroup", row["group.id"]),
+                "name": row["group.name"],
+            },
+            "assignee": _user(row, "assignee."),
+            "dependsOn": [_task_summary(p) for p in prerequisites],
+            "fallouts": [
+                {
+                    "id": _gid("FalloutRecord", f["id"]),
+                    "number": f["number"],
+                    "state": f["state"],
+                    "type": f["type"],
+                }
+                for f in fallouts_by_task[row["id"]]
+            ],
+        }
+
+    def domain_order(row: Row) -> Json:
+        parent = row["parent_id"]
+        return {
+            "id": _gid("DomainOrder", row["id"]),
+            "number": row["number"],
+            "kind": row["kind"],
+            "state": row["state"],
+            "progress": _progress(row),
+            "specification": _specification(row),
+            "parent": {"id": _gid("DomainOrder", parent)} if parent is not None else None,
+            "tasks": [task(t) for t in tasks_by_domain_order[row["id"]]],
+        }
+
+    def line_item(row: Row) -> Json:
+        product = products.get(row["id"])
+        return {
+            "id": _gid("LineItem", row["id"]),
+            "action": row["action"],
+            "quantity": row["quantity"],
+            "state": row["state"],
+            "characteristics": _json_value(row["characteristics"]),
+            "progress": _progress(row),
+            "specification": _specification(row),
+            "soldProduct": (
+                {"id": _gid("SoldProduct", product["id"]), "state": product["state"]}
+                if product is not None
+                else None
+            ),
+            "domainOrders": [domain_order(d) for d in domain_orders_by_item[row["id"]]],
+        }
+
+    shown_events = events[:HISTORY_PAGE_SIZE]
+    edges = [
+        {
+            "node": {
+                "cursor": _cursor(e["id"]),
+                "kind": e["kind"],
+                "occurredAt": _time(e["occurred_at"]),
+                "actor": users.get(e["actor_id"]) if e["actor_id"] is not None else None,
+                "previousState": e["previous_state"],
+                "newState": e["new_state"],
+            }
+        }
+        for e in shown_events
+    ]
+    return {
+        "id": _gid("ServiceOrder", order["id"]),
+        "number": order["number"],
+        "externalId": order["external_id"],
+        "customer": order["customer"],
+        "priority": order["priority"],
+        "state": order["state"],
+        "progress": _progress(order),
+        "version": order["version"],
+        "lineItems": [line_item(item) for item in items],
+        "fallouts": shown_fallouts,
+        "history": {
+            "pageInfo": {
+                "hasNextPage": len(events) > HISTORY_PAGE_SIZE,
+                "endCursor": edges[-1]["node"]["cursor"] if edges else None,
+            },
+            "edges": edges,
+        },
+    }
+
+
+def _task_summary(row: Row) -> Json:
+    return {
+        "id": _gid("Task", row["id"]),
+        "number": row["number"],
+        "name": row["name"],
+        "state": row["state"],
+    }
+
+
+def _fallout(row: Row, tasks_by_id: Mapping[int, Row]) -> Json:
+    action = row["resolution_action"]
+    return {
+        "id": _gid("FalloutRecord", row["id"]),
+        "number": row["number"],
+        "type": row["type"],
+        "description": row["description"],
+        "state": row["state"],
+        "priority": row["priority"],
+        "task": _task_summary(tasks_by_id[row["task_id"]]),
+        "assignee": _user(row, "assignee."),
+        "createdBy": _user(row, "creator."),
+        "resolution": {"action": action, "note": row["resolution_note"]} if action else None,
+    }
+
+
+def _known_users(tasks: Sequence[Row], fallouts: Sequence[Row]) -> dict[int, Json | None]:
+    users: dict[int, Json | None] = {}
+    for row, prefix in [(t, "assignee.") for t in tasks] + [
+        (f, p) for f in fallouts for p in ("assignee.", "creator.", "resolver.")
+    ]:
+        if row[f"{prefix}id"] is not None:
+            users[row[f"{prefix}id"]] = _user(row, prefix)
+    return users
+
+
+def _group(rows: Sequence[Row], key: Callable[[Row], int]) -> defaultdict[int, list[Row]]:
+    grouped: defaultdict[int, list[Row]] = defaultdict(list)
+    for row in rows:
+        grouped[key(row)].append(row)
+    return grouped

@@ -1,0 +1,176 @@
+"""Benchmark 2, mutations: 16 concurrent clients completing distinct tasks of many orders.
+
+    .venv/bin/python -m bench.mutations [--db postgres] [--clients 16] [--orders 40]
+
+In a throwaway PostgreSQL database, two equal sets of started tasks (BENCH_SMALL orders of 5
+line items: 10 started tasks each), interleaved so that consecutive completions hit different
+orders. The baseline completes one set with the service call itself (services.tasks.
+complete_task) from `--clients` concurrent tasks in this process; then the other set is
+completed through `completeTask` over HTTP by as many clients, against one uvicorn process
+(server.create_app). Printed: completions per second, p50 and p95, and the ratio.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
+from itertools import zip_longest
+from typing import cast
+
+import httpx
+import orjson
+from tortoise import Tortoise
+
+from bench.databases import BACKENDS, Backend, open_database, throwaway_database
+from bench.load import Sample, closed_loop
+from bench.machine import describe, load_average
+from bench.plan_data import BenchPeople, create_started_tasks, install_bench_catalog
+from bench.server_process import BENCH_JWT_SECRET, running_server
+from bench.table import ms, number, ratio, render
+from models import Task
+from models.enums import TaskState
+from resolvers.global_ids import encode_global_id
+from services.auth import issue_token
+from services.settings import Settings
+from services.tasks import complete_task
+
+COMPLETE_TASK = """
+mutation CompleteTask($input: CompleteTaskInput!) {
+  completeTask(input: $input) { task { id state version } userErrors { code message field } }
+}"""
+WARM_UP = 8
+
+
+@dataclass(frozen=True)
+class Options:
+    backend: Backend
+    clients: int
+    orders: int
+    seconds: float
+
+
+async def task_set(people: BenchPeople, orders: int) -> list[Task]:
+    """Started tasks of `orders` orders, one order after another in turn."""
+    per_order = [
+        await create_started_tasks(people, product="BENCH_SMALL", line_items=5)
+        for _ in range(orders)
+    ]
+    return [task for row in zip_longest(*per_order) for task in row if task is not None]
+
+
+async def check_completed(tasks: list[Task], count: int) -> None:
+    """The completions timed are completions made: exactly the first `count` tasks."""
+    ids = [task.id for task in tasks]
+    rows = await Task.filter(id__in=ids, state=TaskState.COMPLETED).values_list("id", flat=True)
+    completed = set(cast(list[int], rows))
+    if completed != set(ids[:count]):
+        raise RuntimeError(f"{len(completed)} tasks are COMPLETED; {count} completions were sent")
+
+
+async def with_services(people: BenchPeople, tasks: list[Task], options: Options) -> Sample:
+    async def send(index: int) -> None:
+        await complete_task(people.agent, tasks[index].id, "done by the benchmark")
+
+    await closed_loop(send, concurrency=options.clients, requests=WARM_UP, time_limit=30)
+    rest = tasks[WARM_UP:]
+
+    async def measured(index: int) -> None:
+        await send(WARM_UP + index)
+
+    return await closed_loop(
+        measured, concurrency=options.clients, requests=len(rest), time_limit=options.seconds
+    )
+
+
+async def over_http(url: str, token: str, tasks: list[Task], options: Options) -> Sample:
+    limits = httpx.Limits(max_connections=options.clients)
+    headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+    bodies = [
+        orjson.dumps(
+            {
+                "query": COMPLETE_TASK,
+                "variables": {"input": {"taskId": encode_global_id("Task", task.id)}},
+            }
+        )
+        for task in tasks
+    ]
+    async with httpx.AsyncClient(base_url=url, limits=limits, timeout=60) as client:
+
+        async def send(index: int) -> None:
+            response = await client.post("/graphql", content=bodies[index], headers=headers)
+            payload = response.json()
+            completed = (payload.get("data") or {}).get("completeTask") or {}
+            if response.status_code != 200 or completed.get("userErrors") != []:
+                raise RuntimeError(f"completeTask answered {response.status_code}: {payload}")
+
+        await closed_loop(send, concurrency=options.clients, requests=WARM_UP, time_limit=30)
+
+        async def measured(index: int) -> None:
+            await send(WARM_UP + index)
+
+        return await closed_loop(
+            measured,
+            concurrency=options.clients,
+            requests=len(bodies) - WARM_UP,
+            time_limit=options.seconds,
+        )
+
+
+async def run(options: Options) -> dict[str, Sample]:
+    async with throwaway_database(options.backend) as url:
+        await open_database(url)
+        settings = Settings(_env_file=None, database_url=url, jwt_secret=BENCH_JWT_SECRET)
+        try:
+            people = await install_bench_catalog()
+            service_tasks = await task_set(people, options.orders)
+            http_tasks = await task_set(people, options.orders)
+            token = issue_token(people.agent, settings)
+            baseline = await with_services(people, service_tasks, options)
+        finally:
+            await Tortoise.close_connections()
+        with running_server("server:create_app", url) as server:
+            graphql = await over_http(server.url, token, http_tasks, options)
+        await open_database(url)
+        try:
+            await check_completed(service_tasks, WARM_UP + baseline.count)
+            await check_completed(http_tasks, WARM_UP + graphql.count)
+        finally:
+            await Tortoise.close_connections()
+    return {"service calls (baseline)": baseline, "completeTask over HTTP": graphql}
+
+
+def report(options: Options, samples: dict[str, Sample]) -> str:
+    header = ["path", "completed", "per second", "p50 ms", "p95 ms"]
+    rows: list[list[str | int | None]] = [
+        [name, s.count, number(s.per_second, 1), ms(s.p50), ms(s.p95)]
+        for name, s in samples.items()
+    ]
+    baseline, graphql = samples.values()
+    title = (
+        f"Mutations on {options.backend}: {options.clients} concurrent clients completing "
+        f"distinct tasks of {options.orders} orders"
+    )
+    table = render(title, header, rows)
+    share = graphql.per_second / baseline.per_second
+    return f"{table}\n\nThroughput of GraphQL over HTTP / service calls: {ratio(share)}"
+
+
+def parse(argv: Sequence[str] | None) -> Options:
+    parser = argparse.ArgumentParser(prog="python -m bench.mutations", description=__doc__)
+    parser.add_argument("--db", choices=BACKENDS, default="postgres")
+    parser.add_argument("--clients", type=int, default=16)
+    parser.add_argument("--orders", type=int, default=40, help="per set; 10 tasks each")
+    parser.add_argument("--seconds", type=float, default=20.0, help="at most, per measurement")
+    args = parser.parse_args(argv)
+    return Options(args.db, args.clients, args.orders, args.seconds)
+
+
+if __name__ == "__main__":
+    chosen = parse(sys.argv[1:])
+    print(f"Machine: {describe()}\nBefore: {load_average()}", flush=True)
+    samples = asyncio.run(run(chosen))
+    print(f"After: {load_average()}\n")
+    print(report(chosen, samples))
