@@ -1,0 +1,38 @@
+"""Which events a subscriber asked for: checked at fan-out, and pushed into the replay query."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from tortoise.queryset import QuerySet
+
+from models import Event
+from services.events.feed import EventPredicate
+
+
+@dataclass(frozen=True)
+class EventFilter:
+    # Empty: every entity type / every state.
+    entity_types: frozenset[str] = frozenset()
+    service_order_id: int | None = None
+    new_states: frozenset[str] = frozenset()
+    # A further test on the event itself (a payload field, say); it cannot narrow the replay
+    # query, only what is delivered.
+    also: EventPredicate | None = None
+
+    def matches(self, event: Event) -> bool:
+        return (
+            (not self.entity_types or event.entity_type in self.entity_types)
+            and (self.service_order_id is None or event.service_order_id == self.service_order_id)
+            and (not self.new_states or event.new_state in self.new_states)
+            and (self.also is None or self.also(event))
+        )
+
+    def narrow(self, query: QuerySet[Event]) -> QuerySet[Event]:
+        if self.entity_types:
+            query = query.filter(entity_type__in=sorted(self.entity_types))
+        if self.service_order_id is not None:
+            query = query.filter(service_order_id=self.service_order_id)
+        if self.new_states:
+            query = query.filter(new_state__in=sorted(self.new_states))
+        return query
