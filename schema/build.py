@@ -8,6 +8,7 @@ import strawberry
 from graphql import GraphQLError
 from strawberry.types import ExecutionContext
 
+from schema.execution import ModelAwareExecutionContext
 from schema.extensions.authentication import RequireAuthentication
 from schema.extensions.errors import log_errors, mask_unexpected_errors
 from schema.extensions.limits import limit_extensions
@@ -36,5 +37,6 @@ def build_schema(settings: Settings, **options: Any) -> strawberry.Schema:
             # requests that ask for more than sign-in.
             RequireAuthentication,
         ],
+        execution_context_class=ModelAwareExecutionContext,
         **options,
     )

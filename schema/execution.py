@@ -1,0 +1,26 @@
+"""How GraphQL execution tells a value from an awaitable.
+
+Tortoise model instances define `__await__` (so that `await Model.create(...)`-style chains
+work), so graphql-core, which asks `hasattr(value, "__await__")`, took every object a resolver
+returned for an awaitable: each row of a list became a coroutine awaited in a task of its own,
+gathered, before its fields were even read. A model instance is a finished value: this
+execution context says so, and a plan of 800 tasks completes without 800 tasks.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from strawberry.execution import optimized_is_awaitable
+from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
+from tortoise.models import Model
+
+
+def is_awaitable(value: Any) -> bool:
+    return not isinstance(value, Model) and optimized_is_awaitable(value)
+
+
+class ModelAwareExecutionContext(StrawberryGraphQLCoreExecutionContext):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.is_awaitable = is_awaitable  # type: ignore[assignment]
