@@ -7,10 +7,12 @@ from typing import TYPE_CHECKING, Annotated
 import strawberry
 
 import models
-from resolvers.visibility import readable_order
+from resolvers import plan
+from resolvers.plan import Now, now_or_later
 from schema.enums import FulfillmentState, SpecificationKind
 from schema.info import Info
 from schema.node import Node, shows
+from schema.selection import asked_fields
 from schema.types.catalog import ServiceSpecification
 from schema.types.progress import Progress
 
@@ -41,37 +43,42 @@ class DomainOrder(Node):
 
     @strawberry.field(graphql_type=ServiceSpecification)
     @staticmethod
-    async def specification(
+    def specification(
         root: models.DomainOrder, info: Info
-    ) -> models.ServiceSpecification | None:
-        return await info.context.loaders.specification.load(root.specification_id)
+    ) -> Now[models.ServiceSpecification | None]:
+        return now_or_later(info.context.loaders.specification, root.specification_id)
 
     @strawberry.field(graphql_type=DomainOrderType | None)
     @staticmethod
-    async def parent(root: models.DomainOrder, info: Info) -> models.DomainOrder | None:
+    def parent(root: models.DomainOrder, info: Info) -> Now[models.DomainOrder | None]:
         if root.parent_id is None:
             return None
-        plan = await info.context.loaders.domain_orders_by_order.load(root.service_order_id)
-        return plan.by_id.get(root.parent_id)
+        parent_id = root.parent_id
+        return plan.in_domain_orders(
+            info.context.loaders, root.service_order_id, lambda p: p.by_id.get(parent_id)
+        )
 
     @strawberry.field(graphql_type=list[DomainOrderType])
     @staticmethod
-    async def children(root: models.DomainOrder, info: Info) -> list[models.DomainOrder]:
-        plan = await info.context.loaders.domain_orders_by_order.load(root.service_order_id)
-        return plan.children.get(root.id, [])
+    def children(root: models.DomainOrder, info: Info) -> Now[list[models.DomainOrder]]:
+        return plan.in_domain_orders(
+            info.context.loaders, root.service_order_id, lambda p: p.children.get(root.id, [])
+        )
 
     @strawberry.field(graphql_type=list[TaskType])
     @staticmethod
     async def tasks(root: models.DomainOrder, info: Info) -> list[models.Task]:
-        plan = await info.context.loaders.tasks_by_order.load(root.service_order_id)
-        return plan.by_domain_order.get(root.id, [])
+        tasks = await plan.prepare_tasks(
+            info.context.loaders, root.service_order_id, asked_fields(info)
+        )
+        return tasks.by_domain_order.get(root.id, [])
 
     @strawberry.field(graphql_type=LineItemType | None)
     @staticmethod
-    async def line_item(root: models.DomainOrder, info: Info) -> models.LineItem | None:
-        return await info.context.loaders.line_item.load(root.line_item_id)
+    def line_item(root: models.DomainOrder, info: Info) -> Now[models.LineItem | None]:
+        return now_or_later(info.context.loaders.line_item, root.line_item_id)
 
     @strawberry.field(graphql_type=ServiceOrderType | None)
     @staticmethod
-    async def service_order(root: models.DomainOrder, info: Info) -> models.ServiceOrder | None:
-        return await readable_order(info.context, root.service_order_id)
+    def service_order(root: models.DomainOrder, info: Info) -> Now[models.ServiceOrder | None]:
+        return plan.readable_order_now(info.context, root.service_order_id)

@@ -10,6 +10,7 @@ from strawberry.scalars import JSON
 import models
 from resolvers.cursors import encode_event_cursor
 from resolvers.global_ids import encode_global_id
+from resolvers.plan import Now, now_or_later
 from schema.info import Info
 from schema.node import Node, shows
 from schema.types.people import User
@@ -53,7 +54,7 @@ class HistoryEvent(Node):
 
     @strawberry.field(graphql_type=User | None, description="Null for the system's own steps.")
     @staticmethod
-    async def actor(root: models.Event, info: Info) -> models.User | None:
+    def actor(root: models.Event, info: Info) -> Now[models.User | None]:
         if root.actor_id is None:
             return None
-        return await info.context.loaders.user.load(root.actor_id)
+        return now_or_later(info.context.loaders.user, root.actor_id)

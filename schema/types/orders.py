@@ -9,8 +9,9 @@ import strawberry
 from strawberry.scalars import JSON
 
 import models
-from resolvers import service_orders
+from resolvers import plan, service_orders
 from resolvers.cursors import encode_event_cursor
+from resolvers.plan import Now, now_or_later
 from resolvers.visibility import readable_order
 from schema.connections import After, Connection, First, connection
 from schema.enums import (
@@ -22,6 +23,7 @@ from schema.enums import (
 )
 from schema.info import Info
 from schema.node import Node, shows
+from schema.selection import asked_fields
 from schema.types.catalog import ServiceSpecification
 from schema.types.history import HistoryEvent
 from schema.types.people import User
@@ -92,7 +94,8 @@ class ServiceOrder(Node):
     @strawberry.field(graphql_type=list[TaskType], description="Every task of the plan.")
     @staticmethod
     async def tasks(root: models.ServiceOrder, info: Info) -> list[models.Task]:
-        return (await info.context.loaders.tasks_by_order.load(root.id)).tasks
+        loaders = info.context.loaders
+        return (await plan.prepare_tasks(loaders, root.id, asked_fields(info))).tasks
 
     @strawberry.field(graphql_type=list[FalloutRecordType], description="Newest first.")
     @staticmethod
@@ -130,10 +133,10 @@ class SoldProduct(Node):
 
     @strawberry.field(graphql_type=ServiceSpecification)
     @staticmethod
-    async def specification(
+    def specification(
         root: models.SoldProduct, info: Info
-    ) -> models.ServiceSpecification | None:
-        return await info.context.loaders.specification.load(root.specification_id)
+    ) -> Now[models.ServiceSpecification | None]:
+        return now_or_later(info.context.loaders.specification, root.specification_id)
 
 
 @strawberry.type(description="One product of an order, and what fulfilling it takes.")
@@ -153,10 +156,8 @@ class LineItem(Node):
 
     @strawberry.field(graphql_type=ServiceSpecification)
     @staticmethod
-    async def specification(
-        root: models.LineItem, info: Info
-    ) -> models.ServiceSpecification | None:
-        return await info.context.loaders.specification.load(root.specification_id)
+    def specification(root: models.LineItem, info: Info) -> Now[models.ServiceSpecification | None]:
+        return now_or_later(info.context.loaders.specification, root.specification_id)
 
     @strawberry.field(graphql_type=SoldProduct | None, description="Null until approval.")
     @staticmethod

@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING, Annotated
 import strawberry
 
 import models
-from resolvers.visibility import readable_order
+from resolvers import plan
+from resolvers.plan import Now, now_or_later
 from schema.enums import Priority, TaskState
 from schema.info import Info
 from schema.node import Node, shows
@@ -40,50 +41,44 @@ class Task(Node):
     started_at: datetime | None
     completed_at: datetime | None
 
+    # Plain functions that answer at once when the plan is loaded (resolvers/plan.py): a
+    # plan asks these of every one of its tasks.
+
     @strawberry.field(graphql_type=AssignmentGroup)
     @staticmethod
-    async def assignment_group(root: models.Task, info: Info) -> models.AssignmentGroup | None:
-        return await info.context.loaders.group.load(root.assignment_group_id)
+    def assignment_group(root: models.Task, info: Info) -> Now[models.AssignmentGroup | None]:
+        return now_or_later(info.context.loaders.group, root.assignment_group_id)
 
     @strawberry.field(graphql_type=User | None)
     @staticmethod
-    async def assignee(root: models.Task, info: Info) -> models.User | None:
+    def assignee(root: models.Task, info: Info) -> Now[models.User | None]:
         if root.assignee_id is None:
             return None
-        return await info.context.loaders.user.load(root.assignee_id)
+        return now_or_later(info.context.loaders.user, root.assignee_id)
 
     @strawberry.field(
         graphql_type=list[TaskType], description="Tasks that must be done before this one starts."
     )
     @staticmethod
-    async def depends_on(root: models.Task, info: Info) -> list[models.Task]:
-        links = await info.context.loaders.task_links_by_order.load(root.service_order_id)
-        return await _tasks(info, links.depends_on.get(root.id, []))
+    def depends_on(root: models.Task, info: Info) -> Now[list[models.Task]]:
+        return plan.depends_on(info.context.loaders, root)
 
     @strawberry.field(graphql_type=list[TaskType], description="Tasks that wait for this one.")
     @staticmethod
-    async def dependents(root: models.Task, info: Info) -> list[models.Task]:
-        links = await info.context.loaders.task_links_by_order.load(root.service_order_id)
-        return await _tasks(info, links.dependents.get(root.id, []))
+    def dependents(root: models.Task, info: Info) -> Now[list[models.Task]]:
+        return plan.dependents(info.context.loaders, root)
 
     @strawberry.field(graphql_type=DomainOrder)
     @staticmethod
-    async def domain_order(root: models.Task, info: Info) -> models.DomainOrder | None:
-        plan = await info.context.loaders.domain_orders_by_order.load(root.service_order_id)
-        return plan.by_id.get(root.domain_order_id)
+    def domain_order(root: models.Task, info: Info) -> Now[models.DomainOrder | None]:
+        return plan.domain_order_of(info.context.loaders, root)
 
     @strawberry.field(graphql_type=ServiceOrderType | None)
     @staticmethod
-    async def service_order(root: models.Task, info: Info) -> models.ServiceOrder | None:
-        return await readable_order(info.context, root.service_order_id)
+    def service_order(root: models.Task, info: Info) -> Now[models.ServiceOrder | None]:
+        return plan.readable_order_now(info.context, root.service_order_id)
 
     @strawberry.field(graphql_type=list[FalloutRecordType], description="Newest first.")
     @staticmethod
-    async def fallouts(root: models.Task, info: Info) -> list[models.FalloutRecord]:
-        found = await info.context.loaders.fallouts_by_order.load(root.service_order_id)
-        return found.by_task.get(root.id, [])
-
-
-async def _tasks(info: Info, ids: list[int]) -> list[models.Task]:
-    found = await info.context.loaders.task.load_many(ids)
-    return [task for task in found if task is not None]
+    def fallouts(root: models.Task, info: Info) -> Now[list[models.FalloutRecord]]:
+        return plan.fallouts_of(info.context.loaders, root)

@@ -1,0 +1,137 @@
+"""Relations inside one order's plan, answered at once when the request has loaded the plan.
+
+A plan query asks the same few relations of hundreds of tasks. Once the per-order loaders hold
+the plan, each answer is a dictionary lookup; handing it back as a plain value rather than from
+a coroutine spares GraphQL a coroutine, a task and a gather per field, which was most of what a
+large plan cost. Until then, the same functions return the awaitable load, so that a task read
+on its own (a list, a payload, an event) is answered as before.
+
+The lists that return tasks first wait for what their tasks' selection will read (dependency
+links, fallouts), so that every task field can then be answered at once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Collection, Mapping
+from typing import TypeAlias, TypeVar
+
+from strawberry.dataloader import DataLoader
+
+from models import DomainOrder, FalloutRecord, ServiceOrder, Task
+from resolvers.context import Context
+from resolvers.loaders import Links, Loaders, OrderDomainOrders, OrderFallouts, OrderTasks
+from resolvers.visibility import readable_order
+from services.policy import can_read_order
+
+K = TypeVar("K")
+V = TypeVar("V")
+R = TypeVar("R")
+
+# A value, or (until the request has loaded it) the awaitable that gives it.
+Now: TypeAlias = R | Awaitable[R]
+
+# Task fields that read the order's dependency links, and its fallouts.
+LINK_FIELDS = frozenset({"dependsOn", "dependents"})
+FALLOUT_FIELDS = frozenset({"fallouts"})
+
+
+class _Pending:
+    """Not loaded by this request yet (or its load failed: loading again raises the error)."""
+
+
+PENDING = _Pending()
+
+
+def peek(loader: DataLoader[K, V], key: K) -> V | _Pending:
+    future = loader.cache_map.get(key)
+    if future is None or not future.done() or future.cancelled() or future.exception():
+        return PENDING
+    return future.result()
+
+
+def now_or_later(loader: DataLoader[K, V], key: K) -> Now[V]:
+    """The value if this request has loaded it already, else the awaitable load."""
+    found = peek(loader, key)
+    return loader.load(key) if isinstance(found, _Pending) else found
+
+
+def _then(loader: DataLoader[K, V], key: K, answer: Callable[[V], R]) -> Now[R]:
+    """`answer(value)` now if the value is loaded, else once it is."""
+    found = peek(loader, key)
+    if isinstance(found, _Pending):
+        return _later(loader.load(key), answer)
+    return answer(found)
+
+
+async def _later(load: Awaitable[V], answer: Callable[[V], R]) -> R:
+    return answer(await load)
+
+
+async def prepare_tasks(loaders: Loaders, order_id: int, fields: Collection[str]) -> OrderTasks:
+    """The order's tasks, once what the task `fields` asked for will read of the plan is
+    loaded too (in the same batch)."""
+    tasks = loaders.tasks_by_order.load(order_id)
+    links = loaders.task_links_by_order.load(order_id) if LINK_FIELDS & set(fields) else None
+    fallouts = loaders.fallouts_by_order.load(order_id) if FALLOUT_FIELDS & set(fields) else None
+    if links is not None:
+        await links
+    if fallouts is not None:
+        await fallouts
+    return await tasks
+
+
+def depends_on(loaders: Loaders, task: Task) -> Now[list[Task]]:
+    return _linked(loaders, task, lambda links: links.depends_on)
+
+
+def dependents(loaders: Loaders, task: Task) -> Now[list[Task]]:
+    return _linked(loaders, task, lambda links: links.dependents)
+
+
+def _linked(
+    loaders: Loaders, task: Task, side: Callable[[Links], Mapping[int, list[int]]]
+) -> Now[list[Task]]:
+    links = peek(loaders.task_links_by_order, task.service_order_id)
+    plan = peek(loaders.tasks_by_order, task.service_order_id)
+    if isinstance(links, _Pending) or isinstance(plan, _Pending):
+        return _linked_later(loaders, task, side)
+    return [plan.by_id[i] for i in side(links).get(task.id, []) if i in plan.by_id]
+
+
+async def _linked_later(
+    loaders: Loaders, task: Task, side: Callable[[Links], Mapping[int, list[int]]]
+) -> list[Task]:
+    links = await loaders.task_links_by_order.load(task.service_order_id)
+    found = await loaders.task.load_many(side(links).get(task.id, []))
+    return [row for row in found if row is not None]
+
+
+def fallouts_of(loaders: Loaders, task: Task) -> Now[list[FalloutRecord]]:
+    """Newest first."""
+
+    def of_task(found: OrderFallouts) -> list[FalloutRecord]:
+        return found.by_task.get(task.id, [])
+
+    return _then(loaders.fallouts_by_order, task.service_order_id, of_task)
+
+
+def domain_order_of(loaders: Loaders, task: Task) -> Now[DomainOrder | None]:
+    domain_order_id = task.domain_order_id
+    return in_domain_orders(
+        loaders, task.service_order_id, lambda plan: plan.by_id.get(domain_order_id)
+    )
+
+
+def in_domain_orders(
+    loaders: Loaders, order_id: int, answer: Callable[[OrderDomainOrders], R]
+) -> Now[R]:
+    """`answer` from the order's domain orders."""
+    return _then(loaders.domain_orders_by_order, order_id, answer)
+
+
+def readable_order_now(context: Context, order_id: int) -> Now[ServiceOrder | None]:
+    """The order, if it exists and the reader may see it (services/policy.py)."""
+    found = peek(context.loaders.order, order_id)
+    if isinstance(found, _Pending):
+        return readable_order(context, order_id)
+    return found if found is not None and can_read_order(context.actor, found) else None
