@@ -6,6 +6,7 @@ from typing import Any
 
 import strawberry
 from graphql import GraphQLError
+from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
 
 from schema.execution import ModelAwareExecutionContext
@@ -13,6 +14,7 @@ from schema.extensions.authentication import RequireAuthentication
 from schema.extensions.errors import log_errors, mask_unexpected_errors
 from schema.extensions.limits import limit_extensions
 from schema.mutations.root import Mutation
+from schema.node import read_attribute
 from schema.query import Query
 from services.settings import Settings
 
@@ -38,5 +40,6 @@ def build_schema(settings: Settings, **options: Any) -> strawberry.Schema:
             RequireAuthentication,
         ],
         execution_context_class=ModelAwareExecutionContext,
+        config=StrawberryConfig(default_resolver=read_attribute),
         **options,
     )
