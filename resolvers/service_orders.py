@@ -27,6 +27,7 @@ async def service_orders(
     state: ServiceOrderState | None,
     customer: str | None,
     submitted_by_id: str | None,
+    number: str | None,
     first: int | None,
     after: str | None,
 ) -> Page[ServiceOrder]:
@@ -34,6 +35,7 @@ async def service_orders(
         state=state,
         customer=customer,
         submitted_by_id=filter_id(submitted_by_id, User, field="submittedById"),
+        number=number,
     )
     page = await list_service_orders(context.actor, where, page_request(first, after))
     _prime(context, page.rows)

@@ -14,6 +14,9 @@ class ServiceOrderFilter:
     submitted_by_id: strawberry.ID | None = strawberry.field(
         default=None, description="The id of the user (or partner) that submitted the orders."
     )
+    number: str | None = strawberry.field(
+        default=None, description="An order number, e.g. SO0001001."
+    )
 
 
 @strawberry.input

@@ -51,6 +51,7 @@ class Query:
             state=where.state,
             customer=where.customer,
             submitted_by_id=where.submitted_by_id,
+            number=where.number,
             first=first,
             after=after,
         )

@@ -15,6 +15,7 @@ class OrderFilter:
     state: ServiceOrderState | None = None
     customer: str | None = None
     submitted_by_id: int | None = None
+    number: str | None = None
 
 
 @dataclass(frozen=True)
@@ -44,6 +45,8 @@ async def list_service_orders(
         orders = orders.filter(customer=where.customer)
     if where.submitted_by_id is not None:
         orders = orders.filter(submitted_by_id=where.submitted_by_id)
+    if where.number is not None:
+        orders = orders.filter(number=where.number.strip().upper())
     return await paginate(orders, page, newest_first=True)
 
 

@@ -57,6 +57,12 @@ async def test_orders_by_submitter(api: Api, users: Users) -> None:
     assert await listed(api, ORDERS, where) == [by_partner.number]
 
 
+async def test_orders_by_number(api: Api, users: Users) -> None:
+    await new_order(users)
+    second = await new_order(users)
+    assert await listed(api, ORDERS, {"number": second.number.lower()}) == [second.number]
+
+
 async def test_a_filter_with_a_malformed_id_is_refused(api: Api, users: Users) -> None:
     body = await api.as_("viewer", ORDERS, {"f": {"submittedById": "nope"}})
     assert body["data"] is None
