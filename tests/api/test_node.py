@@ -96,3 +96,18 @@ async def test_service_order_by_id_takes_only_order_ids(api: Api, users: Users) 
     assert await api.data("viewer", query, {"id": gid("Task", fallout.task_id)}) == {
         "serviceOrder": None
     }
+
+
+async def test_a_history_event_names_the_object_that_changed(api: Api, users: Users) -> None:
+    fallout = await open_fallout(users)
+    query = """query($id: ID!) { serviceOrder(id: $id) { history(first: 100) { edges { node {
+        kind entityType entityId } } } } }"""
+    data = await api.data("viewer", query, {"id": gid("ServiceOrder", fallout.service_order_id)})
+    events = [edge["node"] for edge in data["serviceOrder"]["history"]["edges"]]
+    created = next(e for e in events if e["kind"] == "fallout.created")
+    assert (created["entityType"], created["entityId"]) == (
+        "fallout",
+        gid("FalloutRecord", fallout.id),
+    )
+    node = await api.data("viewer", NODE, {"id": created["entityId"]})
+    assert node["node"]["__typename"] == "FalloutRecord"
