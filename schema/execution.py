@@ -11,13 +11,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from strawberry.execution import optimized_is_awaitable
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 from tortoise.models import Model
 
+# What most values are; asked first, this answers most calls with one set lookup.
+_PLAIN = frozenset({type(None), bool, int, float, str, bytes, list, tuple, dict, set, frozenset})
+
 
 def is_awaitable(value: Any) -> bool:
-    return not isinstance(value, Model) and optimized_is_awaitable(value)
+    # Coroutines, futures and tasks all have `__await__` (generator-based coroutines, which
+    # graphql-core also looks for, are gone from Python 3.11).
+    return (
+        type(value) not in _PLAIN and not isinstance(value, Model) and hasattr(value, "__await__")
+    )
 
 
 class ModelAwareExecutionContext(StrawberryGraphQLCoreExecutionContext):
