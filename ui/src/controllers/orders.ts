@@ -14,40 +14,17 @@ export const PAGE_SIZE = 20;
 let unsubscribe: (() => void) | null = null;
 let generation = 0;
 
-// Searching by number: ServiceOrderFilter has no `number` yet, so the search reads the
-// filtered list in pages of 100 (the API's largest) and keeps the orders whose number
-// contains the text. A `number` filter in the API would replace this.
-const SEARCH_PAGE = 100;
-const SEARCH_MAX_PAGES = 20;
-
 type OrderPage = Connection<ServiceOrderSummary>;
 
 function filterInput(filter: OrderFilter): Record<string, string> {
   const input: Record<string, string> = {};
   if (filter.state) input.state = filter.state;
   if (filter.customer.trim()) input.customer = filter.customer.trim();
+  if (filter.number.trim()) input.number = filter.number.trim();
   return input;
 }
 
-async function searchByNumber(filter: OrderFilter): Promise<OrderPage> {
-  const text = filter.number.trim().toUpperCase();
-  const found: OrderPage["edges"] = [];
-  let after: string | null = null;
-  for (let page = 0; page < SEARCH_MAX_PAGES; page++) {
-    const { serviceOrders }: { serviceOrders: OrderPage } = await request(SERVICE_ORDERS, {
-      filter: filterInput(filter),
-      first: SEARCH_PAGE,
-      after,
-    });
-    found.push(...serviceOrders.edges.filter((e) => e.node.number.toUpperCase().includes(text)));
-    if (!serviceOrders.pageInfo.hasNextPage) break;
-    after = serviceOrders.pageInfo.endCursor;
-  }
-  return { totalCount: found.length, pageInfo: { hasNextPage: false, endCursor: null }, edges: found };
-}
-
 async function readPage(filter: OrderFilter, after: string | null): Promise<OrderPage> {
-  if (filter.number.trim()) return searchByNumber(filter);
   const { serviceOrders } = await request<{ serviceOrders: OrderPage }>(SERVICE_ORDERS, {
     filter: filterInput(filter),
     first: PAGE_SIZE,
