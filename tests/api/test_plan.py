@@ -137,7 +137,8 @@ async def test_the_plan_shows_the_fallout_on_its_task(api: Api, users: Users) ->
 
 @contextmanager
 def counted_statements(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
-    """Every SQL statement asyncpg sends while the block runs (not the pool's own reset)."""
+    """Every SQL statement asyncpg sends (not the pool's own reset); the patches last as long
+    as `monkeypatch` (pass a `monkeypatch.context()` to bound them)."""
     statements: list[str] = []
     for name in ("fetch", "fetchrow", "fetchval", "execute", "executemany"):
         original = getattr(asyncpg.Connection, name)
@@ -150,8 +151,7 @@ def counted_statements(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
             return await __original(self, query, *args, **kw)
 
         monkeypatch.setattr(asyncpg.Connection, name, counting)
-    with monkeypatch.context():
-        yield statements
+    yield statements
 
 
 @pytest.mark.postgres_only
