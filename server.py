@@ -30,8 +30,10 @@ from tortoise.migrations.api import migrate as migrate_api
 from models import User
 from models.config import tortoise_config
 from schema.build import build_schema
+from schema.subscriptions import Subscription
 from schema.view import GraphQLView
 from services.auth import AuthenticationError, issue_token
+from services.events.runtime import broker_status, run_events
 from services.seed import seed_demo
 from services.settings import Settings, get_settings
 
@@ -42,12 +44,17 @@ async def healthz(request: Request) -> JSONResponse:
 
 
 async def readyz(request: Request) -> JSONResponse:
-    """The process can serve: its database answers."""
+    """The process can serve: its database answers. A broker that is down leaves it ready
+    ("broker": "degraded"): events still reach subscribers through the relay's catch-up."""
+    broker = broker_status()
+    brokerage = {"broker": broker.state, "brokerDetail": broker.detail}
     try:
         await connections.get("default").execute_query("SELECT 1")
     except Exception as error:  # any failure means "not ready", whatever the driver raised
-        return JSONResponse({"status": "unavailable", "database": str(error)}, status_code=503)
-    return JSONResponse({"status": "ready", "database": "ok"})
+        return JSONResponse(
+            {"status": "unavailable", "database": str(error), **brokerage}, status_code=503
+        )
+    return JSONResponse({"status": "ready", "database": "ok", **brokerage})
 
 
 def ui_mount() -> Mount:
@@ -57,7 +64,7 @@ def ui_mount() -> Mount:
 
 
 def routes(settings: Settings) -> list[BaseRoute]:
-    graphql = GraphQLView(build_schema(settings), settings)
+    graphql = GraphQLView(build_schema(settings, subscription=Subscription), settings)
     return [
         Route("/graphql", graphql, methods=["GET", "POST"]),
         WebSocketRoute("/graphql", graphql),
@@ -74,7 +81,11 @@ def create_app(settings: Settings | None = None) -> Starlette:
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         # Requests run in other tasks than the lifespan: RegisterTortoise keeps the global
         # fallback on so that they see the connections made here.
-        async with RegisterTortoise(app, config=tortoise_config(settings.database_url)):
+        # The events machinery (broker, relay, hint publisher) needs the database first.
+        async with (
+            RegisterTortoise(app, config=tortoise_config(settings.database_url)),
+            run_events(settings),
+        ):
             yield
 
     return Starlette(routes=routes(settings), lifespan=lifespan)

@@ -42,6 +42,17 @@ class Feed:
         self._maxsize = maxsize
         self._queue: asyncio.Queue[Event | None] = asyncio.Queue(maxsize=maxsize)
         self._closed: FeedClosed | None = None
+        self._on_close: Callable[[FeedClosed], None] | None = None
+
+    def on_close(self, callback: Callable[[FeedClosed], None]) -> None:
+        """Call `callback` (once, synchronously) when the feed closes.
+
+        A reader blocked elsewhere (writing to a client that stopped reading) would not see
+        FeedClosed until it reads again; this lets its owner cut it off at once.
+        """
+        self._on_close = callback
+        if self._closed is not None:
+            callback(self._closed)
 
     @property
     def closed(self) -> bool:
@@ -72,6 +83,8 @@ class Feed:
         self._closed = reason
         self._drain()
         self._queue.put_nowait(None)  # wakes a reader waiting in get()
+        if self._on_close is not None:
+            self._on_close(reason)
 
     def _drain(self) -> None:
         while not self._queue.empty():

@@ -9,10 +9,10 @@ between. Live events wait in the feed's bounded queue while the replay runs.
 
 from __future__ import annotations
 
-from collections.abc import AsyncGenerator, AsyncIterator
+from collections.abc import AsyncGenerator, AsyncIterator, Callable
 
 from models import Event, User
-from services.events.feed import Feed
+from services.events.feed import Feed, FeedClosed
 from services.events.filters import EventFilter
 from services.events.relay import Relay
 from services.events.visibility import EventVisibility
@@ -39,6 +39,10 @@ class EventStream(AsyncIterator[Event]):
 
     async def __anext__(self) -> Event:
         return await anext(self._events)
+
+    def on_close(self, callback: Callable[[FeedClosed], None]) -> None:
+        """See Feed.on_close: to cut off a subscriber that is blocked elsewhere."""
+        self._feed.on_close(callback)
 
     async def aclose(self) -> None:
         self._relay.unsubscribe(self._feed)

@@ -1,9 +1,11 @@
-"""Whether a subscriber may see an event: by the order it belongs to, as services/policy.py says."""
+"""Whether a subscriber may see an event: services/queries/scoping.py's rule, with the order
+lookups it needs kept for the life of the subscription."""
 
 from __future__ import annotations
 
 from models import Event, ServiceOrder, User
-from services.policy import can_read_order, sees_only_own_orders
+from services.policy import sees_only_own_orders
+from services.queries.scoping import can_read_event
 
 # Who submitted an order never changes, so answers are kept; the bound keeps a subscription
 # that lives for weeks from growing without end.
@@ -17,15 +19,13 @@ class EventVisibility:
         self._orders: dict[int, bool] = {}
 
     async def allows(self, event: Event) -> bool:
-        if self._everything:
-            return True
+        if self._everything or event.service_order_id is None:
+            return can_read_event(self._actor, event, None)
         order_id = event.service_order_id
-        if order_id is None:
-            return False  # not an order's event: only those who see everything get it
         allowed = self._orders.get(order_id)
         if allowed is None:
             order = await ServiceOrder.get_or_none(id=order_id)
-            allowed = order is not None and can_read_order(self._actor, order)
+            allowed = order is not None and can_read_event(self._actor, event, order)
             if len(self._orders) >= _MAX_REMEMBERED_ORDERS:
                 self._orders.clear()
             self._orders[order_id] = allowed

@@ -1,0 +1,1 @@
+"""The subscriptions: authentication of the websocket, and the live event streams."""

@@ -1,0 +1,87 @@
+"""The three subscriptions: which events each follows, and the entity each event shows."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncGenerator, Collection
+from enum import StrEnum
+
+from tortoise.models import Model
+
+from models import Event, ServiceOrder
+from resolvers.arguments import filter_id, user_filter
+from resolvers.context import Context
+from resolvers.subscriptions.live import LiveEvent, live_events
+from resolvers.visibility import readable_order
+from services.events.feed import EventPredicate
+from services.events.filters import EventFilter
+
+# Every payload of a task or fallout event names the assignee after the change (or null).
+_ASSIGNEE_KEY = "assigneeId"
+
+
+def task_events(
+    context: Context,
+    *,
+    service_order_id: str | None,
+    assignee_id: str | None,
+    states: Collection[StrEnum] | None,
+    after: str | None,
+) -> AsyncGenerator[LiveEvent, None]:
+    wanted = _entity_filter(context, "task", service_order_id, assignee_id, states)
+    return live_events(context, wanted, after, _load_task)
+
+
+def fallout_events(
+    context: Context,
+    *,
+    service_order_id: str | None,
+    assignee_id: str | None,
+    states: Collection[StrEnum] | None,
+    after: str | None,
+) -> AsyncGenerator[LiveEvent, None]:
+    wanted = _entity_filter(context, "fallout", service_order_id, assignee_id, states)
+    return live_events(context, wanted, after, _load_fallout)
+
+
+def service_order_events(
+    context: Context, *, service_order_id: str | None, after: str | None
+) -> AsyncGenerator[LiveEvent, None]:
+    """Every change in an order's plan (its state, and the tasks that make its progress)."""
+    wanted = EventFilter(
+        service_order_id=filter_id(service_order_id, ServiceOrder, field="serviceOrderId"),
+        also=lambda event: event.service_order_id is not None,
+    )
+    return live_events(context, wanted, after, _load_order)
+
+
+def _entity_filter(
+    context: Context,
+    entity_type: str,
+    service_order_id: str | None,
+    assignee_id: str | None,
+    states: Collection[StrEnum] | None,
+) -> EventFilter:
+    assignee = user_filter(context, assignee_id, field="assigneeId")
+    return EventFilter(
+        entity_types=frozenset({entity_type}),
+        service_order_id=filter_id(service_order_id, ServiceOrder, field="serviceOrderId"),
+        new_states=frozenset(state.value for state in states or ()),
+        also=None if assignee is None else _assigned_to(assignee),
+    )
+
+
+def _assigned_to(user_id: int) -> EventPredicate:
+    return lambda event: event.payload.get(_ASSIGNEE_KEY) == user_id
+
+
+async def _load_task(context: Context, event: Event) -> Model | None:
+    return await context.loaders.task.load(event.entity_id)
+
+
+async def _load_fallout(context: Context, event: Event) -> Model | None:
+    return await context.loaders.fallout.load(event.entity_id)
+
+
+async def _load_order(context: Context, event: Event) -> Model | None:
+    assert event.service_order_id is not None  # the filter lets no other event through
+    return await readable_order(context, event.service_order_id)

@@ -1,0 +1,56 @@
+"""Each subscriber gets the events it may read: a partner system those of its own orders."""
+
+from __future__ import annotations
+
+from models import User
+from services.orders import LineItemInput, SubmitOrderInput, approve_service_order
+from services.orders import submit_service_order as submit
+from tests.subscriptions.live_server import LiveServer
+
+ORDER_CHANGED = """subscription {
+  serviceOrderChanged { kind serviceOrder { number } }
+}"""
+TASK_CHANGED = """subscription { taskChanged { kind task { serviceOrder { number } } } }"""
+
+
+def _order_input() -> SubmitOrderInput:
+    return SubmitOrderInput(customer="ACME Corp", line_items=[LineItemInput("MOBILE_LINE")])
+
+
+async def test_an_integrator_gets_the_changes_of_its_own_orders_only(
+    server: LiveServer, users: dict[str, User]
+) -> None:
+    # given an order of the partner's and one the manager entered
+    own = await submit(users["partner"], _order_input())
+    others = await submit(users["manager"], _order_input())
+    client = await server.client("partner")
+    await client.subscribe("orders", ORDER_CHANGED)
+    await client.subscribe("tasks", TASK_CHANGED)
+
+    # when the other order changes first
+    await approve_service_order(users["manager"], others.id)
+    await approve_service_order(users["manager"], own.id)
+
+    # then the first change each subscription delivers is the partner's own order's
+    order_event = (await client.next_data_of("orders"))["serviceOrderChanged"]
+    assert order_event["serviceOrder"]["number"] == own.number
+    task_event = (await client.next_data_of("tasks"))["taskChanged"]
+    assert task_event["task"]["serviceOrder"] == {"number": own.number}
+    await client.close()
+
+
+async def test_a_viewer_gets_the_changes_of_every_order(
+    server: LiveServer, users: dict[str, User]
+) -> None:
+    # given
+    others = await submit(users["manager"], _order_input())
+    client = await server.client("viewer")
+    await client.subscribe("orders", ORDER_CHANGED)
+
+    # when
+    await approve_service_order(users["manager"], others.id)
+
+    # then
+    event = (await client.next_data("orders"))["serviceOrderChanged"]
+    assert event["serviceOrder"]["number"] == others.number
+    await client.close()
