@@ -3,6 +3,7 @@ signed in as one of the demo users."""
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 import httpx
@@ -55,6 +56,9 @@ query ($id: ID!) {
 }"""
 
 ME = "query { me { id username } }"
+
+ORDER_COUNT = """
+query ($state: ServiceOrderState!) { serviceOrders(filter: {state: $state}) { totalCount } }"""
 
 ORDERS_OF_CUSTOMER = """
 query ($customer: String!) {
@@ -109,7 +113,7 @@ class Api:
             SUBMIT,
             "submitServiceOrder",
             customer=customer,
-            externalId=f"ui-{customer}",
+            externalId=f"ui-{uuid.uuid4().hex[:12]}",
             priority="NORMAL",
             lineItems=[
                 {
@@ -154,6 +158,11 @@ class Api:
         if not edges:
             raise ApiError(f"no order of {customer!r}: has the demo data changed?")
         return await self.plan(edges[0]["node"]["id"])
+
+    async def count_orders(self, state: str) -> int:
+        data = await self.run("manager", ORDER_COUNT, {"state": state})
+        count: int = data["serviceOrders"]["totalCount"]
+        return count
 
     async def user_id(self, username: str) -> str:
         data = await self.run(username, ME)
