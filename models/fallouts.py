@@ -49,4 +49,4 @@ class FalloutRecord(Model):
     class Meta:
         table = "fallout_record"
         ordering = ["-id"]
-        indexes = (("service_order", "state"),)
+        indexes = (("service_order_id", "state"),)

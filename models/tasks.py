@@ -62,7 +62,7 @@ class Task(Model):
     class Meta:
         table = "task"
         ordering = ["id"]
-        indexes = (("service_order", "state"), ("assignee", "state"))
+        indexes = (("service_order_id", "state"), ("assignee_id", "state"))
 
 
 class TaskDependency(Model):

@@ -210,7 +210,7 @@ class Migration(migrations.Migration):
                 ('started_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
                 ('completed_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
             ],
-            options={'table': 'task', 'app': 'models', 'indexes': [Index(fields=['service_order', 'state']), Index(fields=['assignee', 'state'])], 'pk_attr': 'id'},
+            options={'table': 'task', 'app': 'models', 'indexes': [Index(fields=['service_order_id', 'state']), Index(fields=['assignee_id', 'state'])], 'pk_attr': 'id'},
             bases=['Model'],
         ),
         ops.CreateModel(
@@ -234,7 +234,7 @@ class Migration(migrations.Migration):
                 ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
                 ('updated_at', fields.DatetimeField(auto_now=True, auto_now_add=False)),
             ],
-            options={'table': 'fallout_record', 'app': 'models', 'indexes': [Index(fields=['service_order', 'state'])], 'pk_attr': 'id'},
+            options={'table': 'fallout_record', 'app': 'models', 'indexes': [Index(fields=['service_order_id', 'state'])], 'pk_attr': 'id'},
             bases=['Model'],
         ),
         ops.CreateModel(
