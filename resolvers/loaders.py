@@ -204,14 +204,17 @@ class Loaders:
         plans = []
         for key in keys:
             tasks = found.get(key, [])
-            self.prime_tasks(tasks)
+            self.prime_tasks(tasks, joined=False)
             by_domain_order = _index(tasks, lambda t: t.domain_order_id)
             plans.append(OrderTasks(tasks, {t.id: t for t in tasks}, by_domain_order))
         return plans
 
-    def prime_tasks(self, tasks: Iterable[Task]) -> None:
+    def prime_tasks(self, tasks: Iterable[Task], *, joined: bool = True) -> None:
+        """`joined`: the tasks were read with their group and assignee."""
         for task in tasks:
             self.task.prime(task.id, task)
+            if not joined:
+                continue
             self.group.prime(task.assignment_group_id, task.assignment_group)
             if task.assignee_id is not None:
                 self.user.prime(task.assignee_id, task.assignee)

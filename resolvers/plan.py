@@ -68,16 +68,26 @@ async def _later(load: Awaitable[V], answer: Callable[[V], R]) -> R:
 
 
 async def prepare_tasks(loaders: Loaders, order_id: int, fields: Collection[str]) -> OrderTasks:
-    """The order's tasks, once what the task `fields` asked for will read of the plan is
-    loaded too (in the same batch)."""
+    """The order's tasks, once what the task `fields` asked for will read is loaded too: the
+    plan's links and fallouts (in the tasks' batch), then the tasks' groups and assignees."""
+    asked = set(fields)
     tasks = loaders.tasks_by_order.load(order_id)
-    links = loaders.task_links_by_order.load(order_id) if LINK_FIELDS & set(fields) else None
-    fallouts = loaders.fallouts_by_order.load(order_id) if FALLOUT_FIELDS & set(fields) else None
+    links = loaders.task_links_by_order.load(order_id) if LINK_FIELDS & asked else None
+    fallouts = loaders.fallouts_by_order.load(order_id) if FALLOUT_FIELDS & asked else None
     if links is not None:
         await links
     if fallouts is not None:
         await fallouts
-    return await tasks
+    plan = await tasks
+    people: list[Awaitable[object]] = []
+    if "assignmentGroup" in asked:
+        people.append(loaders.group.load_many({t.assignment_group_id for t in plan.tasks}))
+    if "assignee" in asked:
+        assignees = {t.assignee_id for t in plan.tasks if t.assignee_id is not None}
+        people.append(loaders.user.load_many(assignees))
+    for load in people:
+        await load
+    return plan
 
 
 def depends_on(loaders: Loaders, task: Task) -> Now[list[Task]]:
