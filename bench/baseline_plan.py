@@ -1,6 +1,6 @@
 """Baseline (b), the floor: a hand-written Starlette endpoint that answers the plan query with
-the same statements (bench/baseline_sql.py) and the same JSON, built from the rows by hand and
-encoded with orjson. No ORM models, no GraphQL.
+the statements the GraphQL path sends (bench/baseline_sql.py; the table shows both counts) and
+the same JSON, built from the rows by hand and encoded with orjson. No ORM models, no GraphQL.
 
 It answers only the plan query's shape (bench/plan_query.py), for a bearer token like the
 GraphQL endpoint's, and checks that the reader may see the order like services/policy.py does.
@@ -141,8 +141,14 @@ async def _plan(
         else [order_id, HISTORY_PAGE_SIZE + 1]
     )
     events = await fetch(statements.events(history_after is not None), page)
-    users = _known_users(tasks, fallouts)
-    missing = sorted({e["actor_id"] for e in events} - users.keys() - {None})
+    group_ids = sorted({t["assignment_group_id"] for t in tasks})
+    groups = {
+        row["id"]: {"id": _gid("AssignmentGroup", row["id"]), "name": row["name"]}
+        for row in await fetch(statements.groups_by_id(len(group_ids)), group_ids)
+    }
+    users = _known_users(fallouts)
+    wanted = {e["actor_id"] for e in events} | {t["assignee_id"] for t in tasks}
+    missing = sorted(wanted - users.keys() - {None})
     if missing:
         for row in await fetch(statements.users_by_id(len(missing)), missing):
             users[row["id"]] = _user(row)
@@ -163,11 +169,8 @@ async def _plan(
             "priority": row["priority"],
             "dueAt": _time(row["due_at"]),
             "version": row["version"],
-            "assignmentGroup": {
-                "id": _gid("AssignmentGroup", row["group.id"]),
-                "name": row["group.name"],
-            },
-            "assignee": _user(row, "assignee."),
+            "assignmentGroup": groups[row["assignment_group_id"]],
+            "assignee": users[row["assignee_id"]] if row["assignee_id"] is not None else None,
             "dependsOn": [_task_summary(p) for p in prerequisites],
             "fallouts": [
                 {
@@ -271,13 +274,13 @@ def _fallout(row: Row, tasks_by_id: Mapping[int, Row]) -> Json:
     }
 
 
-def _known_users(tasks: Sequence[Row], fallouts: Sequence[Row]) -> dict[int, Json | None]:
+def _known_users(fallouts: Sequence[Row]) -> dict[int, Json | None]:
+    """The users the fallout rows brought joined."""
     users: dict[int, Json | None] = {}
-    for row, prefix in [(t, "assignee.") for t in tasks] + [
-        (f, p) for f in fallouts for p in ("assignee.", "creator.", "resolver.")
-    ]:
-        if row[f"{prefix}id"] is not None:
-            users[row[f"{prefix}id"]] = _user(row, prefix)
+    for row in fallouts:
+        for prefix in ("assignee.", "creator.", "resolver."):
+            if row[f"{prefix}id"] is not None:
+                users[row[f"{prefix}id"]] = _user(row, prefix)
     return users
 
 

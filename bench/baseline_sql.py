@@ -141,11 +141,14 @@ class Statements:
             "completed_at",
         )
         return (
-            f"SELECT {_columns('task', columns)},{_columns('g', GROUP_COLUMNS, 'group')},"
-            f"{_columns('u', USER_COLUMNS, 'assignee')} "
-            'FROM "task" LEFT OUTER JOIN "app_user" "u" ON "u"."id"="task"."assignee_id" '
-            'LEFT OUTER JOIN "assignment_group" "g" ON "g"."id"="task"."assignment_group_id" '
+            f'SELECT {_columns("task", columns)} FROM "task" '
             f'WHERE "task"."service_order_id" IN ({self._marks(1)}) ORDER BY "task"."id"'
+        )
+
+    def groups_by_id(self, count: int) -> str:
+        return (
+            f'SELECT {_columns("assignment_group", GROUP_COLUMNS)} FROM "assignment_group" '
+            f'WHERE "id" IN ({self._marks(count)})'
         )
 
     def task_links(self) -> str:
