@@ -50,6 +50,7 @@ class Relay:
         self._wakeup = asyncio.Event()
         self._reading = asyncio.Lock()
         self._task: asyncio.Task[None] | None = None
+        self._failing = False
 
     async def start(self) -> None:
         """Take the newest committed id as the starting point and begin reading."""
@@ -141,7 +142,16 @@ class Relay:
             self._wakeup.clear()
             try:
                 await self.poll()
-            except Exception:
-                # The database may be restarting; the events wait in the table.
-                log.exception("event relay could not read the event table")
+            except Exception as error:
+                # The database may be restarting; the events wait in the table. Logged once
+                # (with its traceback) per outage, not once a second.
+                if not self._failing:
+                    log.exception("event relay cannot read the event table; retrying")
+                else:
+                    log.debug("event relay still cannot read the event table: %s", error)
+                self._failing = True
                 await asyncio.sleep(_FAILURE_PAUSE_SECONDS)
+            else:
+                if self._failing:
+                    log.warning("event relay reads the event table again")
+                self._failing = False
