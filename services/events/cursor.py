@@ -1,25 +1,19 @@
-"""Event cursors: opaque to clients, an event id to the server."""
+"""Event cursors: opaque to clients, an event id to the server.
+
+Subscriptions resume after one (`after:`), and an order's history pages with the same cursors,
+so a client can read the history and then subscribe from where it stopped.
+"""
 
 from __future__ import annotations
 
-import base64
-import binascii
-
-from services.errors import ValidationError
+from services.cursors import decode_prefixed, encode_prefixed
 
 _PREFIX = "event:"
 
 
 def encode_cursor(event_id: int) -> str:
-    return base64.urlsafe_b64encode(f"{_PREFIX}{event_id}".encode()).decode()
+    return encode_prefixed(_PREFIX, event_id)
 
 
 def decode_cursor(cursor: str, *, field: str = "after") -> int:
-    try:
-        text = base64.urlsafe_b64decode(cursor.encode()).decode()
-    except (binascii.Error, UnicodeDecodeError, ValueError):
-        text = ""
-    number = text.removeprefix(_PREFIX)
-    if not text.startswith(_PREFIX) or not number.isdigit():
-        raise ValidationError("Not an event cursor.", field=field)
-    return int(number)
+    return decode_prefixed(_PREFIX, cursor, field=field, message="Not an event cursor.")
