@@ -5,6 +5,7 @@ python server.py serve      serve only [--host --port --workers]
 python server.py migrate    apply Tortoise migrations to DATABASE_URL
 python server.py seed       load the demo catalog, users and orders (again: changes nothing)
 python server.py token USERNAME [--ttl SECONDS]
+python server.py catalog PATH [--check]   validate a catalog file, and install it unless --check
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from schema.build import build_schema
 from schema.subscriptions import Subscription
 from schema.view import GraphQLView
 from services.auth import AuthenticationError, issue_token
+from services.catalog import install_catalog, load_catalog, validate_catalog_file
 from services.events.runtime import broker_status, run_events
 from services.seed import seed_demo
 from services.settings import Settings, get_settings
@@ -127,6 +129,23 @@ async def print_token(username: str, ttl_seconds: int | None) -> int:
     return 0
 
 
+def check_catalog(path: Path) -> int:
+    """Print every problem of a catalog file; 0 when it is valid."""
+    problems = validate_catalog_file(path)
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    if not problems:
+        print(f"{path}: valid")
+    return 1 if problems else 0
+
+
+async def load_catalog_file(path: Path) -> int:
+    # Validated again by install_catalog, which writes all of it or nothing.
+    await install_catalog(load_catalog(path))
+    print(f"{path}: installed")
+    return 0
+
+
 def welcome(host: str, port: int) -> str:
     base = f"http://{host}:{port}"
     return (
@@ -151,6 +170,9 @@ def main(argv: list[str] | None = None) -> int:
     token = commands.add_parser("token", help="print a bearer token for an existing user")
     token.add_argument("username")
     token.add_argument("--ttl", type=int, default=None, help="seconds (default TOKEN_TTL_SECONDS)")
+    catalog = commands.add_parser("catalog", help="validate and install a catalog file")
+    catalog.add_argument("path", type=Path)
+    catalog.add_argument("--check", action="store_true", help="validate only; write nothing")
     args = parser.parse_args(argv)
 
     if args.command in ("run", "migrate"):
@@ -159,6 +181,11 @@ def main(argv: list[str] | None = None) -> int:
         asyncio.run(with_database(lambda: seed(only_if_empty=True)))
     if args.command == "seed":
         return asyncio.run(with_database(seed))
+    if args.command == "catalog":
+        status = check_catalog(args.path)
+        if status or args.check:
+            return status
+        return asyncio.run(with_database(lambda: load_catalog_file(args.path)))
     if args.command == "token":
         return asyncio.run(with_database(lambda: print_token(args.username, args.ttl)))
     if args.command in ("run", "serve"):
