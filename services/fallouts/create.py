@@ -16,10 +16,9 @@ from services.numbering import NumberKind, allocate_number
 from services.policy import Action, can_create_fallout, require
 from services.rollup import roll_up
 from services.tasks.events import record_task_event
+from services.tasks.rules import can_be_put_on_hold
 from services.unit_of_work import unit_of_work
 from services.users import require_text
-
-_HOLDABLE_STATES = frozenset({TaskState.PENDING, TaskState.READY, TaskState.IN_PROGRESS})
 
 
 async def create_fallout(
@@ -46,7 +45,7 @@ async def create_fallout(
                 f"{', '.join(map(str, open_numbers))}; add to that record instead.",
                 field="taskId",
             )
-        if task.state not in _HOLDABLE_STATES:
+        if not can_be_put_on_hold(task):
             raise InvalidStateError(
                 f"Task {task.number} is {task.state.value}; fallout can only be reported on "
                 "a task that is not finished.",

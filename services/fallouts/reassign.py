@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from models import FalloutRecord, Task, User
-from models.enums import FALLOUT_OPEN_STATES, TASK_FINAL_STATES, FalloutState
+from models.enums import FalloutState
 from services.errors import InvalidStateError
 from services.fallouts.events import record_fallout_event
+from services.fallouts.rules import can_be_reassigned
 from services.locking import lock_fallout
 from services.policy import Action, require
+from services.tasks import rules as tasks_rules
 from services.tasks.assignees import get_assignee
 from services.tasks.events import record_task_event
 from services.unit_of_work import unit_of_work
@@ -19,7 +21,7 @@ async def reassign_fallout(
     async with unit_of_work(actor) as uow:
         fallout, _order = await lock_fallout(fallout_id)
         require(actor, Action.REASSIGN_FALLOUT)
-        if fallout.state not in FALLOUT_OPEN_STATES:
+        if not can_be_reassigned(fallout):
             raise InvalidStateError(
                 f"Fallout {fallout.number} is {fallout.state.value}; it can no longer be "
                 "reassigned.",
@@ -44,7 +46,7 @@ async def reassign_fallout(
         )
 
         task = await Task.get(id=fallout.task_id)
-        if task.assignee_id != assignee.id and task.state not in TASK_FINAL_STATES:
+        if task.assignee_id != assignee.id and tasks_rules.can_be_reassigned(task):
             previous_task_assignee_id = task.assignee_id
             task.assignee_id = assignee.id
             task.version += 1

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from models import FalloutRecord, ServiceOrder, Task, User
-from models.enums import FALLOUT_OPEN_STATES, FalloutAction, FalloutState, TaskState
+from models.enums import FalloutAction, FalloutState, TaskState
 from services.errors import InvalidStateError
 from services.fallouts.events import record_fallout_event
+from services.fallouts.rules import can_be_resolved, is_open
 from services.locking import lock_fallout
 from services.policy import Action, require
 from services.rollup import roll_up
@@ -22,17 +23,9 @@ async def resolve_fallout(
     async with unit_of_work(actor) as uow:
         fallout, order = await lock_fallout(fallout_id)
         require(actor, Action.RESOLVE_FALLOUT)
-        if fallout.state not in FALLOUT_OPEN_STATES:
-            raise InvalidStateError(
-                f"Fallout {fallout.number} is {fallout.state.value}; only an open fallout can "
-                "be resolved.",
-                field="falloutId",
-            )
         task = await Task.get(id=fallout.task_id)
-        if task.state is not TaskState.ON_HOLD:
-            raise InvalidStateError(
-                f"Task {task.number} is {task.state.value}, not ON_HOLD.", field="falloutId"
-            )
+        if not can_be_resolved(fallout, task):
+            raise InvalidStateError(_why_not_resolvable(fallout, task), field="falloutId")
         text = require_text(note, field="note", what="A note")
 
         previous = fallout.state
@@ -63,6 +56,15 @@ async def resolve_fallout(
         )
         await _release_task(uow, order, task, fallout, action)
     return fallout
+
+
+def _why_not_resolvable(fallout: FalloutRecord, task: Task) -> str:
+    if not is_open(fallout):
+        return (
+            f"Fallout {fallout.number} is {fallout.state.value}; only an open fallout can be "
+            "resolved."
+        )
+    return f"Task {task.number} is {task.state.value}, not ON_HOLD."
 
 
 async def _release_task(

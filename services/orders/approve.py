@@ -6,8 +6,9 @@ from models import ServiceOrder, User
 from models.enums import ServiceOrderState
 from services.locking import lock_order
 from services.orders.decomposition import decompose_order
-from services.orders.guards import check_expected_version, require_state
+from services.orders.guards import check_expected_version, wrong_state
 from services.orders.order_events import record_order_event
+from services.orders.rules import DECIDABLE_STATE, can_be_approved
 from services.policy import Action, require
 from services.unit_of_work import unit_of_work
 
@@ -21,7 +22,8 @@ async def approve_service_order(
         # The lock makes a concurrent second approval wait, then find the order no longer NEW.
         order = await lock_order(order_id)
         check_expected_version(order, expected_version)
-        require_state(order, ServiceOrderState.NEW, "approved")
+        if not can_be_approved(order):
+            raise wrong_state(order, "approved", DECIDABLE_STATE)
         previous = order.state
         order.state = ServiceOrderState.ACKNOWLEDGED
         order.decided_by_id = actor.id

@@ -17,10 +17,10 @@ def check_expected_version(order: ServiceOrder, expected_version: int | None) ->
         )
 
 
-def require_state(order: ServiceOrder, state: ServiceOrderState, verb: str) -> None:
-    if order.state is not state:
-        raise InvalidStateError(
-            f"Only a {state.value} service order can be {verb}; "
-            f"{order.number} is {order.state.value}.",
-            field="serviceOrderId",
-        )
+def wrong_state(order: ServiceOrder, verb: str, needed: ServiceOrderState) -> InvalidStateError:
+    """The refusal of a decision that the order's state does not allow (orders/rules.py)."""
+    return InvalidStateError(
+        f"Only a {needed.value} service order can be {verb}; "
+        f"{order.number} is {order.state.value}.",
+        field="serviceOrderId",
+    )

@@ -5,8 +5,9 @@ from __future__ import annotations
 from models import ServiceOrder, User
 from models.enums import ServiceOrderState
 from services.locking import lock_order
-from services.orders.guards import check_expected_version, require_state
+from services.orders.guards import check_expected_version, wrong_state
 from services.orders.order_events import record_order_event
+from services.orders.rules import DECIDABLE_STATE, can_be_rejected
 from services.policy import Action, require
 from services.unit_of_work import unit_of_work
 from services.users import require_text
@@ -20,7 +21,8 @@ async def reject_service_order(
     async with unit_of_work(actor) as uow:
         order = await lock_order(order_id)
         check_expected_version(order, expected_version)
-        require_state(order, ServiceOrderState.NEW, "rejected")
+        if not can_be_rejected(order):
+            raise wrong_state(order, "rejected", DECIDABLE_STATE)
         previous = order.state
         order.state = ServiceOrderState.REJECTED
         order.decided_by_id = actor.id

@@ -5,8 +5,9 @@ from __future__ import annotations
 from models import ServiceOrder, User
 from models.enums import ServiceOrderState
 from services.locking import lock_order
-from services.orders.guards import check_expected_version, require_state
+from services.orders.guards import check_expected_version, wrong_state
 from services.orders.order_events import record_order_event
+from services.orders.rules import REOPENABLE_STATE, can_be_reopened
 from services.policy import Action, require
 from services.unit_of_work import unit_of_work
 
@@ -19,7 +20,8 @@ async def reopen_service_order(
     async with unit_of_work(actor) as uow:
         order = await lock_order(order_id)
         check_expected_version(order, expected_version)
-        require_state(order, ServiceOrderState.REJECTED, "reopened")
+        if not can_be_reopened(order):
+            raise wrong_state(order, "reopened", REOPENABLE_STATE)
         previous = order.state
         rejection = order.decision_reason
         # The order awaits a new decision; the rejection stays in its history (the events).

@@ -8,6 +8,7 @@ from services.errors import ForbiddenError, InvalidStateError
 from services.locking import lock_task
 from services.policy import Action, can_complete_task, require
 from services.tasks.finish import finish_task
+from services.tasks.rules import can_be_completed
 from services.tasks.versions import check_version
 from services.unit_of_work import unit_of_work
 
@@ -19,7 +20,7 @@ async def complete_task(
         task, order = await lock_task(task_id)
         require(actor, Action.COMPLETE_TASK)
         check_version(task.version, expected_version, what="task")
-        if task.state is not TaskState.IN_PROGRESS:
+        if not can_be_completed(task):
             raise InvalidStateError(
                 f"Task {task.number} is {task.state.value}; only an IN_PROGRESS task can be "
                 "completed.",

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from models import Task, User
-from models.enums import TASK_FINAL_STATES
 from services.errors import InvalidStateError
 from services.locking import lock_task
 from services.policy import Action, require
 from services.tasks.assignees import get_assignee
 from services.tasks.events import record_task_event
+from services.tasks.rules import can_be_reassigned
 from services.tasks.versions import check_version
 from services.unit_of_work import unit_of_work
 from services.users import require_text
@@ -26,7 +26,7 @@ async def reassign_task(
         task, _order = await lock_task(task_id)
         require(actor, Action.REASSIGN_TASK)
         check_version(task.version, expected_version, what="task")
-        if task.state in TASK_FINAL_STATES:
+        if not can_be_reassigned(task):
             raise InvalidStateError(
                 f"Task {task.number} is {task.state.value}; it can no longer be reassigned.",
                 field="taskId",

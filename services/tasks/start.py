@@ -9,6 +9,7 @@ from services.locking import lock_task
 from services.policy import Action, can_start_task, require
 from services.rollup import roll_up
 from services.tasks.events import record_task_event
+from services.tasks.rules import can_be_started
 from services.tasks.versions import check_version
 from services.unit_of_work import unit_of_work
 from services.users import group_ids_of
@@ -19,7 +20,7 @@ async def start_task(actor: User, task_id: int, *, expected_version: int | None 
         task, order = await lock_task(task_id)
         require(actor, Action.START_TASK)
         check_version(task.version, expected_version, what="task")
-        if task.state is not TaskState.READY:
+        if not can_be_started(task):
             raise InvalidStateError(
                 f"Task {task.number} is {task.state.value}; only a READY task can be started.",
                 field="taskId",

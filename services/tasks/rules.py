@@ -1,0 +1,27 @@
+"""What a task's state allows. The transitions check these, and the API shows them (`viewerCan`),
+so that a flag and its mutation cannot disagree."""
+
+from __future__ import annotations
+
+from models import Task
+from models.enums import TASK_FINAL_STATES, TaskState
+
+# Fallout holds a task that is not finished and not held already: one open fallout at a time.
+_HOLDABLE_STATES = frozenset({TaskState.PENDING, TaskState.READY, TaskState.IN_PROGRESS})
+
+
+def can_be_started(task: Task) -> bool:
+    return task.state is TaskState.READY
+
+
+def can_be_completed(task: Task) -> bool:
+    return task.state is TaskState.IN_PROGRESS
+
+
+def can_be_reassigned(task: Task) -> bool:
+    return task.state not in TASK_FINAL_STATES
+
+
+def can_be_put_on_hold(task: Task) -> bool:
+    """Whether fallout can be reported on the task."""
+    return task.state in _HOLDABLE_STATES
