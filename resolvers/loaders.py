@@ -112,6 +112,7 @@ class Loaders:
         self.user = DataLoader[int, User | None](_optional(batches.users_by_id))
         self.group = DataLoader[int, AssignmentGroup | None](_optional(batches.groups_by_id))
         self.groups_by_user = DataLoader[int, list[AssignmentGroup]](self._groups_by_user)
+        self.group_ids_by_user = DataLoader[int, frozenset[int]](self._group_ids_by_user)
         self.specification = DataLoader[int, ServiceSpecification | None](
             _optional(batches.specifications_by_id)
         )
@@ -128,6 +129,12 @@ class Loaders:
     async def _groups_by_user(self, keys: list[int]) -> list[list[AssignmentGroup]]:
         found = await batches.groups_by_user(keys)
         return [found.get(key, []) for key in keys]
+
+    async def _group_ids_by_user(self, keys: list[int]) -> list[frozenset[int]]:
+        """From the groups themselves: a request that shows the reader's groups and asks what
+        the reader may do reads them once."""
+        found = await self.groups_by_user.load_many(keys)
+        return [frozenset(group.id for group in groups) for groups in found]
 
     async def task_in_order(self, order_id: int, task_id: int) -> Task | None:
         """From its order's tasks when this request loads them anyway; else on its own."""

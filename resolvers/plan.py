@@ -21,6 +21,7 @@ from models import DomainOrder, FalloutRecord, ServiceOrder, Task
 from resolvers.context import Context
 from resolvers.loaders import Links, Loaders, OrderDomainOrders, OrderFallouts, OrderTasks
 from resolvers.visibility import readable_order
+from services.permissions import task_permissions_read_groups
 from services.policy import can_read_order
 
 K = TypeVar("K")
@@ -33,6 +34,8 @@ Now: TypeAlias = R | Awaitable[R]
 # Task fields that read the order's dependency links, and its fallouts.
 LINK_FIELDS = frozenset({"dependsOn", "dependents"})
 FALLOUT_FIELDS = frozenset({"fallouts"})
+# Task fields that read the reader's assignment groups.
+VIEWER_FIELDS = frozenset({"viewerCan"})
 
 
 class _Pending:
@@ -55,22 +58,24 @@ def now_or_later(loader: DataLoader[K, V], key: K) -> Now[V]:
     return loader.load(key) if isinstance(found, _Pending) else found
 
 
-def _then(loader: DataLoader[K, V], key: K, answer: Callable[[V], R]) -> Now[R]:
+def then(loader: DataLoader[K, V], key: K, answer: Callable[[V], R]) -> Now[R]:
     """`answer(value)` now if the value is loaded, else once it is."""
     found = peek(loader, key)
     if isinstance(found, _Pending):
-        return _later(loader.load(key), answer)
+        return later(loader.load(key), answer)
     return answer(found)
 
 
-async def _later(load: Awaitable[V], answer: Callable[[V], R]) -> R:
+async def later(load: Awaitable[V], answer: Callable[[V], R]) -> R:
     return answer(await load)
 
 
-async def prepare_tasks(loaders: Loaders, order_id: int, fields: Collection[str]) -> OrderTasks:
+async def prepare_tasks(context: Context, order_id: int, fields: Collection[str]) -> OrderTasks:
     """The order's tasks, once what the task `fields` asked for will read is loaded too: the
-    plan's links and fallouts (in the tasks' batch), then the tasks' groups and assignees."""
+    plan's links and fallouts (in the tasks' batch), then the tasks' groups and assignees, and
+    an agent's own groups (which tasks they may start depends on them)."""
     asked = set(fields)
+    loaders = context.loaders
     tasks = loaders.tasks_by_order.load(order_id)
     links = loaders.task_links_by_order.load(order_id) if LINK_FIELDS & asked else None
     fallouts = loaders.fallouts_by_order.load(order_id) if FALLOUT_FIELDS & asked else None
@@ -85,6 +90,8 @@ async def prepare_tasks(loaders: Loaders, order_id: int, fields: Collection[str]
     if "assignee" in asked:
         assignees = {t.assignee_id for t in plan.tasks if t.assignee_id is not None}
         people.append(loaders.user.load_many(assignees))
+    if VIEWER_FIELDS & asked and task_permissions_read_groups(context.actor):
+        people.append(loaders.group_ids_by_user.load(context.actor.id))
     for load in people:
         await load
     return plan
@@ -122,7 +129,18 @@ def fallouts_of(loaders: Loaders, task: Task) -> Now[list[FalloutRecord]]:
     def of_task(found: OrderFallouts) -> list[FalloutRecord]:
         return found.by_task.get(task.id, [])
 
-    return _then(loaders.fallouts_by_order, task.service_order_id, of_task)
+    return then(loaders.fallouts_by_order, task.service_order_id, of_task)
+
+
+def task_of(loaders: Loaders, fallout: FalloutRecord) -> Now[Task | None]:
+    """A fallout's task: from its order's tasks, or on its own, when this request has either."""
+    tasks = peek(loaders.tasks_by_order, fallout.service_order_id)
+    if not isinstance(tasks, _Pending):
+        return tasks.by_id.get(fallout.task_id)
+    found = peek(loaders.task, fallout.task_id)
+    if not isinstance(found, _Pending):
+        return found
+    return loaders.task_in_order(fallout.service_order_id, fallout.task_id)
 
 
 def domain_order_of(loaders: Loaders, task: Task) -> Now[DomainOrder | None]:
@@ -136,7 +154,7 @@ def in_domain_orders(
     loaders: Loaders, order_id: int, answer: Callable[[OrderDomainOrders], R]
 ) -> Now[R]:
     """`answer` from the order's domain orders."""
-    return _then(loaders.domain_orders_by_order, order_id, answer)
+    return then(loaders.domain_orders_by_order, order_id, answer)
 
 
 def readable_order_now(context: Context, order_id: int) -> Now[ServiceOrder | None]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from enum import StrEnum
+from functools import lru_cache
 
 from models import FalloutRecord, ServiceOrder, Task, User
 from models.enums import Role
@@ -52,7 +53,14 @@ POLICY: dict[Action, frozenset[Role]] = {
 
 
 def roles_of(user: User) -> frozenset[Role]:
-    return frozenset(Role(r) for r in user.roles if r in Role.__members__)
+    return _known_roles(tuple(user.roles))
+
+
+@lru_cache(maxsize=64)
+def _known_roles(names: tuple[str, ...]) -> frozenset[Role]:
+    # Cached: a plan's `viewerCan` asks the policy about the reader thousands of times, and
+    # users share a handful of role lists.
+    return frozenset(Role(r) for r in names if r in Role.__members__)
 
 
 def is_allowed(user: User, action: Action) -> bool:

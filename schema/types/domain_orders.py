@@ -68,9 +68,7 @@ class DomainOrder(Node):
     @strawberry.field(graphql_type=list[TaskType])
     @staticmethod
     async def tasks(root: models.DomainOrder, info: Info) -> list[models.Task]:
-        tasks = await plan.prepare_tasks(
-            info.context.loaders, root.service_order_id, asked_fields(info)
-        )
+        tasks = await plan.prepare_tasks(info.context, root.service_order_id, asked_fields(info))
         return tasks.by_domain_order.get(root.id, [])
 
     @strawberry.field(graphql_type=LineItemType | None)

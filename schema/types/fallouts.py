@@ -8,12 +8,16 @@ from typing import TYPE_CHECKING, Annotated
 import strawberry
 
 import models
+from resolvers import viewer_permissions
+from resolvers.plan import Now
 from resolvers.visibility import readable_order
 from schema.enums import FalloutAction, FalloutState, FalloutType, Priority
 from schema.info import Info
 from schema.node import Node, shows
 from schema.types.people import User
+from schema.types.permissions import FalloutPermissions
 from schema.types.tasks import Task
+from services import permissions
 
 if TYPE_CHECKING:
     from schema.types.orders import ServiceOrder
@@ -82,3 +86,8 @@ class FalloutRecord(Node):
     @staticmethod
     def resolution(root: models.FalloutRecord) -> models.FalloutRecord | None:
         return root if root.resolution_action is not None else None
+
+    @strawberry.field(graphql_type=FalloutPermissions, description="What you may do to it now.")
+    @staticmethod
+    def viewer_can(root: models.FalloutRecord, info: Info) -> Now[permissions.FalloutPermissions]:
+        return viewer_permissions.fallout_permissions(info.context, root)

@@ -9,7 +9,7 @@ import strawberry
 from strawberry.scalars import JSON
 
 import models
-from resolvers import plan, service_orders
+from resolvers import plan, service_orders, viewer_permissions
 from resolvers.cursors import encode_event_cursor
 from resolvers.plan import Now, now_or_later
 from resolvers.visibility import readable_order
@@ -27,7 +27,9 @@ from schema.selection import asked_fields
 from schema.types.catalog import ServiceSpecification
 from schema.types.history import HistoryEvent
 from schema.types.people import User
+from schema.types.permissions import ServiceOrderPermissions
 from schema.types.progress import Progress
+from services import permissions
 
 if TYPE_CHECKING:
     from schema.types.domain_orders import DomainOrder
@@ -76,6 +78,13 @@ class ServiceOrder(Node):
     def progress(root: models.ServiceOrder) -> Progress:
         return Progress.of(root)
 
+    @strawberry.field(
+        graphql_type=ServiceOrderPermissions, description="What you may do to it now."
+    )
+    @staticmethod
+    def viewer_can(root: models.ServiceOrder, info: Info) -> permissions.OrderPermissions:
+        return viewer_permissions.order_permissions(info.context, root)
+
     @strawberry.field(graphql_type=User | None)
     @staticmethod
     async def submitted_by(root: models.ServiceOrder, info: Info) -> models.User | None:
@@ -94,8 +103,7 @@ class ServiceOrder(Node):
     @strawberry.field(graphql_type=list[TaskType], description="Every task of the plan.")
     @staticmethod
     async def tasks(root: models.ServiceOrder, info: Info) -> list[models.Task]:
-        loaders = info.context.loaders
-        return (await plan.prepare_tasks(loaders, root.id, asked_fields(info))).tasks
+        return (await plan.prepare_tasks(info.context, root.id, asked_fields(info))).tasks
 
     @strawberry.field(graphql_type=list[FalloutRecordType], description="Newest first.")
     @staticmethod

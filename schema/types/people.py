@@ -8,6 +8,8 @@ import models
 from schema.enums import Role
 from schema.info import Info
 from schema.node import Node, shows
+from schema.types.permissions import UserPermissions
+from services import permissions
 
 
 @strawberry.type(description="A team that works tasks; a task belongs to one.")
@@ -35,3 +37,8 @@ class User(Node):
     @staticmethod
     async def groups(root: models.User, info: Info) -> list[models.AssignmentGroup]:
         return await info.context.loaders.groups_by_user.load(root.id)
+
+    @strawberry.field(graphql_type=UserPermissions, description="What the user's roles allow.")
+    @staticmethod
+    def can(root: models.User) -> permissions.RolePermissions:
+        return permissions.role_permissions(root)

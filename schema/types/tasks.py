@@ -8,13 +8,15 @@ from typing import TYPE_CHECKING, Annotated
 import strawberry
 
 import models
-from resolvers import plan
+from resolvers import plan, viewer_permissions
 from resolvers.plan import Now, now_or_later
 from schema.enums import Priority, TaskState
 from schema.info import Info
 from schema.node import Node, shows
 from schema.types.domain_orders import DomainOrder
 from schema.types.people import AssignmentGroup, User
+from schema.types.permissions import TaskPermissions
+from services import permissions
 
 if TYPE_CHECKING:
     from schema.types.fallouts import FalloutRecord
@@ -82,3 +84,8 @@ class Task(Node):
     @staticmethod
     def fallouts(root: models.Task, info: Info) -> Now[list[models.FalloutRecord]]:
         return plan.fallouts_of(info.context.loaders, root)
+
+    @strawberry.field(graphql_type=TaskPermissions, description="What you may do to it now.")
+    @staticmethod
+    def viewer_can(root: models.Task, info: Info) -> Now[permissions.TaskPermissions]:
+        return viewer_permissions.task_permissions(info.context, root)
