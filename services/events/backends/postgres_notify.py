@@ -17,7 +17,7 @@ from typing import Any
 import asyncpg
 from broadcaster import BroadcastBackend, Event
 
-from services.events.backends.backoff import Backoff
+from services.events.backends.health import BrokerHealth
 from services.events.backends.status import BrokerStatus
 
 log = logging.getLogger(__name__)
@@ -37,16 +37,16 @@ class PostgresNotifyBackend(BroadcastBackend):
         # Set on a change of subscriptions and when the server ends the LISTEN connection.
         self._nudge = asyncio.Event()
         self._received: asyncio.Queue[Event] = asyncio.Queue()
-        self._first_attempt = asyncio.Event()
-        self._backoff = Backoff()
-        self._status = BrokerStatus(False, "PostgreSQL: not connected yet")
+        self._health = BrokerHealth(
+            log, broker="PostgreSQL", connection="PostgreSQL LISTEN", lost="lost"
+        )
         self._listener: asyncio.Task[None] | None = None
         self._listener_pid: int | None = None
         self._notifier: Any = None  # asyncpg.Connection, opened on first publish
         self._notify_lock = asyncio.Lock()
 
     def status(self) -> BrokerStatus:
-        return self._status
+        return self._health.status
 
     @property
     def listener_pid(self) -> int | None:
@@ -54,10 +54,11 @@ class PostgresNotifyBackend(BroadcastBackend):
         return self._listener_pid
 
     async def connect(self) -> None:
-        self._listener = asyncio.create_task(self._listen_forever(), name="postgres-listener")
-        with contextlib.suppress(TimeoutError):
-            async with asyncio.timeout(self._timeout):
-                await self._first_attempt.wait()
+        listen_forever = self._health.keep_listening(
+            self._listen, (*_CONNECTION_ERRORS, TimeoutError), self._forget_confirmed
+        )
+        self._listener = asyncio.create_task(listen_forever, name="postgres-listener")
+        await self._health.wait_for_first_attempt(self._timeout)
 
     async def disconnect(self) -> None:
         if self._listener is not None:
@@ -70,7 +71,7 @@ class PostgresNotifyBackend(BroadcastBackend):
     async def subscribe(self, channel: str) -> None:
         self._wanted.add(channel)
         self._nudge.set()
-        if not self._status.healthy:
+        if not self._health.status.healthy:
             return  # the listener LISTENs once the database is back
         with contextlib.suppress(TimeoutError):
             async with asyncio.timeout(self._timeout), self._confirmations:
@@ -95,15 +96,6 @@ class PostgresNotifyBackend(BroadcastBackend):
     async def next_published(self) -> Event:
         return await self._received.get()
 
-    async def _listen_forever(self) -> None:
-        while True:
-            try:
-                await self._listen()
-            except (*_CONNECTION_ERRORS, TimeoutError) as error:
-                self._lost(error)
-            self._first_attempt.set()
-            await asyncio.sleep(self._backoff.next_delay())
-
     async def _listen(self) -> None:
         connection = await asyncpg.connect(self._url, timeout=self._timeout)
         connection.add_termination_listener(lambda _connection: self._nudge.set())
@@ -114,8 +106,8 @@ class PostgresNotifyBackend(BroadcastBackend):
                 listening = await self._sync_listening(connection, listening)
                 # Proves the connection both ways; a dead peer fails here within the timeout.
                 await connection.fetchval("SELECT 1", timeout=self._timeout)
-                if not self._status.healthy:
-                    self._healthy()
+                if not self._health.status.healthy:
+                    self._health.healthy()
                 with contextlib.suppress(TimeoutError):
                     async with asyncio.timeout(self._check_interval):
                         await self._nudge.wait()
@@ -145,15 +137,5 @@ class PostgresNotifyBackend(BroadcastBackend):
         if notifier is not None:
             notifier.terminate()
 
-    def _healthy(self) -> None:
-        if self._first_attempt.is_set():
-            log.warning("PostgreSQL broker reachable again: push delivery resumes")
-        self._status = BrokerStatus(True, "PostgreSQL LISTEN: connected")
-        self._backoff.reset()
-        self._first_attempt.set()
-
-    def _lost(self, error: Exception) -> None:
-        if self._status.healthy or not self._first_attempt.is_set():
-            log.warning("PostgreSQL broker lost (%s): delivery falls back to catch-up", error)
-        self._status = BrokerStatus(False, f"PostgreSQL LISTEN: {error or type(error).__name__}")
+    def _forget_confirmed(self) -> None:
         self._confirmed = set()

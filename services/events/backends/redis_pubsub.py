@@ -23,7 +23,7 @@ from redis.backoff import NoBackoff
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import RedisError
 
-from services.events.backends.backoff import Backoff
+from services.events.backends.health import BrokerHealth
 from services.events.backends.status import BrokerStatus
 
 log = logging.getLogger(__name__)
@@ -42,24 +42,22 @@ class RedisPubSubBackend(BroadcastBackend):
         self._confirmed: set[str] = set()
         self._confirmations = asyncio.Condition()
         self._received: asyncio.Queue[Event] = asyncio.Queue()
-        self._first_attempt = asyncio.Event()
-        self._backoff = Backoff()
-        self._status = BrokerStatus(False, "Redis: not connected yet")
+        self._health = BrokerHealth(log, broker="Redis", connection="Redis", lost="unreachable")
         self._publisher: Redis | None = None
         self._listener: asyncio.Task[None] | None = None
 
     def status(self) -> BrokerStatus:
-        return self._status
+        return self._health.status
 
     async def connect(self) -> None:
         # One retry replaces a pooled connection that a broker restart broke; more would only
         # hold up the caller while the broker is down.
         self._publisher = self._client(retries=1)
-        self._listener = asyncio.create_task(self._listen_forever(), name="redis-listener")
-        # Start with the broker's state known, without waiting for a broker that is down.
-        with contextlib.suppress(TimeoutError):
-            async with asyncio.timeout(self._timeout):
-                await self._first_attempt.wait()
+        listen_forever = self._health.keep_listening(
+            self._listen_once, (RedisError, OSError), self._forget_confirmed
+        )
+        self._listener = asyncio.create_task(listen_forever, name="redis-listener")
+        await self._health.wait_for_first_attempt(self._timeout)
 
     async def disconnect(self) -> None:
         if self._listener is not None:
@@ -71,7 +69,7 @@ class RedisPubSubBackend(BroadcastBackend):
 
     async def subscribe(self, channel: str) -> None:
         self._wanted.add(channel)
-        if not self._status.healthy:
+        if not self._health.status.healthy:
             return  # the listener subscribes once the broker is back
         # Wait for Redis to confirm, so that a hint published right after this is heard.
         with contextlib.suppress(TimeoutError):
@@ -97,18 +95,13 @@ class RedisPubSubBackend(BroadcastBackend):
             retry=Retry(NoBackoff(), retries),
         )
 
-    async def _listen_forever(self) -> None:
-        while True:
-            client = self._client(retries=0)
-            pubsub = client.pubsub()
-            try:
-                await self._listen(pubsub)
-            except (RedisError, OSError) as error:
-                self._lost(error)
-            finally:
-                await _close_quietly(pubsub, client)
-            self._first_attempt.set()
-            await asyncio.sleep(self._backoff.next_delay())
+    async def _listen_once(self) -> None:
+        client = self._client(retries=0)
+        pubsub = client.pubsub()
+        try:
+            await self._listen(pubsub)
+        finally:
+            await _close_quietly(pubsub, client)
 
     async def _listen(self, pubsub: PubSub) -> None:
         loop = asyncio.get_running_loop()
@@ -148,20 +141,10 @@ class RedisPubSubBackend(BroadcastBackend):
                 self._confirmed.add(_text(message["channel"]))
                 self._confirmations.notify_all()
         # Healthy means subscribed, not merely connected: a hint published now will be heard.
-        if not self._status.healthy and self._wanted <= self._confirmed:
-            self._healthy()
+        if not self._health.status.healthy and self._wanted <= self._confirmed:
+            self._health.healthy()
 
-    def _healthy(self) -> None:
-        if self._first_attempt.is_set():
-            log.warning("Redis broker reachable again: push delivery resumes")
-        self._status = BrokerStatus(True, "Redis: connected")
-        self._backoff.reset()
-        self._first_attempt.set()
-
-    def _lost(self, error: Exception) -> None:
-        if self._status.healthy or not self._first_attempt.is_set():
-            log.warning("Redis broker unreachable (%s): delivery falls back to catch-up", error)
-        self._status = BrokerStatus(False, f"Redis: {error or type(error).__name__}")
+    def _forget_confirmed(self) -> None:
         self._confirmed.clear()
 
 
