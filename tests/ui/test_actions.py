@@ -93,3 +93,22 @@ async def test_viewer_is_offered_no_action(page: Page, api: Api) -> None:
     # Then no action is offered anywhere
     await expect(page.locator("main button[data-testid^='action-']")).to_have_count(0)
     await expect(page.locator("main summary[data-testid^='open-']")).to_have_count(0)
+
+
+async def test_a_task_on_hold_is_offered_what_the_api_allows(page: Page, api: Api) -> None:
+    # Given a task on hold with an open fallout (the API refuses a second fallout on it)
+    plan = await api.in_progress_order("On Hold Ltd")
+    task = next(t for t in tasks_of(plan) if t["state"] == "READY")
+    await api.create_fallout(task["id"])
+    await sign_in(page, "manager")
+    await open_plan(page, plan["id"])
+
+    # When the manager selects it
+    node = tree_node(page, "task", task["id"])
+    await expect(node).to_have_attribute("data-state", "ON_HOLD")
+    await node.locator(".node-row").click()
+
+    # Then the page offers reassignment, and no second fallout
+    actions = page.get_by_test_id("task-actions")
+    await expect(actions.get_by_test_id("open-reassign-task")).to_have_count(1)
+    await expect(actions.get_by_test_id("open-create-fallout")).to_have_count(0)

@@ -1,7 +1,7 @@
 // Boot: restore the session, follow the hash route, render the state into #app.
 import { render } from "lit-html";
 
-import { isManager } from "./auth/permissions";
+import { handsOutWork } from "./auth/permissions";
 import { loadAssignableUsers } from "./controllers/actions";
 import { openOrders, stopWatchingOrders, watchOrders } from "./controllers/orders";
 import { openPlan, rewatchPlan, stopWatchingPlan } from "./controllers/plan";
@@ -19,9 +19,8 @@ const root = document.getElementById("app") as HTMLElement;
 root.replaceChildren();
 
 function view() {
-  const me = state.me;
-  if (!me || state.route.name === "sign-in") return signInView();
-  if (state.route.name === "plan") return planPageView(me);
+  if (!state.me || state.route.name === "sign-in") return signInView();
+  if (state.route.name === "plan") return planPageView();
   return orderListView();
 }
 
@@ -46,7 +45,7 @@ function followRoute(): void {
   }
   if (route.name === "plan") {
     void openPlan(route.orderId);
-    if (state.me && isManager(state.me)) void loadAssignableUsers();
+    if (state.me && handsOutWork(state.me)) void loadAssignableUsers();
   }
   document.title = route.name === "plan" ? "Plan · Orchestration Plan" : "Orchestration Plan";
   renderApp();

@@ -5,6 +5,7 @@ import type {
   Connection,
   ServiceOrderState,
   ServiceOrderSummary,
+  ListedUser,
   User,
   UserError,
   UserRef,
@@ -29,7 +30,7 @@ export interface AppState {
   connection: { state: ConnectionState; detail: string | null };
   largeType: boolean;
   banner: string | null;
-  signIn: { demoUsers: User[] | null; error: string | null; busy: boolean };
+  signIn: { demoUsers: ListedUser[] | null; error: string | null; busy: boolean };
   list: {
     filter: OrderFilter;
     /** The `after` cursor of every page up to the current one: "previous" pops it. */

@@ -4,31 +4,37 @@ const USER = `id username displayName`;
 const PROGRESS = `progress { totalTasks completedTasks percent }`;
 const SPECIFICATION = `specification { id code name kind domain }`;
 const USER_ERRORS = `userErrors { code message field }`;
+// What the signed-in user may do now to each object: the page offers exactly these actions.
+const ORDER_CAN = `viewerCan { approve reject reopen }`;
+const TASK_CAN = `viewerCan { start complete reassign createFallout }`;
+const FALLOUT_CAN = `viewerCan { reassign resolve }`;
 
 const TASK = `
   id number name state priority dueAt version
   assignmentGroup { id name }
   assignee { ${USER} }
   dependsOn { id number name state }
-  fallouts { id number state type }`;
+  fallouts { id number state type }
+  ${TASK_CAN}`;
 
 const FALLOUT = `
   id number type description state priority
   task { id number name state }
   assignee { ${USER} }
   createdBy { ${USER} }
-  resolution { action note }`;
+  resolution { action note }
+  ${FALLOUT_CAN}`;
 
 // Oldest first; the page keeps what it has read and asks only for what came after it.
 const HISTORY_PAGE = `
   pageInfo { hasNextPage endCursor }
   edges { node { cursor kind occurredAt actor { ${USER} } previousState newState } }`;
 
-const ORDER_SUMMARY = `id number externalId customer priority state ${PROGRESS}`;
+const ORDER_SUMMARY = `id number externalId customer priority state ${PROGRESS} ${ORDER_CAN}`;
 
-export const ME = `query Me { me { ${USER} roles groups { id name } } }`;
+export const ME = `query Me { me { ${USER} roles can { reassignTasks reassignFallouts } } }`;
 
-export const DEMO_USERS = `query DemoUsers { demoUsers { ${USER} roles } }`;
+export const DEMO_USERS = `query DemoUsers { demoUsers { ${USER} roles can { beAssignedTasks } } }`;
 
 export const SIGN_IN_AS_DEMO_USER = `
   mutation SignInAsDemoUser($username: String!) {
@@ -68,7 +74,7 @@ export const HISTORY = `
     serviceOrder(id: $id) { history(first: 100, after: $after) { ${HISTORY_PAGE} } }
   }`;
 
-export const ASSIGNABLE_USERS = `query AssignableUsers { users { ${USER} roles } }`;
+export const ASSIGNABLE_USERS = `query AssignableUsers { users { ${USER} roles can { beAssignedTasks } } }`;
 
 export const APPROVE = `
   mutation Approve($input: ApproveServiceOrderInput!) {

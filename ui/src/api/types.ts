@@ -55,9 +55,35 @@ export interface UserRef {
   displayName: string;
 }
 
+/** The signed-in user: what their roles allow decides only which lists the page loads. */
 export interface User extends UserRef {
   roles: Role[];
-  groups: GroupRef[];
+  can: { reassignTasks: boolean; reassignFallouts: boolean };
+}
+
+/** A user as the lists show them: the demo users to sign in as, the people to hand work to. */
+export interface ListedUser extends UserRef {
+  roles: Role[];
+  can: { beAssignedTasks: boolean };
+}
+
+// What the signed-in user may do now, as the API says (each object's `viewerCan`).
+export interface OrderPermissions {
+  approve: boolean;
+  reject: boolean;
+  reopen: boolean;
+}
+
+export interface TaskPermissions {
+  start: boolean;
+  complete: boolean;
+  reassign: boolean;
+  createFallout: boolean;
+}
+
+export interface FalloutPermissions {
+  reassign: boolean;
+  resolve: boolean;
 }
 
 export interface GroupRef {
@@ -107,6 +133,7 @@ export interface Task extends TaskRef {
   version: number;
   dependsOn: TaskRef[];
   fallouts: FalloutRef[];
+  viewerCan: TaskPermissions;
 }
 
 export interface DomainOrder {
@@ -139,6 +166,7 @@ export interface Fallout extends FalloutRef {
   assignee: UserRef | null;
   createdBy: UserRef | null;
   resolution: { action: FalloutAction; note: string | null } | null;
+  viewerCan: FalloutPermissions;
 }
 
 export interface HistoryEntry {
@@ -158,6 +186,7 @@ export interface ServiceOrderSummary {
   priority: Priority;
   state: ServiceOrderState;
   progress: Progress;
+  viewerCan: OrderPermissions;
 }
 
 export interface HistoryPage {

@@ -2,7 +2,7 @@
 // action's key so that the view shows them next to that action.
 import { ASSIGNABLE_USERS, DEMO_USERS } from "../api/documents";
 import { request } from "../api/graphql";
-import type { UserError, UserRef } from "../api/types";
+import type { ListedUser, UserError, UserRef } from "../api/types";
 import { changed, state } from "../store";
 import { loadPlan } from "./plan";
 import { handleApiError } from "./session";
@@ -36,21 +36,22 @@ export function clearAction(key: string): void {
 }
 
 /**
- * The agents a manager can assign work to, loaded once. The contract has no user list yet:
+ * The people work can be handed to (as the API says: `can.beAssignedTasks`), loaded once.
  * `users` is used where the API offers it, else (demo mode) the demo users.
  */
 export async function loadAssignableUsers(): Promise<void> {
   if (state.assignableUsers !== null) return;
   state.assignableUsers = [];
-  type Listed = UserRef & { roles: string[] };
-  const agents = (users: Listed[]): UserRef[] =>
-    users.filter((u) => u.roles.includes("FULFILLMENT_AGENT"));
+  const assignable = (users: ListedUser[]): UserRef[] =>
+    users.filter((u) => u.can.beAssignedTasks);
   try {
-    state.assignableUsers = agents((await request<{ users: Listed[] }>(ASSIGNABLE_USERS)).users);
+    state.assignableUsers = assignable(
+      (await request<{ users: ListedUser[] }>(ASSIGNABLE_USERS)).users,
+    );
   } catch {
     try {
-      state.assignableUsers = agents(
-        (await request<{ demoUsers: Listed[] }>(DEMO_USERS)).demoUsers,
+      state.assignableUsers = assignable(
+        (await request<{ demoUsers: ListedUser[] }>(DEMO_USERS)).demoUsers,
       );
     } catch {
       state.assignableUsers = [];

@@ -2,7 +2,7 @@
 import { DEMO_USERS, ME, SIGN_IN_AS_DEMO_USER } from "../api/documents";
 import { ApiError, request, useToken } from "../api/graphql";
 import { LiveConnection } from "../api/live";
-import type { User, UserError } from "../api/types";
+import type { ListedUser, User, UserError } from "../api/types";
 import { savedToken, saveToken } from "../auth/tokenStore";
 import { navigate } from "../router";
 import { changed, state } from "../store";
@@ -90,7 +90,7 @@ export async function loadDemoUsers(): Promise<void> {
   const previous = state.me ? savedToken() : null;
   useToken(null);
   try {
-    const { demoUsers } = await request<{ demoUsers: User[] }>(DEMO_USERS);
+    const { demoUsers } = await request<{ demoUsers: ListedUser[] }>(DEMO_USERS);
     state.signIn.demoUsers = demoUsers;
   } catch {
     state.signIn.demoUsers = null;

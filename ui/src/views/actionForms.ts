@@ -1,5 +1,5 @@
 // The actions a signed-in user may take, each a small form whose user errors show beside it.
-// Only the actions the user's role allows are rendered (auth/permissions.ts).
+// Only the actions the API says the user may take now are rendered (each object's `viewerCan`).
 import { html, nothing, type TemplateResult } from "lit-html";
 
 import {
@@ -20,17 +20,7 @@ import {
   type Fallout,
   type ServiceOrder,
   type Task,
-  type User,
 } from "../api/types";
-import {
-  canCompleteTask,
-  canCreateFallout,
-  canDecideOrder,
-  canReassignTask,
-  canReopenOrder,
-  canStartTask,
-  canWorkFallout,
-} from "../auth/permissions";
 import { runAction } from "../controllers/actions";
 import { state } from "../store";
 import { actionErrors, humanize } from "./widgets";
@@ -64,13 +54,15 @@ function assigneeSelect(testId: string): TemplateResult {
   </label>`;
 }
 
-export function orderActions(me: User, order: ServiceOrder): TemplateResult | typeof nothing {
+export function orderActions(order: ServiceOrder): TemplateResult | typeof nothing {
   const approveKey = `approve:${order.id}`;
   const rejectKey = `reject:${order.id}`;
   const reopenKey = `reopen:${order.id}`;
-  if (canDecideOrder(me, order.state)) {
-    return html`<div class="actions order-actions" data-testid="order-actions">
-      ${action(
+  const can = order.viewerCan;
+  const forms: TemplateResult[] = [];
+  if (can.approve) {
+    forms.push(
+      action(
         approveKey,
         html`<form @submit=${onSubmit((d) =>
           runAction(approveKey, APPROVE, "approveServiceOrder", {
@@ -83,8 +75,12 @@ export function orderActions(me: User, order: ServiceOrder): TemplateResult | ty
             Approve
           </button>
         </form>`,
-      )}
-      ${action(
+      ),
+    );
+  }
+  if (can.reject) {
+    forms.push(
+      action(
         rejectKey,
         html`<form @submit=${onSubmit((d) =>
           runAction(rejectKey, REJECT, "rejectServiceOrder", {
@@ -97,12 +93,12 @@ export function orderActions(me: User, order: ServiceOrder): TemplateResult | ty
             Reject
           </button>
         </form>`,
-      )}
-    </div>`;
+      ),
+    );
   }
-  if (canReopenOrder(me, order.state)) {
-    return html`<div class="actions order-actions" data-testid="order-actions">
-      ${action(
+  if (can.reopen) {
+    forms.push(
+      action(
         reopenKey,
         html`<form @submit=${onSubmit((d) =>
           runAction(reopenKey, REOPEN, "reopenServiceOrder", {
@@ -113,19 +109,21 @@ export function orderActions(me: User, order: ServiceOrder): TemplateResult | ty
           <label>Note <input name="note" data-testid="reopen-note" /></label>
           <button type="submit" data-testid="action-reopen" ?disabled=${busy(reopenKey)}>Reopen</button>
         </form>`,
-      )}
-    </div>`;
+      ),
+    );
   }
-  return nothing;
+  if (!forms.length) return nothing;
+  return html`<div class="actions order-actions" data-testid="order-actions">${forms}</div>`;
 }
 
-export function taskActions(me: User, task: Task): TemplateResult | typeof nothing {
+export function taskActions(task: Task): TemplateResult | typeof nothing {
   const startKey = `start:${task.id}`;
   const completeKey = `complete:${task.id}`;
   const falloutKey = `create-fallout:${task.id}`;
   const reassignKey = `reassign-task:${task.id}`;
+  const can = task.viewerCan;
   const forms: TemplateResult[] = [];
-  if (canStartTask(me, task)) {
+  if (can.start) {
     forms.push(
       action(
         startKey,
@@ -136,7 +134,7 @@ export function taskActions(me: User, task: Task): TemplateResult | typeof nothi
       ),
     );
   }
-  if (canCompleteTask(me, task)) {
+  if (can.complete) {
     forms.push(
       action(
         completeKey,
@@ -154,7 +152,7 @@ export function taskActions(me: User, task: Task): TemplateResult | typeof nothi
       ),
     );
   }
-  if (canCreateFallout(me, task)) {
+  if (can.createFallout) {
     forms.push(
       action(
         falloutKey,
@@ -187,7 +185,7 @@ export function taskActions(me: User, task: Task): TemplateResult | typeof nothi
       ),
     );
   }
-  if (canReassignTask(me, task)) {
+  if (can.reassign) {
     forms.push(
       action(
         reassignKey,
@@ -216,52 +214,61 @@ export function taskActions(me: User, task: Task): TemplateResult | typeof nothi
   </section>`;
 }
 
-export function falloutActions(me: User, fallout: Fallout): TemplateResult | typeof nothing {
-  if (!canWorkFallout(me, fallout)) return nothing;
+export function falloutActions(fallout: Fallout): TemplateResult | typeof nothing {
   const reassignKey = `reassign-fallout:${fallout.id}`;
   const resolveKey = `resolve-fallout:${fallout.id}`;
-  return html`<div class="actions fallout-actions">
-    ${action(
-      reassignKey,
-      html`<details class="disclosure">
-        <summary data-testid="open-reassign-fallout">Reassign…</summary>
-        <form @submit=${onSubmit((d) =>
-          runAction(reassignKey, REASSIGN_FALLOUT, "reassignFallout", {
-            falloutId: fallout.id,
-            assigneeId: text(d, "assigneeId"),
-            note: optional(text(d, "note")),
-          }),
-        )}>
-          ${assigneeSelect("reassign-fallout-assignee")}
-          <label>Note <input name="note" data-testid="reassign-fallout-note" /></label>
-          <button type="submit" data-testid="action-reassign-fallout" ?disabled=${busy(reassignKey)}>
-            Reassign fallout
-          </button>
-        </form>
-      </details>`,
-    )}
-    ${action(
-      resolveKey,
-      html`<details class="disclosure">
-        <summary data-testid="open-resolve-fallout">Resolve…</summary>
-        <form @submit=${onSubmit((d) =>
-          runAction(resolveKey, RESOLVE_FALLOUT, "resolveFallout", {
-            falloutId: fallout.id,
-            action: text(d, "action"),
-            note: text(d, "note"),
-          }),
-        )}>
-          <label>Then
-            <select name="action" data-testid="resolve-fallout-action">
-              ${FALLOUT_ACTIONS.map((a) => html`<option value=${a}>${humanize(a)}</option>`)}
-            </select>
-          </label>
-          <label>Note <input name="note" data-testid="resolve-fallout-note" /></label>
-          <button type="submit" class="primary" data-testid="action-resolve-fallout" ?disabled=${busy(resolveKey)}>
-            Resolve fallout
-          </button>
-        </form>
-      </details>`,
-    )}
-  </div>`;
+  const can = fallout.viewerCan;
+  const forms: TemplateResult[] = [];
+  if (can.reassign) {
+    forms.push(
+      action(
+        reassignKey,
+        html`<details class="disclosure">
+          <summary data-testid="open-reassign-fallout">Reassign…</summary>
+          <form @submit=${onSubmit((d) =>
+            runAction(reassignKey, REASSIGN_FALLOUT, "reassignFallout", {
+              falloutId: fallout.id,
+              assigneeId: text(d, "assigneeId"),
+              note: optional(text(d, "note")),
+            }),
+          )}>
+            ${assigneeSelect("reassign-fallout-assignee")}
+            <label>Note <input name="note" data-testid="reassign-fallout-note" /></label>
+            <button type="submit" data-testid="action-reassign-fallout" ?disabled=${busy(reassignKey)}>
+              Reassign fallout
+            </button>
+          </form>
+        </details>`,
+      ),
+    );
+  }
+  if (can.resolve) {
+    forms.push(
+      action(
+        resolveKey,
+        html`<details class="disclosure">
+          <summary data-testid="open-resolve-fallout">Resolve…</summary>
+          <form @submit=${onSubmit((d) =>
+            runAction(resolveKey, RESOLVE_FALLOUT, "resolveFallout", {
+              falloutId: fallout.id,
+              action: text(d, "action"),
+              note: text(d, "note"),
+            }),
+          )}>
+            <label>Then
+              <select name="action" data-testid="resolve-fallout-action">
+                ${FALLOUT_ACTIONS.map((a) => html`<option value=${a}>${humanize(a)}</option>`)}
+              </select>
+            </label>
+            <label>Note <input name="note" data-testid="resolve-fallout-note" /></label>
+            <button type="submit" class="primary" data-testid="action-resolve-fallout" ?disabled=${busy(resolveKey)}>
+              Resolve fallout
+            </button>
+          </form>
+        </details>`,
+      ),
+    );
+  }
+  if (!forms.length) return nothing;
+  return html`<div class="actions fallout-actions">${forms}</div>`;
 }

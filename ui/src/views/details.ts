@@ -3,7 +3,7 @@
 import { html, nothing, type TemplateResult } from "lit-html";
 import { keyed } from "lit-html/directives/keyed.js";
 
-import type { Specification, TaskRef, User } from "../api/types";
+import type { Specification, TaskRef } from "../api/types";
 import { nodeKey, nodeSpecification, nodeTitle, type Plan, type PlanNode } from "../plan/model";
 import { taskActions } from "./actionForms";
 import { focusNode } from "./tree";
@@ -95,7 +95,7 @@ function kindFacts(node: PlanNode, plan: Plan): TemplateResult {
   }
 }
 
-export function detailsPanel(me: User, plan: Plan, key: string | null): unknown {
+export function detailsPanel(plan: Plan, key: string | null): unknown {
   const node = (key && plan.byKey.get(key)) || plan.root;
   // Keyed: another node gets a panel of its own, not this one's bars sliding to new values.
   return keyed(node.key, html`<aside class="details card" aria-labelledby="details-title" data-testid="details"
@@ -103,6 +103,6 @@ export function detailsPanel(me: User, plan: Plan, key: string | null): unknown 
     <h3 id="details-title">${nodeTitle(node)}</h3>
     <div class="details-status">${stateBadge(node.state, "details-state")} ${progressBar(node.progress, nodeTitle(node))}</div>
     ${kindFacts(node, plan)} ${specification(nodeSpecification(node))}
-    ${node.kind === "task" ? taskActions(me, node.entity) : nothing}
+    ${node.kind === "task" ? taskActions(node.entity) : nothing}
   </aside>`);
 }

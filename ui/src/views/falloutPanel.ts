@@ -2,7 +2,7 @@
 import { html, type TemplateResult } from "lit-html";
 import { repeat } from "lit-html/directives/repeat.js";
 
-import type { Fallout, User } from "../api/types";
+import type { Fallout } from "../api/types";
 import { nodeKey } from "../plan/model";
 import { falloutActions } from "./actionForms";
 import { focusNode } from "./tree";
@@ -10,7 +10,7 @@ import { humanize, person, stateBadge } from "./widgets";
 
 const OPEN = new Set(["OPEN", "IN_PROGRESS"]);
 
-function row(me: User, fallout: Fallout): TemplateResult {
+function row(fallout: Fallout): TemplateResult {
   return html`<li class=${`fallout${OPEN.has(fallout.state) ? " open" : ""}`} data-testid="fallout-row"
     data-id=${fallout.id} data-number=${fallout.number} data-state=${fallout.state}>
     <div class="fallout-head">
@@ -26,18 +26,18 @@ function row(me: User, fallout: Fallout): TemplateResult {
     </p>
     ${fallout.resolution
       ? html`<p data-testid="fallout-resolution">Resolved: ${humanize(fallout.resolution.action)}${fallout.resolution.note ? ` — ${fallout.resolution.note}` : ""}</p>`
-      : falloutActions(me, fallout)}
+      : falloutActions(fallout)}
   </li>`;
 }
 
-export function falloutPanel(me: User, fallouts: Fallout[]): TemplateResult {
+export function falloutPanel(fallouts: Fallout[]): TemplateResult {
   const sorted = [...fallouts].sort((a, b) => Number(OPEN.has(b.state)) - Number(OPEN.has(a.state)));
   const open = fallouts.filter((f) => OPEN.has(f.state)).length;
   return html`<section class="card fallout-panel" aria-labelledby="fallouts-title" data-testid="fallout-panel"
     data-open=${open} data-total=${fallouts.length}>
     <h3 id="fallouts-title">Fallout <span class="count">${open} open of ${fallouts.length}</span></h3>
     ${fallouts.length
-      ? html`<ul class="fallouts">${repeat(sorted, (f) => f.id, (f) => row(me, f))}</ul>`
+      ? html`<ul class="fallouts">${repeat(sorted, (f) => f.id, (f) => row(f))}</ul>`
       : html`<p class="muted">No fallout on this order.</p>`}
   </section>`;
 }

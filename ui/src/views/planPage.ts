@@ -2,7 +2,6 @@
 // selected node's details, the fallout panel and the history.
 import { html, nothing, type TemplateResult } from "lit-html";
 
-import type { User } from "../api/types";
 import { collapseAll, expandAll } from "../controllers/plan";
 import type { Plan } from "../plan/model";
 import { hrefOf } from "../router";
@@ -26,7 +25,7 @@ function counts(plan: Plan): TemplateResult {
   </ul>`;
 }
 
-function header(me: User, plan: Plan): TemplateResult {
+function header(plan: Plan): TemplateResult {
   const o = plan.order;
   return html`<section class="card plan-header" aria-labelledby="plan-title">
     <h2 id="plan-title">Service order <span data-testid="order-number">${o.number}</span></h2>
@@ -35,12 +34,12 @@ function header(me: User, plan: Plan): TemplateResult {
       ${stateBadge(o.state, "order-state")}
       <div class="order-progress" data-testid="order-progress">${progressBar(o.progress, `order ${o.number}`)}</div>
     </div>
-    ${counts(plan)} ${orderActions(me, o)}
+    ${counts(plan)} ${orderActions(o)}
   </section>`;
 }
 
-function body(me: User, plan: Plan): TemplateResult {
-  return html`${header(me, plan)}
+function body(plan: Plan): TemplateResult {
+  return html`${header(plan)}
     ${state.plan.liveError ? html`<p class="error" role="alert" data-testid="live-error">${state.plan.liveError}</p>` : nothing}
     <div class="plan-grid">
       <section class="card tree-card" aria-labelledby="tree-title">
@@ -52,17 +51,17 @@ function body(me: User, plan: Plan): TemplateResult {
         <p class="hint">Arrow keys move through the plan; Right and Left open and close a level.</p>
         ${planTree(plan)}
       </section>
-      ${detailsPanel(me, plan, state.plan.selected)}
+      ${detailsPanel(plan, state.plan.selected)}
     </div>
-    <div class="plan-lower">${falloutPanel(me, plan.order.fallouts)} ${historyPanel(plan.order.history)}</div>`;
+    <div class="plan-lower">${falloutPanel(plan.order.fallouts)} ${historyPanel(plan.order.history)}</div>`;
 }
 
-export function planPageView(me: User): TemplateResult {
+export function planPageView(): TemplateResult {
   const { plan, error, loading } = state.plan;
   return html`<div class="plan-page" data-testid="plan" data-order-id=${state.plan.orderId ?? ""}
     aria-busy=${loading ? "true" : "false"}>
     <p><a href=${hrefOf({ name: "orders", ...state.list.filter })} data-testid="back-to-orders">← All orders</a></p>
     ${error ? html`<p class="error" role="alert" data-testid="plan-error">${error}</p>` : nothing}
-    ${plan ? body(me, plan) : loading ? html`<p>Loading the plan…</p>` : nothing}
+    ${plan ? body(plan) : loading ? html`<p>Loading the plan…</p>` : nothing}
   </div>`;
 }

@@ -1,7 +1,7 @@
 // Sign-in: paste a token, or (demo mode only) pick one of the demo users.
 import { html, nothing, type TemplateResult } from "lit-html";
 
-import type { User } from "../api/types";
+import type { ListedUser } from "../api/types";
 import { signIn, signInAsDemoUser } from "../controllers/session";
 import { navigate } from "../router";
 import { state } from "../store";
@@ -14,13 +14,13 @@ async function submitToken(event: SubmitEvent): Promise<void> {
   if (await signIn(token)) navigate({ name: "orders", state: "", customer: "", number: "" });
 }
 
-async function chooseDemoUser(user: User): Promise<void> {
+async function chooseDemoUser(user: ListedUser): Promise<void> {
   if (await signInAsDemoUser(user.username)) {
     navigate({ name: "orders", state: "", customer: "", number: "" });
   }
 }
 
-function demoUsers(users: User[] | null): TemplateResult | typeof nothing {
+function demoUsers(users: ListedUser[] | null): TemplateResult | typeof nothing {
   if (!users?.length) return nothing;
   return html`<section class="card" aria-labelledby="demo-title" data-testid="demo-users">
     <h2 id="demo-title">Demo users</h2>
