@@ -4,10 +4,8 @@ from __future__ import annotations
 
 from models import ServiceOrder, User
 from models.enums import ServiceOrderState
-from services.locking import lock_order
+from services.orders.decision import lock_for_decision, record_decision
 from services.orders.decomposition import decompose_order
-from services.orders.guards import check_expected_version, wrong_state
-from services.orders.order_events import record_order_event
 from services.orders.rules import DECIDABLE_STATE, can_be_approved
 from services.policy import Action, require
 from services.unit_of_work import unit_of_work
@@ -19,27 +17,21 @@ async def approve_service_order(
     require(actor, Action.APPROVE_ORDER)
     note = (note or "").strip() or None
     async with unit_of_work(actor) as uow:
-        # The lock makes a concurrent second approval wait, then find the order no longer NEW.
-        order = await lock_order(order_id)
-        check_expected_version(order, expected_version)
-        if not can_be_approved(order):
-            raise wrong_state(order, "approved", DECIDABLE_STATE)
-        previous = order.state
-        order.state = ServiceOrderState.ACKNOWLEDGED
-        order.decided_by_id = actor.id
-        order.decided_at = uow.started_at
-        order.decision_reason = note
-        order.version += 1
-        await order.save(
-            update_fields=[
-                "state",
-                "decided_by_id",
-                "decided_at",
-                "decision_reason",
-                "version",
-                "updated_at",
-            ]
+        order = await lock_for_decision(
+            order_id,
+            expected_version,
+            allowed=can_be_approved,
+            verb="approved",
+            needed=DECIDABLE_STATE,
         )
-        record_order_event(uow, "service_order.approved", order, previous, note=note)
+        await record_decision(
+            uow,
+            order,
+            "service_order.approved",
+            ServiceOrderState.ACKNOWLEDGED,
+            decided_by=actor,
+            decision_reason=note,
+            note=note,
+        )
         await decompose_order(uow, order)
     return order

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from models import ServiceOrder, User
 from models.enums import ServiceOrderState
-from services.locking import lock_order
-from services.orders.guards import check_expected_version, wrong_state
-from services.orders.order_events import record_order_event
+from services.orders.decision import lock_for_decision, record_decision
 from services.orders.rules import REOPENABLE_STATE, can_be_reopened
 from services.policy import Action, require
 from services.unit_of_work import unit_of_work
@@ -18,29 +16,23 @@ async def reopen_service_order(
     require(actor, Action.REOPEN_ORDER)
     note = (note or "").strip() or None
     async with unit_of_work(actor) as uow:
-        order = await lock_order(order_id)
-        check_expected_version(order, expected_version)
-        if not can_be_reopened(order):
-            raise wrong_state(order, "reopened", REOPENABLE_STATE)
-        previous = order.state
+        order = await lock_for_decision(
+            order_id,
+            expected_version,
+            allowed=can_be_reopened,
+            verb="reopened",
+            needed=REOPENABLE_STATE,
+        )
         rejection = order.decision_reason
         # The order awaits a new decision; the rejection stays in its history (the events).
-        order.state = ServiceOrderState.NEW
-        order.decided_by_id = None
-        order.decided_at = None
-        order.decision_reason = None
-        order.version += 1
-        await order.save(
-            update_fields=[
-                "state",
-                "decided_by_id",
-                "decided_at",
-                "decision_reason",
-                "version",
-                "updated_at",
-            ]
-        )
-        record_order_event(
-            uow, "service_order.reopened", order, previous, note=note, rejectionReason=rejection
+        await record_decision(
+            uow,
+            order,
+            "service_order.reopened",
+            ServiceOrderState.NEW,
+            decided_by=None,
+            decision_reason=None,
+            note=note,
+            rejectionReason=rejection,
         )
     return order

@@ -1,0 +1,64 @@
+"""The bookkeeping every decision on a service order shares (approve, reject, reopen): the order
+locked and checked, then its state and decision fields set, its version bumped and its event
+recorded, in the caller's unit of work. What each decision allows and does beyond that stays in
+its own file."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from models import ServiceOrder, User
+from models.enums import ServiceOrderState
+from services.locking import lock_order
+from services.orders.guards import check_expected_version, wrong_state
+from services.orders.order_events import record_order_event
+from services.unit_of_work import UnitOfWork
+
+_DECISION_FIELDS = [
+    "state",
+    "decided_by_id",
+    "decided_at",
+    "decision_reason",
+    "version",
+    "updated_at",
+]
+
+
+async def lock_for_decision(
+    order_id: int,
+    expected_version: int | None,
+    *,
+    allowed: Callable[[ServiceOrder], bool],
+    verb: str,
+    needed: ServiceOrderState,
+) -> ServiceOrder:
+    """The order, locked, once the caller's view of it is current and `allowed` holds."""
+    # The lock makes a concurrent second decision wait, then find the order's state changed.
+    order = await lock_order(order_id)
+    check_expected_version(order, expected_version)
+    if not allowed(order):
+        raise wrong_state(order, verb, needed)
+    return order
+
+
+async def record_decision(
+    uow: UnitOfWork,
+    order: ServiceOrder,
+    kind: str,
+    state: ServiceOrderState,
+    *,
+    decided_by: User | None,
+    decision_reason: str | None,
+    **payload: Any,
+) -> None:
+    """Move `order` to `state`, decided by `decided_by` now (or undecided, for None), and record
+    `kind` with `payload`."""
+    previous = order.state
+    order.state = state
+    order.decided_by_id = None if decided_by is None else decided_by.id
+    order.decided_at = None if decided_by is None else uow.started_at
+    order.decision_reason = decision_reason
+    order.version += 1
+    await order.save(update_fields=_DECISION_FIELDS)
+    record_order_event(uow, kind, order, previous, **payload)
