@@ -13,6 +13,7 @@ from typing import Any
 
 import uvicorn
 
+from bench.server_process import free_port
 from models import User
 from server import create_app
 from services.auth import issue_token
@@ -21,7 +22,6 @@ from services.events.runtime import run_events
 from services.settings import Settings
 from tests.api.conftest import api_settings
 from tests.services.events.conftest import until
-from tests.services.events.redis_server import free_port
 from tests.subscriptions.client import WsClient
 
 

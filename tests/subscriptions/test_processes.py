@@ -12,9 +12,10 @@ import asyncpg
 import pytest
 import pytest_asyncio
 
+from bench.server_process import free_port
 from services.events.cursor import encode_cursor
 from tests.conftest import create_postgres_database, drop_postgres_database, unavailable
-from tests.services.events.redis_server import RedisServer, free_port
+from tests.services.events.redis_server import RedisServer
 from tests.subscriptions.client import WsClient
 from tests.subscriptions.processes import ServerProcess, base_env, run_command, token
 

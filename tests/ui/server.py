@@ -3,20 +3,21 @@ by uvicorn (`server.py serve`) on a free loopback port in a subprocess."""
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-import httpx
+from bench.server_process import (
+    ROOT,
+    free_port,
+    isolated_env,
+    serve_command,
+    server_command,
+    server_process,
+)
 
-ROOT = Path(__file__).resolve().parents[2]
-STARTUP_TIMEOUT_SECONDS = 30.0
+__all__ = ["ROOT", "RunningServer", "running_server"]
 
 
 @dataclass(frozen=True)
@@ -26,28 +27,11 @@ class RunningServer:
 
     def command(self, *args: str) -> str:
         """Run `python server.py ARGS` against this server's database; its standard output."""
-        done = subprocess.run(
-            [sys.executable, "server.py", *args],
-            cwd=ROOT,
-            env=self.env,
-            capture_output=True,
-            text=True,
-            check=True,
-            timeout=60,
-        )
-        return done.stdout.strip()
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
+        return server_command(self.env, *args)
 
 
 def server_env(data_dir: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("DATABASE_", "BROADCAST_"))}
-    env.update(
+    return isolated_env(
         DATABASE_URL=f"sqlite://{data_dir / 'ui-tests.sqlite3'}",
         BROADCAST_URL="memory://",
         DATA_DIR=str(data_dir),
@@ -55,21 +39,6 @@ def server_env(data_dir: Path) -> dict[str, str]:
         DEMO_MODE="true",
         CATCHUP_INTERVAL_SECONDS="0.5",
     )
-    return env
-
-
-def wait_until_healthy(url: str, process: subprocess.Popen[bytes]) -> None:
-    deadline = time.monotonic() + STARTUP_TIMEOUT_SECONDS
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"the server exited with {process.returncode}")
-        try:
-            if httpx.get(f"{url}/healthz", timeout=1.0).status_code == 200:
-                return
-        except httpx.TransportError:
-            pass
-        time.sleep(0.1)
-    raise RuntimeError(f"the server did not answer on {url} within {STARTUP_TIMEOUT_SECONDS}s")
 
 
 @contextmanager
@@ -79,22 +48,5 @@ def running_server(data_dir: Path) -> Iterator[RunningServer]:
     server = RunningServer(url=f"http://127.0.0.1:{port}", env=env)
     server.command("migrate")
     server.command("seed")
-    log = (data_dir / "server.log").open("wb")
-    process = subprocess.Popen(
-        [sys.executable, "server.py", "serve", "--host", "127.0.0.1", "--port", str(port)],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    try:
-        wait_until_healthy(server.url, process)
+    with server_process(serve_command(port), port, env, data_dir / "server.log"):
         yield server
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        log.close()

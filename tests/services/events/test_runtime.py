@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from bench.server_process import free_port
 from models.enums import Role
 from services.events.filters import EventFilter
 from services.events.runtime import broker_status, current_relay, events_runtime, run_events
@@ -11,7 +12,7 @@ from services.events.stream import event_stream
 from services.settings import Settings
 from tests.conftest import POSTGRES_ADMIN_URL
 from tests.services.events.conftest import NEVER, make_user, record_events, take
-from tests.services.events.redis_server import RedisServer, free_port
+from tests.services.events.redis_server import RedisServer
 
 
 def settings_for(broadcast_url: str) -> Settings:
