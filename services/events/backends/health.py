@@ -31,6 +31,29 @@ class BrokerHealth:
         self._first_attempt = asyncio.Event()
         self._backoff = Backoff()
         self.status = BrokerStatus(False, f"{broker}: not connected yet")
+        self._listener: asyncio.Task[None] | None = None
+
+    async def start(
+        self,
+        listen: Callable[[], Awaitable[None]],
+        errors: tuple[type[Exception], ...],
+        on_lost: Callable[[], None],
+        *,
+        name: str,
+        within: float,
+    ) -> None:
+        """Starts the listener task (`keep_listening`), and waits `within` seconds at most for its
+        first attempt, so that a server starts with the broker's state known."""
+        self._listener = asyncio.create_task(
+            self.keep_listening(listen, errors, on_lost), name=name
+        )
+        await self.wait_for_first_attempt(within)
+
+    async def stop(self) -> None:
+        if self._listener is not None:
+            self._listener.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._listener
 
     async def wait_for_first_attempt(self, seconds: float) -> None:
         """Lets a server start with the broker's state known, not waiting on one that is down."""

@@ -40,7 +40,6 @@ class PostgresNotifyBackend(BroadcastBackend):
         self._health = BrokerHealth(
             log, broker="PostgreSQL", connection="PostgreSQL LISTEN", lost="lost"
         )
-        self._listener: asyncio.Task[None] | None = None
         self._listener_pid: int | None = None
         self._notifier: Any = None  # asyncpg.Connection, opened on first publish
         self._notify_lock = asyncio.Lock()
@@ -54,17 +53,16 @@ class PostgresNotifyBackend(BroadcastBackend):
         return self._listener_pid
 
     async def connect(self) -> None:
-        listen_forever = self._health.keep_listening(
-            self._listen, (*_CONNECTION_ERRORS, TimeoutError), self._forget_confirmed
+        await self._health.start(
+            self._listen,
+            (*_CONNECTION_ERRORS, TimeoutError),
+            self._forget_confirmed,
+            name="postgres-listener",
+            within=self._timeout,
         )
-        self._listener = asyncio.create_task(listen_forever, name="postgres-listener")
-        await self._health.wait_for_first_attempt(self._timeout)
 
     async def disconnect(self) -> None:
-        if self._listener is not None:
-            self._listener.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._listener
+        await self._health.stop()
         async with self._notify_lock:
             await self._drop_notifier()
 

@@ -44,7 +44,6 @@ class RedisPubSubBackend(BroadcastBackend):
         self._received: asyncio.Queue[Event] = asyncio.Queue()
         self._health = BrokerHealth(log, broker="Redis", connection="Redis", lost="unreachable")
         self._publisher: Redis | None = None
-        self._listener: asyncio.Task[None] | None = None
 
     def status(self) -> BrokerStatus:
         return self._health.status
@@ -53,17 +52,16 @@ class RedisPubSubBackend(BroadcastBackend):
         # One retry replaces a pooled connection that a broker restart broke; more would only
         # hold up the caller while the broker is down.
         self._publisher = self._client(retries=1)
-        listen_forever = self._health.keep_listening(
-            self._listen_once, (RedisError, OSError), self._forget_confirmed
+        await self._health.start(
+            self._listen_once,
+            (RedisError, OSError),
+            self._forget_confirmed,
+            name="redis-listener",
+            within=self._timeout,
         )
-        self._listener = asyncio.create_task(listen_forever, name="redis-listener")
-        await self._health.wait_for_first_attempt(self._timeout)
 
     async def disconnect(self) -> None:
-        if self._listener is not None:
-            self._listener.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._listener
+        await self._health.stop()
         if self._publisher is not None:
             await self._publisher.aclose()
 
