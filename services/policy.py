@@ -6,7 +6,7 @@ submitted the order) are the predicates after it.
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Hashable
 from enum import StrEnum
 from functools import lru_cache
 
@@ -111,3 +111,18 @@ def can_resolve_fallout(user: User, fallout: FalloutRecord) -> bool:
 def can_be_assigned_tasks(user: User) -> bool:
     """Tasks (and the fallout on them) go only to people who may work them."""
     return is_allowed(user, Action.START_TASK) and is_allowed(user, Action.COMPLETE_TASK)
+
+
+def view_key(user: User) -> Hashable:
+    """Users with equal keys get equal answers from every rule here, about any object: what
+    they may read and what they may do to it. Subscribers that share a key can be shown one
+    rendering of a change. Their roles are the key, unless a rule of theirs also asks who they
+    are (their own orders, tasks assigned to them, their groups): then it is the user."""
+    roles = roles_of(user)
+    asks_who = (
+        sees_only_own_orders(user)
+        or is_allowed(user, Action.START_TASK)
+        or is_allowed(user, Action.COMPLETE_TASK)
+        or (is_allowed(user, Action.CREATE_FALLOUT) and Role.ORDER_MANAGER not in roles)
+    )
+    return ("user", user.id) if asks_who else ("roles", roles, user.is_active)
