@@ -62,12 +62,15 @@ clean:
 # Benchmarks (bench/, figures in the README's "Performance" section): each prints a table of
 # figures and ratios to its baselines. They use throwaway databases (SQLite temp files, and
 # PostgreSQL databases of their own on 127.0.0.1:5432) and talk only to loopback.
-.PHONY: bench bench-plan bench-mutations
+.PHONY: bench bench-plan bench-mutations bench-fanout
 
-bench: bench-plan bench-mutations
+bench: bench-plan bench-mutations bench-fanout
 
 bench-plan: $(STAMP)
 	$(BIN)/python -m bench.plan_read
 
 bench-mutations: $(STAMP)
 	$(BIN)/python -m bench.mutations
+
+bench-fanout: $(STAMP)
+	$(BIN)/python -m bench.fanout

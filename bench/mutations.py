@@ -13,7 +13,6 @@ completed through `completeTask` over HTTP by as many clients, against one uvico
 from __future__ import annotations
 
 import argparse
-import asyncio
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -24,6 +23,7 @@ import httpx
 import orjson
 from tortoise import Tortoise
 
+from bench import runner
 from bench.databases import BACKENDS, Backend, open_database, throwaway_database
 from bench.load import Sample, closed_loop
 from bench.machine import describe, load_average
@@ -171,6 +171,6 @@ def parse(argv: Sequence[str] | None) -> Options:
 if __name__ == "__main__":
     chosen = parse(sys.argv[1:])
     print(f"Machine: {describe()}\nBefore: {load_average()}", flush=True)
-    samples = asyncio.run(run(chosen))
+    samples = runner.run(run(chosen))
     print(f"After: {load_average()}\n")
     print(report(chosen, samples))

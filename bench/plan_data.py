@@ -31,6 +31,7 @@ class BenchPeople:
     manager: User
     agent: User
     partner: User
+    viewer: User
 
 
 async def install_bench_catalog() -> BenchPeople:
@@ -52,7 +53,11 @@ async def install_bench_catalog() -> BenchPeople:
         username="bench-partner",
         defaults={"display_name": "Bench Partner", "roles": [Role.INTEGRATOR.value]},
     )
-    return BenchPeople(manager=manager, agent=agent, partner=partner)
+    viewer, _ = await User.get_or_create(
+        username="bench-viewer",
+        defaults={"display_name": "Bench Viewer", "roles": [Role.VIEWER.value]},
+    )
+    return BenchPeople(manager=manager, agent=agent, partner=partner, viewer=viewer)
 
 
 async def create_plan(

@@ -14,7 +14,6 @@ memory. Before timing, all three answers are checked to be the same JSON.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
 import sys
 from collections.abc import Callable, Sequence
@@ -26,6 +25,7 @@ import httpx
 import orjson
 from tortoise import Tortoise
 
+from bench import runner
 from bench.core_baseline import core_executor
 from bench.databases import BACKENDS, Backend, open_database, throwaway_database
 from bench.load import Sample, closed_loop, timed_calls
@@ -296,7 +296,7 @@ async def main(options: Options) -> list[Figures]:
 if __name__ == "__main__":
     chosen = parse(sys.argv[1:])
     print(f"Machine: {describe()}\nBefore: {load_average()}", flush=True)
-    results = asyncio.run(main(chosen))
+    results = runner.run(main(chosen))
     print(f"After: {load_average()}\n")
     print(report(results))
     if chosen.json_path is not None:

@@ -11,7 +11,6 @@ bench.plan_read.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import sys
 from pathlib import Path
 
@@ -20,6 +19,7 @@ import orjson
 from pyinstrument import Profiler
 from tortoise import Tortoise
 
+from bench import runner
 from bench.core_baseline import core_executor
 from bench.databases import BACKENDS, Backend, open_database, throwaway_database
 from bench.load import Sample, closed_loop, timed_calls
@@ -87,7 +87,7 @@ def main(argv: list[str]) -> None:
     parser.add_argument("--line-items", type=int, default=25)
     parser.add_argument("--html", type=Path, default=None)
     args = parser.parse_args(argv)
-    profiler = asyncio.run(profile(args.db, args.requests, args.line_items))
+    profiler = runner.run(profile(args.db, args.requests, args.line_items))
     if args.html is None:
         print(profiler.output_text(unicode=True, color=False))
     else:

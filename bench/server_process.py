@@ -140,8 +140,19 @@ def running_server(
     port = free_port()
     with tempfile.TemporaryDirectory(prefix="bench-server-") as directory:
         data_dir = Path(directory)
-        command = [sys.executable, "-m", "uvicorn", app_factory, "--factory"]
+        command = [sys.executable, "-m", *_uvicorn(), app_factory, "--factory"]
         command += ["--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"]
         full_env = {**server_env(database_url, data_dir), **(env or {})}
         with server_process(command, port, full_env, data_dir / "server.log") as server:
             yield server
+
+
+def _uvicorn() -> list[str]:
+    """uvicorn; with BENCH_PROFILE_DIR set, under a profiler (bench/profiled_server.py:
+    BENCH_PROFILER=cprofile, tracemalloc or pyinstrument), leaving its profile there."""
+    directory = os.environ.get("BENCH_PROFILE_DIR")
+    if not directory:
+        return ["uvicorn"]
+    suffixes = {"cprofile": ".prof", "tracemalloc": ".mem"}
+    suffix = suffixes.get(os.environ.get("BENCH_PROFILER", ""), ".txt")
+    return ["bench.profiled_server", str(Path(directory) / f"server-{free_port()}{suffix}")]

@@ -12,7 +12,10 @@ from typing import Any
 import asyncpg
 import pytest
 import pytest_asyncio
+from redis.asyncio import Redis
+from redis.exceptions import RedisError
 
+from bench.fanout import REDIS_URL
 from tests.conftest import POSTGRES_ADMIN_URL, unavailable
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -44,6 +47,18 @@ async def postgres_server() -> None:
     except (OSError, asyncpg.PostgresError) as error:
         unavailable("PostgreSQL", error)
     await connection.close()
+
+
+@pytest_asyncio.fixture
+async def redis_server() -> None:
+    """Redis answers where the fan-out benchmark's two processes meet (BENCH_REDIS_URL)."""
+    client = Redis.from_url(REDIS_URL, socket_connect_timeout=5)
+    try:
+        await client.ping()
+    except (OSError, RedisError) as error:
+        unavailable("Redis", error)
+    finally:
+        await client.aclose()
 
 
 @pytest.fixture
