@@ -20,11 +20,23 @@ class Context:
     user: User | None = None
     # Why the request has no user, when it sent credentials that did not hold up.
     auth_error: str | None = None
-    loaders: Loaders = field(default_factory=Loaders)
     request: Request | WebSocket | None = None
     response: Response | WebSocket | None = None
     # The graphql-transport-ws `connection_init` payload; strawberry sets it on websockets.
     connection_params: dict[str, object] | None = None
+    # Made on first use: a subscriber's context reads through the loaders each event shares
+    # (resolvers/subscriptions/shared.py), and a thousand idle sockets need none of their own.
+    _loaders: Loaders | None = field(default=None, repr=False)
+
+    @property
+    def loaders(self) -> Loaders:
+        if self._loaders is None:
+            self._loaders = Loaders()
+        return self._loaders
+
+    @loaders.setter
+    def loaders(self, loaders: Loaders) -> None:
+        self._loaders = loaders
 
     @property
     def actor(self) -> User:
