@@ -16,6 +16,7 @@ from collections.abc import Hashable
 from typing import Any
 
 import orjson
+from graphql import OperationType
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 from tortoise.models import Model
 
@@ -39,18 +40,19 @@ class ModelAwareExecutionContext(StrawberryGraphQLCoreExecutionContext):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.is_awaitable = is_awaitable  # type: ignore[assignment]
+        # Worked out once per subscription: its executor is copied for each of its events.
+        subscribes = self.operation.operation is OperationType.SUBSCRIPTION
+        self.rendering_key = rendering_key(self) if subscribes else None
 
     def execute_operation(self, serially: bool | None = None) -> Any:
         """For a subscription event: one rendering for all the event's subscribers in this
         process whose operation, variables and view are the same (they would each get the
         same answer); else a rendering of its own."""
         event = self.root_value
-        key = rendering_key(self) if isinstance(event, LiveEvent) else None
-        if key is None:
+        if self.rendering_key is None or not isinstance(event, LiveEvent):
             return super().execute_operation(serially)
-        assert isinstance(event, LiveEvent)
         own = super().execute_operation
-        return event.share.rendering(key, self.operation, lambda: own(serially))
+        return event.share.rendering(self.rendering_key, self.operation, lambda: own(serially))
 
 
 def rendering_key(executor: StrawberryGraphQLCoreExecutionContext) -> Hashable | None:
