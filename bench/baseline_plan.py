@@ -12,7 +12,8 @@ import base64
 from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
-from typing import Any
+from types import SimpleNamespace
+from typing import Any, TypeVar, cast
 
 import orjson
 from starlette.requests import Request
@@ -21,12 +22,15 @@ from starlette.routing import Route
 
 from bench.baseline_sql import Statements, dialect, fetch
 from bench.plan_query import HISTORY_PAGE_SIZE
-from models.enums import Role
+from models import FalloutRecord, ServiceOrder, Task, User
+from models.enums import FalloutState, Role, ServiceOrderState, TaskState
+from services import permissions
 from services.auth import AuthenticationError
 from services.auth.tokens import decode_token
 from services.settings import Settings
 
 Row = Mapping[str, Any]
+M = TypeVar("M")
 Json = dict[str, Any]
 
 
@@ -119,6 +123,20 @@ def _may_read(reader: Row, order: Row) -> bool:
     return not roles <= {Role.INTEGRATOR.value} or order["submitted_by_id"] == reader["id"]
 
 
+def _viewer(reader: Row) -> User:
+    """The reader as the permission rules (services/permissions.py) read a user: they ask its
+    id, roles and whether it is active, which a plain object answers without a model."""
+    viewer = SimpleNamespace(
+        id=reader["id"], roles=list(_json_value(reader["roles"])), is_active=reader["is_active"]
+    )
+    return cast(User, viewer)
+
+
+def _as(model: type[M], **values: Any) -> M:
+    """A row as the rules read a `model` (its state as the enum they compare with)."""
+    return cast(M, SimpleNamespace(**values))
+
+
 async def _plan(
     statements: Statements, reader: Row, order_id: int, history_after: int | None
 ) -> Json | None:
@@ -126,6 +144,11 @@ async def _plan(
     if not orders or not _may_read(reader, orders[0]):
         return None
     order = orders[0]
+    viewer = _viewer(reader)
+    group_ids: list[int] = []
+    if permissions.task_permissions_read_groups(viewer):
+        rows = await fetch(statements.group_ids_of_user(), [viewer.id])
+        group_ids = [row["assignmentgroup_id"] for row in rows]
     items = await fetch(statements.line_items(), [order_id])
     item_ids = [item["id"] for item in items]
     products = {
@@ -153,7 +176,7 @@ async def _plan(
         for row in await fetch(statements.users_by_id(len(missing)), missing):
             users[row["id"]] = _user(row)
     tasks_by_id = {task["id"]: task for task in tasks}
-    shown_fallouts = [_fallout(f, tasks_by_id) for f in fallouts]
+    shown_fallouts = [_fallout(f, tasks_by_id, viewer) for f in fallouts]
     fallouts_by_task = _group(fallouts, lambda f: f["task_id"])
     depends_on = _group(links, lambda link: link["task_id"])
     tasks_by_domain_order = _group(tasks, lambda t: t["domain_order_id"])
@@ -181,6 +204,7 @@ async def _plan(
                 }
                 for f in fallouts_by_task[row["id"]]
             ],
+            "viewerCan": _task_can(viewer, row, group_ids),
         }
 
     def domain_order(row: Row) -> Json:
@@ -236,6 +260,7 @@ async def _plan(
         "priority": order["priority"],
         "state": order["state"],
         "progress": _progress(order),
+        "viewerCan": _order_can(viewer, order),
         "version": order["version"],
         "lineItems": [line_item(item) for item in items],
         "fallouts": shown_fallouts,
@@ -258,7 +283,34 @@ def _task_summary(row: Row) -> Json:
     }
 
 
-def _fallout(row: Row, tasks_by_id: Mapping[int, Row]) -> Json:
+def _order_can(viewer: User, row: Row) -> Json:
+    order = _as(ServiceOrder, state=ServiceOrderState(row["state"]))
+    can = permissions.order_permissions(viewer, order)
+    return {"approve": can.approve, "reject": can.reject, "reopen": can.reopen}
+
+
+def _task_model(row: Row) -> Task:
+    return _as(
+        Task,
+        state=TaskState(row["state"]),
+        assignee_id=row["assignee_id"],
+        assignment_group_id=row["assignment_group_id"],
+    )
+
+
+def _task_can(viewer: User, row: Row, group_ids: Sequence[int]) -> Json:
+    can = permissions.task_permissions(viewer, _task_model(row), group_ids)
+    return {
+        "start": can.start,
+        "complete": can.complete,
+        "reassign": can.reassign,
+        "createFallout": can.create_fallout,
+    }
+
+
+def _fallout(row: Row, tasks_by_id: Mapping[int, Row], viewer: User) -> Json:
+    fallout = _as(FalloutRecord, state=FalloutState(row["state"]))
+    can = permissions.fallout_permissions(viewer, fallout, _task_model(tasks_by_id[row["task_id"]]))
     action = row["resolution_action"]
     return {
         "id": _gid("FalloutRecord", row["id"]),
@@ -271,6 +323,7 @@ def _fallout(row: Row, tasks_by_id: Mapping[int, Row]) -> Json:
         "assignee": _user(row, "assignee."),
         "createdBy": _user(row, "creator."),
         "resolution": {"action": action, "note": row["resolution_note"]} if action else None,
+        "viewerCan": {"reassign": can.reassign, "resolve": can.resolve},
     }
 
 

@@ -145,6 +145,12 @@ class Statements:
             f'WHERE "task"."service_order_id" IN ({self._marks(1)}) ORDER BY "task"."id"'
         )
 
+    def group_ids_of_user(self) -> str:
+        return (
+            'SELECT "assignmentgroup_id" FROM "user_assignment_group" '
+            f'WHERE "app_user_id"={self._marks(1)}'
+        )
+
     def groups_by_id(self, count: int) -> str:
         return (
             f'SELECT {_columns("assignment_group", GROUP_COLUMNS)} FROM "assignment_group" '

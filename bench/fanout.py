@@ -37,6 +37,7 @@ from bench.databases import open_database, throwaway_database
 from bench.load import Sample
 from bench.machine import describe, load_average
 from bench.plan_data import BenchPeople, create_started_tasks, install_bench_catalog
+from bench.plan_query import TASK
 from bench.server_process import BENCH_JWT_SECRET, Server, running_server
 from bench.table import ms, number, render
 from bench.ws_client import Subscriber, Tally
@@ -46,16 +47,10 @@ from services.auth import issue_token
 from services.settings import Settings
 
 # The Orchestration Plan page's subscription (ui/src/api/documents.ts, TASK_CHANGED).
-TASK_FIELDS = """
-  id number name state priority dueAt version
-  assignmentGroup { id name }
-  assignee { id username displayName }
-  dependsOn { id number name state }
-  fallouts { id number state type }"""
 TASK_CHANGED = f"""
 subscription TaskChanged($filter: TaskEventFilter, $after: String) {{
   taskChanged(filter: $filter, after: $after) {{
-    cursor kind occurredAt previousState task {{ {TASK_FIELDS} }}
+    cursor kind occurredAt previousState task {{ {TASK} }}
   }}
 }}"""
 COMPLETE_TASK = """
