@@ -1,17 +1,18 @@
 """Benchmark 3, fan-out: many live subscribers of one order, and a stream of task changes.
 
-    .venv/bin/python -m bench.fanout [--subscribers 1000] [--changes 100] [--rate 10]
+    .venv/bin/python -m bench.fanout [--subscribers 1000] [--changes 100] [--rate 2] [--burst 50]
 
 In a throwaway PostgreSQL database, `--subscribers` graphql-transport-ws clients (a viewer's
 token each) subscribe to the UI's `taskChanged` of one order (completions only, so that each
 change is one event to each of them). Then `--changes` started tasks of the order are
-completed through `completeTask` over HTTP, `--rate` a second. Measured: the latency from each
-change to each client (from the event's `occurredAt`, the start of the change's transaction, a
-little before its commit, to the moment the client has the message), deliveries per second, and
-the server's resident memory per idle subscriber (its RSS with the subscribers connected and
-idle, less its RSS before, over their count). First on one server process (memory:// broker),
-then on two (Redis broker on 127.0.0.1:6379): the subscribers split between them, the changes
-all made on the first, so that half the deliveries cross processes.
+completed through `completeTask` over HTTP, `--rate` a second: the latency from each change to
+each client (from the event's `occurredAt`, the start of the change's transaction, a little
+before its commit, to the moment the client has the message), p50/p95/p99. Then `--burst`
+more, as fast as the server takes them: the deliveries per second it can sustain. And the
+server's resident memory per idle subscriber (its RSS with the subscribers connected and idle,
+less its RSS before, over their count). First on one server process (memory:// broker), then
+on two (Redis on 127.0.0.1:6379): the subscribers split between them, the changes all made on
+the first, so that half the deliveries cross processes.
 """
 
 from __future__ import annotations
@@ -66,6 +67,7 @@ WARM_UP_SUBSCRIBERS = 10
 class Options:
     subscribers: int
     changes: int
+    burst: int
     rate: float
     timeout: float
     layouts: Sequence[str]
@@ -80,6 +82,10 @@ class Outcome:
     latency: Sample
     by_server: dict[str, Sample]
     deliveries_per_second: float
+    # Changes made as fast as the server took them, after the paced ones: what it can deliver.
+    burst_deliveries_per_second: float
+    # (changes, deliveries received, deliveries expected)
+    burst: tuple[int, int, int]
     idle_kb_per_subscriber: dict[str, float]
     server_cpu_seconds: float
     client_cpu_seconds: float
@@ -115,7 +121,8 @@ class Scenario:
 
 
 async def prepare(people: BenchPeople, settings: Settings, changes: int) -> Scenario:
-    # BENCH_SMALL: two tasks READY per line item; one more for the warm-up change.
+    """`changes` started tasks of one order, and one more for the warm-up change."""
+    # BENCH_SMALL: two tasks READY per line item.
     tasks = await create_started_tasks(people, product="BENCH_SMALL", line_items=(changes + 2) // 2)
     return Scenario(
         order_id=tasks[0].service_order_id,
@@ -171,11 +178,36 @@ def latency_of(received_at: float, message: dict[str, Any]) -> float:
     return received_at - datetime.fromisoformat(occurred).timestamp()
 
 
+async def make_changes(
+    http: httpx.AsyncClient, token: str, tasks: Sequence[Task], rate: float | None, limit: float
+) -> tuple[float, int]:
+    """Complete `tasks` one after another, `rate` a second (None: as fast as the server
+    answers), for at most `limit` seconds; when it started and how many were made."""
+    started = time.time()
+    made = 0
+    for index, task in enumerate(tasks):
+        if time.time() > started + limit:
+            break  # the server cannot keep up: what was made is measured
+        if rate is not None:
+            await asyncio.sleep(max(0.0, started + index / rate - time.time()))
+        await complete(http, token, task)
+        made += 1
+    return started, made
+
+
+async def delivered(tally: Tally, total: int, within: float) -> None:
+    """Until `total` messages have arrived, or `within` seconds have passed."""
+    tally.expect(total)
+    with contextlib.suppress(TimeoutError):
+        await asyncio.wait_for(tally.reached.wait(), within)
+
+
 async def measure_layout(
     layout: str, servers: Sequence[Server], scenario: Scenario, options: Options
 ) -> Outcome:
     names = {server.url: f"process {chr(ord('A') + i)}" for i, server in enumerate(servers)}
-    warm_up, *changes = scenario.tasks
+    warm_up, *tasks = scenario.tasks
+    paced_tasks, burst_tasks = tasks[: options.changes], tasks[options.changes :]
     async with httpx.AsyncClient(base_url=servers[0].url, timeout=60) as http:
         # Loaded code, caches and pools first, so that the RSS difference is the subscribers'.
         tally = Tally()
@@ -186,6 +218,7 @@ async def measure_layout(
         before = {server.url: rss_kb(server.pid) for server in servers}
         rest = await subscribe_all(servers, options.subscribers - len(early), scenario, tally)
         subscribers = early + rest
+        count = len(subscribers)
         # A change everyone must receive: then every subscription is live.
         await complete(http, scenario.agent_token, warm_up)
         async with asyncio.timeout(options.timeout):
@@ -199,40 +232,45 @@ async def measure_layout(
         }
         cpu_before = sum(cpu_seconds(server.pid) for server in servers)
         client_before = time.process_time()
-        started = time.time()
-        made = 0
-        for index, task in enumerate(changes):
-            if time.time() > started + options.timeout:
-                break  # the server cannot keep up: what was made is measured
-            await asyncio.sleep(max(0.0, started + index / options.rate - time.time()))
-            await complete(http, scenario.agent_token, task)
-            made += 1
-        expected = len(subscribers) * (1 + made)
-        tally.expect(expected)
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(tally.reached.wait(), options.timeout)
+        token = scenario.agent_token
+        started, made = await make_changes(http, token, paced_tasks, options.rate, options.timeout)
+        await delivered(tally, count * (1 + made), options.timeout)
         server_cpu = sum(cpu_seconds(server.pid) for server in servers) - cpu_before
         client_cpu = time.process_time() - client_before
+        burst_started, burst_made = await make_changes(
+            http, token, burst_tasks, None, options.timeout
+        )
+        await delivered(tally, count * (1 + made + burst_made), options.timeout)
         for _, subscriber in subscribers:
             await subscriber.close()
     latencies: list[float] = []
     by_server: dict[str, list[float]] = {name: [] for name in names.values()}
-    last = started
+    last, burst_count, burst_last = started, 0, burst_started
     for url, subscriber in subscribers:
-        for received_at, message in subscriber.messages()[1:]:  # not the warm-up
+        messages = subscriber.messages()
+        for received_at, message in messages[1 : 1 + made]:  # not the warm-up
             latency = latency_of(received_at, message)
             latencies.append(latency)
             by_server[names[url]].append(latency)
             last = max(last, received_at)
+        for received_at, message in messages[1 + made :]:
+            latency_of(received_at, message)  # an error fails the run
+            burst_count += 1
+            burst_last = max(burst_last, received_at)
     elapsed = last - started
+    burst_elapsed = burst_last - burst_started
     return Outcome(
         layout=layout,
-        subscribers=len(subscribers),
+        subscribers=count,
         changes=made,
-        expected=len(subscribers) * made,
+        expected=count * made,
         latency=Sample(latencies, elapsed),
         by_server={name: Sample(values, elapsed) for name, values in by_server.items()},
         deliveries_per_second=len(latencies) / elapsed if elapsed > 0 else float("nan"),
+        burst_deliveries_per_second=(
+            burst_count / burst_elapsed if burst_elapsed > 0 else float("nan")
+        ),
+        burst=(burst_made, burst_count, count * burst_made),
         idle_kb_per_subscriber=idle,
         server_cpu_seconds=server_cpu,
         client_cpu_seconds=client_cpu,
@@ -260,7 +298,8 @@ async def run(options: Options) -> list[Outcome]:
         settings = Settings(_env_file=None, database_url=url, jwt_secret=BENCH_JWT_SECRET)
         try:
             people = await install_bench_catalog()
-            scenarios = [await prepare(people, settings, options.changes) for _ in options.layouts]
+            changes = options.changes + options.burst
+            scenarios = [await prepare(people, settings, changes) for _ in options.layouts]
         finally:
             await Tortoise.close_connections()
         for layout, scenario in zip(options.layouts, scenarios, strict=True):
@@ -272,7 +311,8 @@ async def run(options: Options) -> list[Outcome]:
 
 def report(outcomes: Sequence[Outcome]) -> str:
     header = ["layout", "subscribers", "delivered", "of", "p50 ms", "p95 ms", "p99 ms"]
-    header += ["deliveries/s", "idle KB/subscriber", "server CPU s", "client CPU s"]
+    header += ["deliveries/s", "burst deliveries/s", "idle KB/subscriber"]
+    header += ["server CPU s", "client CPU s"]
     rows: list[list[str | int | None]] = []
     for o in outcomes:
         idle = ", ".join(f"{name}: {kb:.1f}" for name, kb in o.idle_kb_per_subscriber.items())
@@ -286,6 +326,7 @@ def report(outcomes: Sequence[Outcome]) -> str:
                 ms(o.latency.p95),
                 ms(o.latency.p99),
                 number(o.deliveries_per_second),
+                number(o.burst_deliveries_per_second),
                 idle,
                 f"{o.server_cpu_seconds:.1f}",
                 f"{o.client_cpu_seconds:.1f}",
@@ -294,22 +335,31 @@ def report(outcomes: Sequence[Outcome]) -> str:
         if len(o.by_server) > 1:
             for name, sample in o.by_server.items():
                 latencies = [ms(sample.p50), ms(sample.p95), ms(sample.p99)]
-                rows.append([f"  on {name}", None, sample.count, None, *latencies, *[None] * 4])
-    return render("Fan-out: task changes to live subscribers (taskChanged)", header, rows)
+                rows.append([f"  on {name}", None, sample.count, None, *latencies, *[None] * 5])
+    title = "Fan-out: task changes to live subscribers (taskChanged)"
+    notes = [
+        f"{o.layout}: burst of {made} changes, {got} of {wanted} deliveries received"
+        for o in outcomes
+        for made, got, wanted in [o.burst]
+    ]
+    return "\n".join([render(title, header, rows), "", *notes])
 
 
 def parse(argv: Sequence[str] | None) -> Options:
     parser = argparse.ArgumentParser(prog="python -m bench.fanout", description=__doc__)
     parser.add_argument("--subscribers", type=int, default=1000)
-    parser.add_argument("--changes", type=int, default=100)
-    parser.add_argument("--rate", type=float, default=10.0, help="changes per second")
+    parser.add_argument("--changes", type=int, default=100, help="paced: latency")
+    parser.add_argument("--rate", type=float, default=2.0, help="paced changes per second")
+    parser.add_argument(
+        "--burst", type=int, default=50, help="then as fast as the server takes them: capacity"
+    )
     parser.add_argument(
         "--timeout", type=float, default=120.0, help="seconds to wait for deliveries"
     )
     parser.add_argument("--layout", choices=["one", "two", "both"], default="both")
     args = parser.parse_args(argv)
     layouts = ["one", "two"] if args.layout == "both" else [args.layout]
-    return Options(args.subscribers, args.changes, args.rate, args.timeout, layouts)
+    return Options(args.subscribers, args.changes, args.burst, args.rate, args.timeout, layouts)
 
 
 if __name__ == "__main__":

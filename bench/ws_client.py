@@ -27,6 +27,7 @@ class Tally:
 
     def expect(self, total: int) -> None:
         self.expected = total
+        self.reached.clear()
         self._check()
 
     def add(self) -> None:

@@ -7,7 +7,7 @@ import pytest
 
 from tests.bench.conftest import run_benchmark
 
-TINY = ["--subscribers", "4", "--changes", "2", "--rate", "20", "--timeout", "20"]
+TINY = ["--subscribers", "4", "--changes", "2", "--burst", "2", "--rate", "20", "--timeout", "20"]
 
 
 @pytest.mark.postgres
@@ -16,7 +16,7 @@ def test_fanout_delivers_every_change_to_every_subscriber_of_one_process(
 ) -> None:
     output = run_benchmark("fanout", "--layout", "one", *TINY)
 
-    [row] = [line for line in output.splitlines() if line.startswith("1 process")]
+    [row] = [line for line in output.splitlines() if line.startswith("1 process ")]
     delivered, expected = row.split()[3:5]
     assert delivered == expected == "8"
 
@@ -28,6 +28,6 @@ def test_fanout_delivers_across_two_processes_over_redis(
 ) -> None:
     output = run_benchmark("fanout", "--layout", "two", *TINY)
 
-    [row] = [line for line in output.splitlines() if line.startswith("2 processes")]
+    [row] = [line for line in output.splitlines() if line.startswith("2 processes, Redis ")]
     delivered, expected = row.split()[4:6]
     assert delivered == expected == "8"
