@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import os
 import sys
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -88,9 +89,22 @@ def create_app(settings: Settings | None = None) -> Starlette:
             RegisterTortoise(app, config=tortoise_config(settings.database_url)),
             run_events(settings),
         ):
+            tune_garbage_collector()
             yield
 
     return Starlette(routes=routes(settings), lifespan=lifespan)
+
+
+def tune_garbage_collector() -> None:
+    """Fewer and cheaper collections. A serving process holds many long-lived objects (a
+    thousand idle subscribers are a few hundred thousand), and each full collection walks
+    them all while every request and delivery waits: with Python's defaults, a fan-out to
+    1,000 subscribers had a p99 of ~450 ms; with these, ~200 ms (README, Performance)."""
+    # What startup made (modules, the schema, pools) lives as long as the process.
+    gc.freeze()
+    # A young collection every 50,000 allocations instead of 700: a plan or a fan-out makes
+    # hundreds of thousands of short-lived objects, and no cycles that need finding sooner.
+    gc.set_threshold(50_000, 20, 100)
 
 
 async def with_database(work: Callable[[], Awaitable[int]]) -> int:
