@@ -17,6 +17,7 @@ import asyncio
 import inspect
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Hashable
+from datetime import datetime
 from typing import Any
 
 from models import Event
@@ -77,13 +78,16 @@ class _Rendering(asyncio.Future[Any]):
         return False
 
 
-_shares: OrderedDict[int, EventShare] = OrderedDict()
+# Keyed by id and time together: an id alone is reused when a database is emptied and its
+# sequences restarted (every test does), and a share of the old event would answer for the new.
+_shares: OrderedDict[tuple[int, datetime], EventShare] = OrderedDict()
 
 
 def share_of(event: Event) -> EventShare:
-    share = _shares.get(event.id)
+    key = (event.id, event.occurred_at)
+    share = _shares.get(key)
     if share is None:
-        share = _shares[event.id] = EventShare()
+        share = _shares[key] = EventShare()
         while len(_shares) > MAX_SHARED_EVENTS:
             _shares.popitem(last=False)
     return share

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import uvicorn
+from websockets.asyncio.client import ClientConnection
 
 from bench.server_process import free_port
 from models import User
@@ -25,6 +26,27 @@ from tests.services.events.conftest import until
 from tests.subscriptions.client import WsClient
 
 
+class LiveClient(WsClient):
+    """A client of the in-process server, which can tell when a subscription is registered."""
+
+    def __init__(self, connection: ClientConnection, relay: Relay) -> None:
+        super().__init__(connection)
+        self.relay = relay
+
+    async def subscribe_and_wait(
+        self, operation_id: str, query: str, variables: dict[str, Any] | None = None
+    ) -> None:
+        """Subscribe, and return once the relay feeds it.
+
+        graphql-transport-ws acknowledges no subscribe: without this wait, a change made right
+        after subscribing may commit before the server has registered the subscription, and a
+        subscription without `after:` only sees what comes after it.
+        """
+        before = self.relay.subscriber_count
+        await self.subscribe(operation_id, query, variables)
+        await until(lambda: self.relay.subscriber_count > before)
+
+
 @dataclass
 class LiveServer:
     url: str
@@ -35,9 +57,9 @@ class LiveServer:
     async def token(self, username: str, **options: Any) -> str:
         return issue_token(await User.get(username=username), self.settings, **options)
 
-    async def client(self, username: str | None) -> WsClient:
+    async def client(self, username: str | None) -> LiveClient:
         """A connection acknowledged for `username`."""
-        client = await WsClient.open(self.url)
+        client = LiveClient((await WsClient.open(self.url)).connection, self.relay)
         assert username is not None
         ack = await client.init(await self.token(username))
         assert ack["type"] == "connection_ack", ack

@@ -24,8 +24,8 @@ async def test_an_integrator_gets_the_changes_of_its_own_orders_only(
     own = await submit(users["partner"], _order_input())
     others = await submit(users["manager"], _order_input())
     client = await server.client("partner")
-    await client.subscribe("orders", ORDER_CHANGED)
-    await client.subscribe("tasks", TASK_CHANGED)
+    await client.subscribe_and_wait("orders", ORDER_CHANGED)
+    await client.subscribe_and_wait("tasks", TASK_CHANGED)
 
     # when the other order changes first
     await approve_service_order(users["manager"], others.id)
@@ -45,7 +45,7 @@ async def test_a_viewer_gets_the_changes_of_every_order(
     # given
     others = await submit(users["manager"], _order_input())
     client = await server.client("viewer")
-    await client.subscribe("orders", ORDER_CHANGED)
+    await client.subscribe_and_wait("orders", ORDER_CHANGED)
 
     # when
     await approve_service_order(users["manager"], others.id)

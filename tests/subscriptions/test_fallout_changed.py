@@ -22,7 +22,7 @@ async def test_a_reported_fallout_is_delivered_with_its_task_on_hold(
     # given
     task, agent = await started_task(users)
     client = await server.client("manager")
-    await client.subscribe("1", FALLOUT_CHANGED)
+    await client.subscribe_and_wait("1", FALLOUT_CHANGED)
 
     # when
     await create_fallout(agent, task.id, FalloutType.PROVISIONING_FAILURE, "HLR timeout")
@@ -42,7 +42,7 @@ async def test_the_states_filter_passes_only_changes_that_end_in_those_states(
 ) -> None:
     # given
     client = await server.client("manager")
-    await client.subscribe("1", FALLOUT_CHANGED, {"filter": {"states": ["IN_PROGRESS"]}})
+    await client.subscribe_and_wait("1", FALLOUT_CHANGED, {"filter": {"states": ["IN_PROGRESS"]}})
     fallout = await open_fallout(users)
 
     # when
@@ -62,7 +62,7 @@ async def test_the_service_order_and_assignee_filters_pass_only_their_fallouts(
     other = await open_fallout(users)
     wanted = await open_fallout(users)
     client = await server.client("viewer")
-    await client.subscribe(
+    await client.subscribe_and_wait(
         "1",
         FALLOUT_CHANGED,
         {

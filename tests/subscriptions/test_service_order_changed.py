@@ -26,7 +26,7 @@ async def test_an_approval_is_delivered_with_the_order_as_decomposed(
     # given
     order = await submit(users["partner"], _order_input())
     client = await server.client("manager")
-    await client.subscribe("1", ORDER_CHANGED, {"id": order_id(order)})
+    await client.subscribe_and_wait("1", ORDER_CHANGED, {"id": order_id(order)})
 
     # when
     await approve_service_order(users["manager"], order.id)
@@ -47,7 +47,7 @@ async def test_changes_to_the_plan_beneath_the_order_are_delivered_too(
     # given
     order = await submit(users["partner"], _order_input())
     client = await server.client("manager")
-    await client.subscribe("1", ORDER_CHANGED, {"id": order_id(order)})
+    await client.subscribe_and_wait("1", ORDER_CHANGED, {"id": order_id(order)})
 
     # when
     await approve_service_order(users["manager"], order.id)
@@ -66,7 +66,7 @@ async def test_a_subscription_to_one_order_gets_nothing_of_another(
     wanted = await submit(users["partner"], _order_input())
     other = await submit(users["partner"], _order_input())
     client = await server.client("manager")
-    await client.subscribe("1", ORDER_CHANGED, {"id": order_id(wanted)})
+    await client.subscribe_and_wait("1", ORDER_CHANGED, {"id": order_id(wanted)})
 
     # when
     await approve_service_order(users["manager"], other.id)
@@ -84,7 +84,7 @@ async def test_without_an_order_id_every_orders_changes_arrive(
     # given
     order = await submit(users["partner"], _order_input())
     client = await server.client("viewer")
-    await client.subscribe("1", ORDER_CHANGED)
+    await client.subscribe_and_wait("1", ORDER_CHANGED)
 
     # when
     await approve_service_order(users["manager"], order.id)

@@ -23,7 +23,7 @@ async def test_a_started_task_is_delivered_with_its_change_and_its_new_state(
     # given
     task, agent = await ready_task(users)
     client = await server.client("viewer")
-    await client.subscribe("1", TASK_CHANGED)
+    await client.subscribe_and_wait("1", TASK_CHANGED)
 
     # when
     await start_task(agent, task.id)
@@ -47,7 +47,9 @@ async def test_the_service_order_filter_passes_only_that_orders_tasks(
     wanted = await approved_order(users, "MOBILE_LINE")
     other = await approved_order(users, "MOBILE_LINE")
     client = await server.client("viewer")
-    await client.subscribe("1", TASK_CHANGED, {"filter": {"serviceOrderId": order_id(wanted)}})
+    await client.subscribe_and_wait(
+        "1", TASK_CHANGED, {"filter": {"serviceOrderId": order_id(wanted)}}
+    )
 
     # when a task of the other order changes, then one of the wanted order
     await _reassign_a_ready_task(other, users["manager"], users["agent1"])
@@ -65,7 +67,9 @@ async def test_the_assignee_filter_passes_only_tasks_assigned_to_that_user(
     # given
     order = await approved_order(users, "MOBILE_LINE")
     client = await server.client("viewer")
-    await client.subscribe("1", TASK_CHANGED, {"filter": {"assigneeId": user_id(users["agent2"])}})
+    await client.subscribe_and_wait(
+        "1", TASK_CHANGED, {"filter": {"assigneeId": user_id(users["agent2"])}}
+    )
 
     # when
     await _reassign_a_ready_task(order, users["manager"], users["agent1"])
@@ -86,7 +90,7 @@ async def test_the_assignee_filter_takes_me_for_the_subscriber(
     # given
     order = await approved_order(users, "MOBILE_LINE")
     client = await server.client("agent2")
-    await client.subscribe("1", TASK_CHANGED, {"filter": {"assigneeId": "me"}})
+    await client.subscribe_and_wait("1", TASK_CHANGED, {"filter": {"assigneeId": "me"}})
 
     # when
     await _reassign_a_ready_task(order, users["manager"], users["agent1"])
@@ -103,7 +107,7 @@ async def test_the_states_filter_passes_only_changes_that_end_in_those_states(
     # given
     task, agent = await ready_task(users)
     client = await server.client("viewer")
-    await client.subscribe("1", TASK_CHANGED, {"filter": {"states": ["COMPLETED"]}})
+    await client.subscribe_and_wait("1", TASK_CHANGED, {"filter": {"states": ["COMPLETED"]}})
 
     # when
     await start_task(agent, task.id)
