@@ -28,7 +28,6 @@ import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -37,7 +36,7 @@ from tortoise import Tortoise
 from bench import runner
 from bench.databases import open_database, throwaway_database
 from bench.load import Sample
-from bench.machine import describe, load_average
+from bench.machine import describe, load_average, process_cpu_seconds, process_rss_kb
 from bench.plan_data import BenchPeople, create_started_tasks, install_bench_catalog
 from bench.plan_query import TASK
 from bench.server_process import BENCH_JWT_SECRET, Server, running_server
@@ -90,18 +89,6 @@ class Outcome:
     idle_kb_per_subscriber: dict[str, float]
     server_cpu_seconds: float
     client_cpu_seconds: float
-
-
-def rss_kb(pid: int) -> int:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1])
-    raise RuntimeError(f"no VmRSS for process {pid}")
-
-
-def cpu_seconds(pid: int) -> float:
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def _mark_memory(servers: Sequence[Server]) -> None:
@@ -216,7 +203,7 @@ async def measure_layout(
         early = await subscribe_all(servers, early_count, scenario, tally)
         await asyncio.sleep(1.0)
         _mark_memory(servers)
-        before = {server.url: rss_kb(server.pid) for server in servers}
+        before = {server.url: process_rss_kb(server.pid) for server in servers}
         rest = await subscribe_all(servers, options.subscribers - len(early), scenario, tally)
         subscribers = early + rest
         count = len(subscribers)
@@ -227,16 +214,16 @@ async def measure_layout(
         await asyncio.sleep(1.0)
         _mark_memory(servers)
         idle = {
-            names[server.url]: (rss_kb(server.pid) - before[server.url])
+            names[server.url]: (process_rss_kb(server.pid) - before[server.url])
             / max(1, sum(1 for url, _ in rest if url == server.url))
             for server in servers
         }
-        cpu_before = sum(cpu_seconds(server.pid) for server in servers)
+        cpu_before = sum(process_cpu_seconds(server.pid) for server in servers)
         client_before = time.process_time()
         token = scenario.agent_token
         started, made = await make_changes(http, token, paced_tasks, options.rate, options.timeout)
         await delivered(tally, count * (1 + made), options.timeout)
-        server_cpu = sum(cpu_seconds(server.pid) for server in servers) - cpu_before
+        server_cpu = sum(process_cpu_seconds(server.pid) for server in servers) - cpu_before
         client_cpu = time.process_time() - client_before
         burst_started, burst_made = await make_changes(
             http, token, burst_tasks, None, options.timeout

@@ -16,11 +16,20 @@ class Sample:
 
     latencies: list[float]
     elapsed: float
+    # CPU seconds the serving process spent meanwhile, when known: unlike latencies, hardly
+    # moved by whatever else the machine runs.
+    cpu: float | None = None
 
     @classmethod
     def merged(cls, samples: list[Sample]) -> Sample:
         """Rounds of one measurement taken apart (interleaved with others) as one."""
-        return cls([t for s in samples for t in s.latencies], sum(s.elapsed for s in samples))
+        cpus = [s.cpu for s in samples]
+        cpu = None if None in cpus else sum(c for c in cpus if c is not None)
+        return cls([t for s in samples for t in s.latencies], sum(s.elapsed for s in samples), cpu)
+
+    @property
+    def cpu_per_call(self) -> float:
+        return self.cpu / self.count if self.cpu is not None and self.count else float("nan")
 
     @property
     def count(self) -> int:
@@ -77,10 +86,10 @@ async def closed_loop(
 def timed_calls(call: Callable[[], object], *, requests: int, time_limit: float) -> Sample:
     """A synchronous call, repeated one after another (for in-process baselines)."""
     latencies: list[float] = []
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     deadline = started + time_limit
     while len(latencies) < requests and time.perf_counter() < deadline:
         begin = time.perf_counter()
         call()
         latencies.append(time.perf_counter() - begin)
-    return Sample(latencies, time.perf_counter() - started)
+    return Sample(latencies, time.perf_counter() - started, time.process_time() - cpu)

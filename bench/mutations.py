@@ -5,17 +5,19 @@
 In a throwaway PostgreSQL database, two equal sets of started tasks (BENCH_SMALL orders of 5
 line items: 10 started tasks each), interleaved so that consecutive completions hit different
 orders. The baseline completes one set with the service call itself (services.tasks.
-complete_task) from `--clients` concurrent tasks in this process; then the other set is
-completed through `completeTask` over HTTP by as many clients, against one uvicorn process
-(server.create_app). Printed: completions per second, p50 and p95, and the ratio.
+complete_task) from `--clients` concurrent tasks in this process; the other set is completed
+through `completeTask` over HTTP by as many clients, against one uvicorn process
+(server.create_app), in rounds that alternate with the baseline's. Printed: completions per
+second, p50 and p95, CPU per completion, and the ratio of throughputs.
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
+import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import zip_longest
 from typing import cast
 
@@ -26,9 +28,9 @@ from tortoise import Tortoise
 from bench import runner
 from bench.databases import BACKENDS, Backend, open_database, throwaway_database
 from bench.load import Sample, closed_loop
-from bench.machine import describe, load_average
+from bench.machine import describe, load_average, process_cpu_seconds
 from bench.plan_data import BenchPeople, create_started_tasks, install_bench_catalog
-from bench.server_process import BENCH_JWT_SECRET, running_server
+from bench.server_process import BENCH_JWT_SECRET, Server, running_server
 from bench.table import ms, number, ratio, render
 from models import Task
 from models.enums import TaskState
@@ -42,6 +44,7 @@ mutation CompleteTask($input: CompleteTaskInput!) {
   completeTask(input: $input) { task { id state version } userErrors { code message field } }
 }"""
 WARM_UP = 8
+ROUNDS = 4
 
 
 @dataclass(frozen=True)
@@ -61,62 +64,88 @@ async def task_set(people: BenchPeople, orders: int) -> list[Task]:
     return [task for row in zip_longest(*per_order) for task in row if task is not None]
 
 
-async def check_completed(tasks: list[Task], count: int) -> None:
-    """The completions timed are completions made: exactly the first `count` tasks."""
+async def check_completed(tasks: list[Task], sent: list[Task]) -> None:
+    """The completions timed are completions made: exactly the tasks they were sent for."""
     ids = [task.id for task in tasks]
     rows = await Task.filter(id__in=ids, state=TaskState.COMPLETED).values_list("id", flat=True)
     completed = set(cast(list[int], rows))
-    if completed != set(ids[:count]):
-        raise RuntimeError(f"{len(completed)} tasks are COMPLETED; {count} completions were sent")
+    if completed != {task.id for task in sent}:
+        raise RuntimeError(f"{len(completed)} tasks are COMPLETED; {len(sent)} were completed")
 
 
-async def with_services(people: BenchPeople, tasks: list[Task], options: Options) -> Sample:
+def chunks(tasks: list[Task], count: int) -> list[list[Task]]:
+    size = -(-len(tasks) // count)
+    return [tasks[i : i + size] for i in range(0, len(tasks), size)]
+
+
+async def with_services(
+    people: BenchPeople, tasks: list[Task], options: Options, seconds: float
+) -> Sample:
     async def send(index: int) -> None:
         await complete_task(people.agent, tasks[index].id, "done by the benchmark")
 
-    await closed_loop(send, concurrency=options.clients, requests=WARM_UP, time_limit=30)
-    rest = tasks[WARM_UP:]
-
-    async def measured(index: int) -> None:
-        await send(WARM_UP + index)
-
-    return await closed_loop(
-        measured, concurrency=options.clients, requests=len(rest), time_limit=options.seconds
+    cpu = time.process_time()
+    sample = await closed_loop(
+        send, concurrency=options.clients, requests=len(tasks), time_limit=seconds
     )
+    return replace(sample, cpu=time.process_time() - cpu)
 
 
-async def over_http(url: str, token: str, tasks: list[Task], options: Options) -> Sample:
-    limits = httpx.Limits(max_connections=options.clients)
-    headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
-    bodies = [
-        orjson.dumps(
-            {
-                "query": COMPLETE_TASK,
-                "variables": {"input": {"taskId": encode_global_id("Task", task.id)}},
-            }
-        )
-        for task in tasks
-    ]
-    async with httpx.AsyncClient(base_url=url, limits=limits, timeout=60) as client:
+class OverHttp:
+    """`completeTask` over HTTP from `clients` connections to one server."""
+
+    def __init__(self, server: Server, token: str, options: Options) -> None:
+        self.server = server
+        self.options = options
+        self.headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+        limits = httpx.Limits(max_connections=options.clients)
+        self.client = httpx.AsyncClient(base_url=server.url, limits=limits, timeout=60)
+
+    async def complete(self, tasks: list[Task], seconds: float) -> Sample:
+        bodies = [
+            orjson.dumps(
+                {
+                    "query": COMPLETE_TASK,
+                    "variables": {"input": {"taskId": encode_global_id("Task", task.id)}},
+                }
+            )
+            for task in tasks
+        ]
 
         async def send(index: int) -> None:
-            response = await client.post("/graphql", content=bodies[index], headers=headers)
+            response = await self.client.post(
+                "/graphql", content=bodies[index], headers=self.headers
+            )
             payload = response.json()
             completed = (payload.get("data") or {}).get("completeTask") or {}
             if response.status_code != 200 or completed.get("userErrors") != []:
                 raise RuntimeError(f"completeTask answered {response.status_code}: {payload}")
 
-        await closed_loop(send, concurrency=options.clients, requests=WARM_UP, time_limit=30)
-
-        async def measured(index: int) -> None:
-            await send(WARM_UP + index)
-
-        return await closed_loop(
-            measured,
-            concurrency=options.clients,
-            requests=len(bodies) - WARM_UP,
-            time_limit=options.seconds,
+        cpu = process_cpu_seconds(self.server.pid)
+        sample = await closed_loop(
+            send, concurrency=self.options.clients, requests=len(tasks), time_limit=seconds
         )
+        return replace(sample, cpu=process_cpu_seconds(self.server.pid) - cpu)
+
+
+async def measure(
+    people: BenchPeople, over_http: OverHttp, sets: tuple[list[Task], list[Task]], options: Options
+) -> tuple[Sample, Sample, list[Task]]:
+    """Rounds that alternate the two paths, so that whatever else the machine does weighs on
+    both alike; the tasks completed."""
+    service_tasks, http_tasks = sets
+    await with_services(people, service_tasks[:WARM_UP], options, 30)
+    await over_http.complete(http_tasks[:WARM_UP], 30)
+    completed = service_tasks[:WARM_UP] + http_tasks[:WARM_UP]
+    baseline, graphql = [], []
+    seconds = options.seconds / ROUNDS
+    for by_services, by_http in zip(
+        chunks(service_tasks[WARM_UP:], ROUNDS), chunks(http_tasks[WARM_UP:], ROUNDS), strict=True
+    ):
+        baseline.append(await with_services(people, by_services, options, seconds))
+        graphql.append(await over_http.complete(by_http, seconds))
+        completed += by_services[: baseline[-1].count] + by_http[: graphql[-1].count]
+    return Sample.merged(baseline), Sample.merged(graphql), completed
 
 
 async def run(options: Options) -> dict[str, Sample]:
@@ -125,27 +154,24 @@ async def run(options: Options) -> dict[str, Sample]:
         settings = Settings(_env_file=None, database_url=url, jwt_secret=BENCH_JWT_SECRET)
         try:
             people = await install_bench_catalog()
-            service_tasks = await task_set(people, options.orders)
-            http_tasks = await task_set(people, options.orders)
+            sets = (await task_set(people, options.orders), await task_set(people, options.orders))
             token = issue_token(people.agent, settings)
-            baseline = await with_services(people, service_tasks, options)
-        finally:
-            await Tortoise.close_connections()
-        with running_server("server:create_app", url) as server:
-            graphql = await over_http(server.url, token, http_tasks, options)
-        await open_database(url)
-        try:
-            await check_completed(service_tasks, WARM_UP + baseline.count)
-            await check_completed(http_tasks, WARM_UP + graphql.count)
+            with running_server("server:create_app", url) as server:
+                over_http = OverHttp(server, token, options)
+                try:
+                    baseline, graphql, completed = await measure(people, over_http, sets, options)
+                finally:
+                    await over_http.client.aclose()
+            await check_completed([*sets[0], *sets[1]], completed)
         finally:
             await Tortoise.close_connections()
     return {"service calls (baseline)": baseline, "completeTask over HTTP": graphql}
 
 
 def report(options: Options, samples: dict[str, Sample]) -> str:
-    header = ["path", "completed", "per second", "p50 ms", "p95 ms"]
+    header = ["path", "completed", "per second", "p50 ms", "p95 ms", "CPU ms each"]
     rows: list[list[str | int | None]] = [
-        [name, s.count, number(s.per_second, 1), ms(s.p50), ms(s.p95)]
+        [name, s.count, number(s.per_second, 1), ms(s.p50), ms(s.p95), ms(s.cpu_per_call)]
         for name, s in samples.items()
     ]
     baseline, graphql = samples.values()
@@ -154,8 +180,12 @@ def report(options: Options, samples: dict[str, Sample]) -> str:
         f"distinct tasks of {options.orders} orders"
     )
     table = render(title, header, rows)
+    note = (
+        "CPU: of the process that served them (this one for the service calls, the server's "
+        "for GraphQL), PostgreSQL's not counted."
+    )
     share = graphql.per_second / baseline.per_second
-    return f"{table}\n\nThroughput of GraphQL over HTTP / service calls: {ratio(share)}"
+    return f"{table}\n{note}\n\nThroughput of GraphQL over HTTP / service calls: {ratio(share)}"
 
 
 def parse(argv: Sequence[str] | None) -> Options:

@@ -29,7 +29,7 @@ from bench import runner
 from bench.core_baseline import core_executor
 from bench.databases import BACKENDS, Backend, open_database, throwaway_database
 from bench.load import Sample, closed_loop, timed_calls
-from bench.machine import describe, load_average
+from bench.machine import describe, load_average, process_cpu_seconds
 from bench.plan_app import create_bench_app
 from bench.plan_data import create_plan, install_bench_catalog
 from bench.plan_query import PLAN_QUERY
@@ -68,12 +68,16 @@ class Figures:
     p95: float
     per_second: float
     count: int
+    # CPU of the process that answered (the server; for (a), this one), per request.
+    cpu_per_request: float
 
     @classmethod
     def of(
         cls, db: str, tasks: int, path: str, statements: int | None, c: int, s: Sample
     ) -> Figures:
-        return cls(db, tasks, path, statements, c, s.p50, s.p95, s.per_second, s.count)
+        return cls(
+            db, tasks, path, statements, c, s.p50, s.p95, s.per_second, s.count, s.cpu_per_call
+        )
 
 
 @dataclass(frozen=True)
@@ -123,8 +127,9 @@ def request_body(order_id: int) -> bytes:
 class HttpClients:
     """One connection pool per concurrency, kept across rounds (warm keep-alive connections)."""
 
-    def __init__(self, url: str, token: str) -> None:
+    def __init__(self, url: str, token: str, server_pid: int) -> None:
         self.url = url
+        self.server_pid = server_pid
         self.headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
         self._clients: dict[int, httpx.AsyncClient] = {}
 
@@ -146,9 +151,11 @@ class HttpClients:
             if response.status_code != 200 or response.content.startswith(b'{"errors"'):
                 raise RuntimeError(f"{path} answered {response.status_code}: {response.text}")
 
-        return await closed_loop(
+        cpu = process_cpu_seconds(self.server_pid)
+        sample = await closed_loop(
             send, concurrency=concurrency, requests=requests, time_limit=seconds
         )
+        return replace(sample, cpu=process_cpu_seconds(self.server_pid) - cpu)
 
     async def close(self) -> None:
         for client in self._clients.values():
@@ -204,7 +211,7 @@ async def run_backend(backend: Backend, options: Options) -> list[Figures]:
             await Tortoise.close_connections()
         schema = build_schema(settings)
         with running_server("bench.plan_app:create_bench_app", url) as server:
-            clients = HttpClients(server.url, token)
+            clients = HttpClients(server.url, token, server.pid)
             try:
                 for plan in plans:
                     variables = orjson.loads(plan.body)["variables"]
@@ -221,7 +228,7 @@ def report(figures: Sequence[Figures]) -> str:
     concurrency = sorted({f.concurrency for f in figures})
     header = ["db", "tasks", "path", "stmts"]
     for c in concurrency:
-        header += [f"c={c} p50 ms", f"c={c} p95 ms", f"c={c} req/s"]
+        header += [f"c={c} p50 ms", f"c={c} p95 ms", f"c={c} req/s", f"c={c} CPU ms"]
     rows: list[list[str | int | None]] = []
     paths = [GRAPHQL, BASELINE_A, BASELINE_B]
     databases: list[str] = list(BACKENDS)
@@ -235,14 +242,15 @@ def report(figures: Sequence[Figures]) -> str:
         for c in concurrency:
             found = by_key.get((db, tasks, path, c))
             if found is None:
-                row += [None, None, None]
+                row += [None, None, None, None]
                 continue
             row[3] = found.statements
             row += [ms(found.p50), ms(found.p95), number(found.per_second)]
+            row.append(ms(found.cpu_per_request))
         rows.append(row)
     tables = [render("Plan read over HTTP (one uvicorn process)", header, rows, left=3)]
 
-    ratio_header = ["db", "tasks", "p50 GraphQL/(a)", "p50 GraphQL/(b)"]
+    ratio_header = ["db", "tasks", "p50 GraphQL/(a)", "CPU GraphQL/(a)", "p50 GraphQL/(b)"]
     ratio_header += [f"c={c} req/s (b)/GraphQL" for c in concurrency]
     ratio_rows: list[list[str | int | None]] = []
     for db, tasks in dict.fromkeys((db, tasks) for db, tasks, _ in keys):
@@ -251,6 +259,9 @@ def report(figures: Sequence[Figures]) -> str:
         floor = by_key.get((db, tasks, BASELINE_B, 1))
         row = [db, tasks]
         row.append(ratio(graphql.p50 / core.p50) if graphql and core else None)
+        row.append(
+            ratio(graphql.cpu_per_request / core.cpu_per_request) if graphql and core else None
+        )
         row.append(ratio(graphql.p50 / floor.p50) if graphql and floor else None)
         for c in concurrency:
             g, b = by_key.get((db, tasks, GRAPHQL, c)), by_key.get((db, tasks, BASELINE_B, c))
