@@ -20,6 +20,10 @@ class AssignmentGroup(Node):
     description: str
 
 
+# What every field that shows a user says: it shows only whom `node(id:)` would.
+HIDDEN_USERS = "Null if you may not see them (a partner system sees only itself)."
+
+
 @strawberry.type(description="A person or a partner system.")
 class User(Node):
     is_type_of = shows(models.User)
