@@ -1,9 +1,10 @@
 """Whether the reader may see one object: the predicate of services/policy.py for its kind,
-given what it needs (the order an object belongs to), read through the request's loaders."""
+given what it needs (the order an object belongs to), read through the request's loaders.
+
+One function per kind of object; the node table (resolvers/node_types.py) says which applies.
+"""
 
 from __future__ import annotations
-
-from tortoise.models import Model
 
 from models import (
     AssignmentGroup,
@@ -30,35 +31,48 @@ async def readable_order(context: Context, order_id: int) -> ServiceOrder | None
     return order
 
 
-async def can_read(context: Context, row: Model) -> bool:
-    reader = context.actor
-    loaders = context.loaders
-    match row:
-        case ServiceOrder():
-            return policy.can_read_order(reader, row)
-        case LineItem():
-            order = await loaders.order.load(row.service_order_id)
-            return order is not None and policy.can_read_line_item(reader, row, order)
-        case DomainOrder():
-            order = await loaders.order.load(row.service_order_id)
-            return order is not None and policy.can_read_domain_order(reader, row, order)
-        case Task():
-            order = await loaders.order.load(row.service_order_id)
-            return order is not None and policy.can_read_task(reader, row, order)
-        case FalloutRecord():
-            order = await loaders.order.load(row.service_order_id)
-            return order is not None and policy.can_read_fallout(reader, row, order)
-        case SoldProduct():
-            item = await loaders.line_item.load(row.line_item_id)
-            order = None if item is None else await loaders.order.load(item.service_order_id)
-            return order is not None and policy.can_read_sold_product(reader, row, order)
-        case Event():
-            order = None
-            if row.service_order_id is not None:
-                order = await loaders.order.load(row.service_order_id)
-            return policy.can_read_event(reader, row, order)
-        case User():
-            return policy.can_read_user(reader, row)
-        case AssignmentGroup() | ServiceSpecification() | TaskTemplate():
-            return policy.can_read_reference(reader, row)
-    return False
+async def order_is_readable(context: Context, order: ServiceOrder) -> bool:
+    return policy.can_read_order(context.actor, order)
+
+
+async def line_item_is_readable(context: Context, item: LineItem) -> bool:
+    order = await context.loaders.order.load(item.service_order_id)
+    return order is not None and policy.can_read_line_item(context.actor, item, order)
+
+
+async def product_is_readable(context: Context, product: SoldProduct) -> bool:
+    item = await context.loaders.line_item.load(product.line_item_id)
+    order = None if item is None else await context.loaders.order.load(item.service_order_id)
+    return order is not None and policy.can_read_sold_product(context.actor, product, order)
+
+
+async def domain_order_is_readable(context: Context, domain_order: DomainOrder) -> bool:
+    order = await context.loaders.order.load(domain_order.service_order_id)
+    return order is not None and policy.can_read_domain_order(context.actor, domain_order, order)
+
+
+async def task_is_readable(context: Context, task: Task) -> bool:
+    order = await context.loaders.order.load(task.service_order_id)
+    return order is not None and policy.can_read_task(context.actor, task, order)
+
+
+async def fallout_is_readable(context: Context, fallout: FalloutRecord) -> bool:
+    order = await context.loaders.order.load(fallout.service_order_id)
+    return order is not None and policy.can_read_fallout(context.actor, fallout, order)
+
+
+async def event_is_readable(context: Context, event: Event) -> bool:
+    order = None
+    if event.service_order_id is not None:
+        order = await context.loaders.order.load(event.service_order_id)
+    return policy.can_read_event(context.actor, event, order)
+
+
+async def user_is_readable(context: Context, user: User) -> bool:
+    return policy.can_read_user(context.actor, user)
+
+
+async def reference_is_readable(
+    context: Context, row: AssignmentGroup | ServiceSpecification | TaskTemplate
+) -> bool:
+    return policy.can_read_reference(context.actor, row)

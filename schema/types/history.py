@@ -13,7 +13,7 @@ from resolvers.cursors import encode_event_cursor
 from resolvers.global_ids import encode_global_id
 from resolvers.plan import Now
 from schema.info import Info
-from schema.node import Node, shows
+from schema.node import Node, node_type
 from schema.types.people import HIDDEN_USERS, User
 
 # Event entity types (the part of the kind before the dot) and the GraphQL types they are.
@@ -27,10 +27,8 @@ _ENTITY_TYPES = {
 }
 
 
-@strawberry.type(description="One change, as the append-only event history recorded it.")
+@node_type(models.Event, description="One change, as the append-only event history recorded it.")
 class HistoryEvent(Node):
-    is_type_of = shows(models.Event)
-
     kind: str = strawberry.field(
         description="`<entity>.<verb>`, e.g. `service_order.approved`, `task.completed`."
     )
