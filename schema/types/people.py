@@ -19,7 +19,7 @@ class AssignmentGroup(Node):
 
 
 # What every field that shows a user says: it shows only whom `node(id:)` would.
-HIDDEN_USERS = "Null if you may not see them (a partner system sees only itself)."
+HIDDEN_USERS = "Null for a user you may not see (a partner system sees only itself)."
 
 
 @node_type(models.User, description="A person or a partner system.")
