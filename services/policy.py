@@ -102,7 +102,9 @@ def require(user: User, action: Action) -> None:
 class Scope:
     """The rows of one kind a reader may read: every row (`only` empty), or the rows whose
     fields have the values in `only` (field name, value). A row in hand is judged by `admits`;
-    services/queries/scoping.py makes the same condition a query filter."""
+    services/queries/scoping.py makes the same condition a query filter. A kind with a rule
+    of its own gets a scope of its own (say `readable_sold_products`, by customer), which its
+    `can_read_*` and its list both use."""
 
     only: tuple[tuple[str, object], ...] = ()
 
