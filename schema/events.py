@@ -10,7 +10,7 @@ import strawberry
 from strawberry.scalars import JSON
 
 import models
-from resolvers.subscriptions.live import LiveEvent
+from resolvers.subscriptions.fanout import LiveEvent
 from schema.enums import FalloutState, TaskState
 from schema.info import Info
 from schema.types.fallouts import FalloutRecord
