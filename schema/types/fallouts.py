@@ -13,7 +13,7 @@ from resolvers.plan import Now
 from resolvers.visibility import readable_order
 from schema.enums import FalloutAction, FalloutState, FalloutType, Priority
 from schema.info import Info
-from schema.node import Node, shows
+from schema.node import Node, node_type
 from schema.types.people import User
 from schema.types.permissions import FalloutPermissions
 from schema.types.tasks import Task
@@ -47,10 +47,10 @@ class FalloutResolution:
         return await info.context.loaders.user.load(root.resolved_by_id)
 
 
-@strawberry.type(description="A task that could not be completed, and its follow-up.")
+@node_type(
+    models.FalloutRecord, description="A task that could not be completed, and its follow-up."
+)
 class FalloutRecord(Node):
-    is_type_of = shows(models.FalloutRecord)
-
     number: str
     type: FalloutType
     description: str

@@ -12,7 +12,7 @@ from resolvers.cursors import encode_event_cursor
 from resolvers.global_ids import encode_global_id
 from resolvers.plan import Now, now_or_later
 from schema.info import Info
-from schema.node import Node, shows
+from schema.node import Node, node_type
 from schema.types.people import User
 from services.events.kinds import EntityType
 
@@ -27,10 +27,8 @@ _ENTITY_TYPES: dict[str, str] = {
 }
 
 
-@strawberry.type(description="One change, as the append-only event history recorded it.")
+@node_type(models.Event, description="One change, as the append-only event history recorded it.")
 class HistoryEvent(Node):
-    is_type_of = shows(models.Event)
-
     kind: str = strawberry.field(
         description="`<entity>.<verb>`, e.g. `service_order.approved`, `task.completed`."
     )

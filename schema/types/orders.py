@@ -22,7 +22,7 @@ from schema.enums import (
     SoldProductState,
 )
 from schema.info import Info
-from schema.node import Node, shows
+from schema.node import Node, node_type
 from schema.selection import asked_fields
 from schema.types.catalog import ServiceSpecification
 from schema.types.history import HistoryEvent
@@ -58,10 +58,10 @@ class Decision:
         return root.decision_reason
 
 
-@strawberry.type(description="A customer's order: the root of an orchestration plan.")
+@node_type(
+    models.ServiceOrder, description="A customer's order: the root of an orchestration plan."
+)
 class ServiceOrder(Node):
-    is_type_of = shows(models.ServiceOrder)
-
     number: str
     external_id: str | None = strawberry.field(description="The submitting partner's own id.")
     customer: str
@@ -130,10 +130,8 @@ class ServiceOrder(Node):
         return connection(page, encode_event_cursor)
 
 
-@strawberry.type(description="What the customer owns once a line item is fulfilled.")
+@node_type(models.SoldProduct, description="What the customer owns once a line item is fulfilled.")
 class SoldProduct(Node):
-    is_type_of = shows(models.SoldProduct)
-
     state: SoldProductState
     customer: str
     created_at: datetime
@@ -147,10 +145,8 @@ class SoldProduct(Node):
         return now_or_later(info.context.loaders.specification, root.specification_id)
 
 
-@strawberry.type(description="One product of an order, and what fulfilling it takes.")
+@node_type(models.LineItem, description="One product of an order, and what fulfilling it takes.")
 class LineItem(Node):
-    is_type_of = shows(models.LineItem)
-
     position: int
     action: LineItemAction
     characteristics: JSON

@@ -12,7 +12,7 @@ from resolvers import plan, viewer_permissions
 from resolvers.plan import Now, now_or_later
 from schema.enums import Priority, TaskState
 from schema.info import Info
-from schema.node import Node, shows
+from schema.node import Node, node_type
 from schema.types.domain_orders import DomainOrder
 from schema.types.people import AssignmentGroup, User
 from schema.types.permissions import TaskPermissions
@@ -27,10 +27,8 @@ ServiceOrderType = Annotated["ServiceOrder", strawberry.lazy("schema.types.order
 TaskType = Annotated["Task", strawberry.lazy("schema.types.tasks")]
 
 
-@strawberry.type(description="A piece of work an agent starts and completes.")
+@node_type(models.Task, description="A piece of work an agent starts and completes.")
 class Task(Node):
-    is_type_of = shows(models.Task)
-
     number: str
     name: str
     state: TaskState
