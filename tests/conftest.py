@@ -21,19 +21,15 @@ from models import User
 from models.config import tortoise_config
 from services.catalog import DEMO_CATALOG_PATH, CatalogDocument, install_catalog, load_catalog
 from services.events.publisher import RecordingPublisher, set_publisher
+from services.events.recorders import payload_problems
 from services.seed import create_demo_users
+from services.unit_of_work import UnitOfWork
 
 BACKENDS = ("sqlite", "postgres")
 POSTGRES_ADMIN_URL = os.environ.get(
     "TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test"
 )
 REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
-
-
-def pytest_configure(config: pytest.Config) -> None:
-    config.addinivalue_line(
-        "markers", "postgres_only: runs on PostgreSQL only (locking, concurrency)"
-    )
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
@@ -137,6 +133,24 @@ def published() -> Iterator[RecordingPublisher]:
     previous = set_publisher(recorder)
     yield recorder
     set_publisher(previous)
+
+
+@pytest.fixture(autouse=True)
+def events_have_their_declared_shape(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every event a test makes the services write has the payload its kind's recorder declares
+    (`services/events/recorders.py`); one that does not fails its unit of work, and the test."""
+    flush = UnitOfWork.flush
+
+    async def checked_flush(uow: UnitOfWork) -> None:
+        problems = [
+            problem
+            for event in uow.events
+            for problem in payload_problems(event.kind, event.payload)
+        ]
+        assert not problems, "; ".join(problems)
+        await flush(uow)
+
+    monkeypatch.setattr(UnitOfWork, "flush", checked_flush)
 
 
 @pytest.fixture(scope="session")
