@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint typecheck check lock migrations clean ui
+.PHONY: run test lint typecheck check lock migrations clean ui schema
 
 $(STAMP): requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -51,6 +51,11 @@ typecheck: $(STAMP)
 lock: $(STAMP)
 	$(BIN)/pip install --quiet uv
 	$(BIN)/uv pip compile pyproject.toml --extra dev --python-version 3.11 -o requirements.lock
+
+# The schema contract: write schema.graphql from the served schema; refused for a breaking
+# change that CHANGELOG.md does not acknowledge (docs/DEVELOPING.md, "The schema contract").
+schema: $(STAMP)
+	$(BIN)/python server.py schema
 
 # After changing a model: write the next migration under models/migrations/.
 migrations: $(STAMP)
