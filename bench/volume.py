@@ -88,7 +88,6 @@ OPERATIONS = (
     "orders with totalCount",
     "order history",
 )
-WARM_UP_ROUNDS = 3
 BLOCKS = {"full": Recipe(), "tiny": Recipe(1, 1, 1, 1, 2)}
 
 
@@ -96,6 +95,7 @@ BLOCKS = {"full": Recipe(), "tiny": Recipe(1, 1, 1, 1, 2)}
 class Options:
     steps: Sequence[int]
     samples: int
+    warm_up: int
     approve_line_items: int
     block: str
     json_path: Path | None
@@ -232,7 +232,7 @@ async def first_database(url: str, options: Options) -> tuple[BenchPeople, Block
         f"in {time.perf_counter() - started:.0f} s",
         flush=True,
     )
-    rounds = WARM_UP_ROUNDS + options.samples
+    rounds = options.warm_up + options.samples
     group = await AssignmentGroup.get(name="bench-network")
     targets = Targets(
         new_orders=await submit_new_orders(people, rounds, options.approve_line_items),
@@ -281,9 +281,9 @@ async def run(options: Options) -> list[Step]:
                 server = servers.enter_context(running_server("server:create_app", url))
                 clients.append(Client(server.url, tokens))
                 stack.push_async_callback(clients[-1].close)
-            for index in range(WARM_UP_ROUNDS + options.samples):
+            for index in range(options.warm_up + options.samples):
                 for client in clients:
-                    client.timing = index >= WARM_UP_ROUNDS
+                    client.timing = index >= options.warm_up
                     await one_round(client, targets, index)
     return [
         Step(rows["task"], rows, seconds, {n: sample_of(t) for n, t in client.samples.items()})
@@ -331,6 +331,7 @@ def parse(argv: Sequence[str] | None) -> Options:
     parser = argparse.ArgumentParser(prog="python -m bench.volume", description=__doc__)
     parser.add_argument("--steps", default="10000,100000,1000000", help="task counts")
     parser.add_argument("--samples", type=int, default=30, help="rounds timed per step")
+    parser.add_argument("--warm-up", type=int, default=3, help="rounds not timed, first")
     parser.add_argument("--approve-line-items", type=int, default=25)
     parser.add_argument("--block", choices=sorted(BLOCKS), default="full")
     parser.add_argument("--json", type=Path, default=None, help="also write the figures here")
@@ -338,6 +339,7 @@ def parse(argv: Sequence[str] | None) -> Options:
     return Options(
         steps=[int(s) for s in args.steps.split(",")],
         samples=args.samples,
+        warm_up=args.warm_up,
         approve_line_items=args.approve_line_items,
         block=args.block,
         json_path=args.json,
