@@ -34,12 +34,16 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers", "postgres_only: runs on PostgreSQL only (locking, concurrency)"
     )
+    config.addinivalue_line(
+        "markers", "sqlite_only: runs on SQLite only (what the embedded default does its own way)"
+    )
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     if "database" in metafunc.fixturenames:
         only_pg = metafunc.definition.get_closest_marker("postgres_only") is not None
-        backends = ["postgres"] if only_pg else list(BACKENDS)
+        only_sqlite = metafunc.definition.get_closest_marker("sqlite_only") is not None
+        backends = ["postgres"] if only_pg else ["sqlite"] if only_sqlite else list(BACKENDS)
         metafunc.parametrize("database", backends, indirect=True, scope="session")
 
 
