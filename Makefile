@@ -17,8 +17,10 @@ $(STAMP): requirements.lock
 	touch $(STAMP)
 
 # The Orchestration Plan UI (ui/): installed and built only when its sources changed;
-# the service serves ui/dist at /ui.
-UI_SOURCES := $(shell find ui/src -type f 2>/dev/null) ui/index.html ui/vite.config.ts ui/tsconfig.json ui/package.json
+# the service serves ui/dist at /ui. The build generates the types of its GraphQL documents
+# from schema.graphql (ui/codegen.ts), so a change to the contract rebuilds it.
+UI_SOURCES := $(shell find ui/src -type f 2>/dev/null) ui/index.html ui/vite.config.ts ui/tsconfig.json \
+	ui/package.json ui/codegen.ts schema.graphql
 UI_MODULES := ui/node_modules/.package-lock.json
 UI_DIST := ui/dist/index.html
 

@@ -1,5 +1,6 @@
 """services/queries/scoping.py: the lists a reader gets hold exactly the rows the read
-predicates of services/policy.py let them read, on the demo data, for every kind of reader."""
+predicates of services/policy.py let them read, on the demo data, for every kind of reader;
+and the shortcut a subscription takes (`reads_every_event`) agrees with `can_read_event`."""
 
 from __future__ import annotations
 
@@ -51,3 +52,11 @@ async def test_users_listed_are_the_users_the_reader_may_read(demo: Demo) -> Non
     for reader in demo.readers:
         readable = {u.id for u in demo.readers if policy.can_read_user(reader, u)}
         assert await ids(visible_users(reader)) == readable, reader.username
+
+
+async def test_a_reader_said_to_read_every_event_may_read_each_one(demo: Demo) -> None:
+    # (services/events/visibility.py then loads no order for them.)
+    for reader in demo.readers:
+        if policy.reads_every_event(reader):
+            for event, order in demo.in_order(demo.events):
+                assert policy.can_read_event(reader, event, order), (reader.username, event.id)
