@@ -34,45 +34,35 @@ from bench import runner
 from bench.databases import database_copy, open_database, throwaway_database
 from bench.load import Sample
 from bench.machine import describe, load_average
-from bench.plan_data import BenchPeople, install_bench_catalog
-from bench.plan_query import FALLOUT, ORDER_SUMMARY, PLAN_QUERY, TASK
+from bench.plan_data import BenchPeople, install_bench_catalog, submit_order
+from bench.plan_query import PLAN_QUERY, ui_operation, with_ui_fragments
 from bench.server_process import BENCH_JWT_SECRET, running_server
 from bench.table import ms, number, ratio, render
 from bench.volume_data import Block, Recipe, copy_block, make_block, row_counts, vacuum_analyze
 from models import AssignmentGroup, Task
 from resolvers.global_ids import encode_global_id
 from services.auth import issue_token
-from services.orders import LineItemInput, SubmitOrderInput, submit_service_order
 from services.settings import Settings
 
-USER_ERRORS = "userErrors { code message field }"
-APPROVE = f"""mutation Approve($input: ApproveServiceOrderInput!) {{
-  approveServiceOrder(input: $input) {{ serviceOrder {{ id state }} {USER_ERRORS} }} }}"""
-START = f"""mutation Start($input: StartTaskInput!) {{
-  startTask(input: $input) {{ task {{ id state }} {USER_ERRORS} }} }}"""
-COMPLETE = f"""mutation Complete($input: CompleteTaskInput!) {{
-  completeTask(input: $input) {{ task {{ id state }} {USER_ERRORS} }} }}"""
-CREATE_FALLOUT = f"""mutation CreateFallout($input: CreateFalloutInput!) {{
-  createFallout(input: $input) {{ fallout {{ id number }} {USER_ERRORS} }} }}"""
-RESOLVE_FALLOUT = f"""mutation ResolveFallout($input: ResolveFalloutInput!) {{
-  resolveFallout(input: $input) {{ fallout {{ id state }} {USER_ERRORS} }} }}"""
-TASKS = f"""query Tasks($filter: TaskFilter) {{
-  tasks(filter: $filter, first: 50) {{
-    pageInfo {{ hasNextPage endCursor }} edges {{ node {{ {TASK} }} }} }} }}"""
-FALLOUTS = f"""query Fallouts($filter: FalloutFilter) {{
-  fallouts(filter: $filter, first: 50) {{
-    pageInfo {{ hasNextPage endCursor }} edges {{ node {{ {FALLOUT} }} }} }} }}"""
-ORDERS = f"""query ServiceOrders($filter: ServiceOrderFilter) {{
-  serviceOrders(filter: $filter, first: 50) {{
-    totalCount pageInfo {{ hasNextPage endCursor }} edges {{ cursor node {{ {ORDER_SUMMARY} }} }}
-  }} }}"""
+# The page's own documents where it has them (ui/src/api/documents.graphql); the lists it does
+# not show are asked for with its fragments.
+APPROVE = ui_operation("Approve")
+START = ui_operation("StartTask")
+COMPLETE = ui_operation("CompleteTask")
+CREATE_FALLOUT = ui_operation("CreateFallout")
+RESOLVE_FALLOUT = ui_operation("ResolveFallout")
+ORDERS = ui_operation("ServiceOrders")
+HISTORY = ui_operation("History")
+TASKS = with_ui_fragments(
+    """query Tasks($filter: TaskFilter) { tasks(filter: $filter, first: 50) {
+      pageInfo { hasNextPage endCursor } edges { node { ...TaskFields } } } }"""
+)
+FALLOUTS = with_ui_fragments(
+    """query Fallouts($filter: FalloutFilter) { fallouts(filter: $filter, first: 50) {
+      pageInfo { hasNextPage endCursor } edges { node { ...FalloutFields } } } }"""
+)
 TASK_IDS = """query TaskIds($filter: TaskFilter) {
   tasks(filter: $filter, first: 2) { edges { node { id } } } }"""
-HISTORY = """query History($id: ID!) {
-  serviceOrder(id: $id) { history(first: 100) {
-    pageInfo { hasNextPage endCursor }
-    edges { node { cursor kind occurredAt actor { id username displayName } previousState
-      newState } } } } }"""
 
 APPROVE_NAME = "approve"
 OPERATIONS = (
@@ -195,17 +185,7 @@ async def one_round(client: Client, targets: Targets, index: int) -> None:
 
 
 async def submit_new_orders(people: BenchPeople, count: int, line_items: int) -> list[int]:
-    orders = []
-    for _ in range(count):
-        order = await submit_service_order(
-            people.partner,
-            SubmitOrderInput(
-                customer="Bench Customer",
-                line_items=[LineItemInput("BENCH_SMALL") for _ in range(line_items)],
-            ),
-        )
-        orders.append(order.id)
-    return orders
+    return [(await submit_order(people, "BENCH_SMALL", line_items)).id for _ in range(count)]
 
 
 async def fill_to(block: Block, tasks: int) -> tuple[dict[str, int], float]:

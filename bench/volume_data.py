@@ -27,7 +27,7 @@ from tortoise.fields.relational import RelationalField
 from tortoise.models import Model
 from tortoise.transactions import in_transaction
 
-from bench.plan_data import BenchPeople
+from bench.plan_data import BenchPeople, submit_order
 from models import (
     DomainOrder,
     Event,
@@ -42,12 +42,7 @@ from models import (
 from models.enums import FalloutAction, FalloutType, TaskState
 from services.fallouts import create_fallout, resolve_fallout
 from services.numbering import NumberKind
-from services.orders import (
-    LineItemInput,
-    SubmitOrderInput,
-    approve_service_order,
-    submit_service_order,
-)
+from services.orders import approve_service_order
 from services.tasks import complete_task, start_task
 
 # In the order they are written: every reference points to a table written before it (or to
@@ -169,13 +164,7 @@ async def make_block(people: BenchPeople, recipe: Recipe = Recipe()) -> Block:
 async def _submitted(
     people: BenchPeople, product: str, line_items: int, approve: bool = True
 ) -> ServiceOrder:
-    order = await submit_service_order(
-        people.partner,
-        SubmitOrderInput(
-            customer="Bench Customer",
-            line_items=[LineItemInput(specification_code=product) for _ in range(line_items)],
-        ),
-    )
+    order = await submit_order(people, product, line_items)
     if approve:
         await approve_service_order(people.manager, order.id)
     return order
