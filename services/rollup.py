@@ -94,11 +94,6 @@ def order_state(item_states: Iterable[FulfillmentState]) -> ServiceOrderState:
     return ServiceOrderState.PARTIAL
 
 
-def progress(tasks_done: int, tasks_total: int) -> float:
-    """Done (completed + skipped) over tasks not cancelled, from 0.0 to 1.0."""
-    return tasks_done / tasks_total if tasks_total else 0.0
-
-
 async def roll_up(uow: UnitOfWork, order: ServiceOrder, domain_order_ids: Iterable[int]) -> None:
     """Recount the domain orders and line items containing `domain_order_ids`, then the order.
 
