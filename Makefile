@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint typecheck check lock migrations clean ui schema
+.PHONY: run test lint typecheck check lock migrations docs clean ui schema
 
 $(STAMP): requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -62,6 +62,10 @@ schema: $(STAMP)
 # After changing a model: write the next migration under models/migrations/.
 migrations: $(STAMP)
 	$(BIN)/tortoise makemigrations
+
+# After adding or changing an event kind: rewrite the event kinds table of docs/DEVELOPING.md.
+docs: $(STAMP)
+	$(BIN)/python -m tests.services.events.kinds_doc
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
