@@ -73,9 +73,9 @@ clean:
 # Benchmarks (bench/, figures in the README's "Performance" section): each prints a table of
 # figures and ratios to its baselines. They use throwaway databases (SQLite temp files, and
 # PostgreSQL databases of their own on 127.0.0.1:5432) and talk only to loopback.
-.PHONY: bench bench-plan bench-mutations bench-fanout
+.PHONY: bench bench-plan bench-mutations bench-fanout bench-volume
 
-bench: bench-plan bench-mutations bench-fanout
+bench: bench-plan bench-mutations bench-fanout bench-volume
 
 bench-plan: $(STAMP)
 	$(BIN)/python -m bench.plan_read
@@ -85,3 +85,6 @@ bench-mutations: $(STAMP)
 
 bench-fanout: $(STAMP)
 	$(BIN)/python -m bench.fanout
+
+bench-volume: $(STAMP)
+	$(BIN)/python -m bench.volume

@@ -35,7 +35,8 @@ REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     if "database" in metafunc.fixturenames:
         only_pg = metafunc.definition.get_closest_marker("postgres_only") is not None
-        backends = ["postgres"] if only_pg else list(BACKENDS)
+        only_sqlite = metafunc.definition.get_closest_marker("sqlite_only") is not None
+        backends = ["postgres"] if only_pg else ["sqlite"] if only_sqlite else list(BACKENDS)
         metafunc.parametrize("database", backends, indirect=True, scope="session")
 
 
