@@ -25,6 +25,13 @@ from models.enums import (
     SoldProductState,
     TaskState,
 )
+from services.events.kinds import EventKind
+from services.events.recorders import (
+    record_domain_order,
+    record_line_item,
+    record_order,
+    record_sold_product,
+)
 from services.sold_products import settle_sold_product
 from services.unit_of_work import UnitOfWork
 
@@ -140,20 +147,8 @@ async def _roll_domain_orders(
             continue
         await domain_order.save(update_fields=["state", "tasks_total", "tasks_done"])
         if domain_order.state != previous:
-            uow.record(
-                "domain_order.state_changed",
-                entity_type="domain_order",
-                entity_id=domain_order.id,
-                service_order_id=order.id,
-                previous_state=previous,
-                new_state=domain_order.state,
-                payload={
-                    "number": domain_order.number,
-                    "state": domain_order.state.value,
-                    "lineItemId": domain_order.line_item_id,
-                    "tasksTotal": domain_order.tasks_total,
-                    "tasksDone": domain_order.tasks_done,
-                },
+            record_domain_order(
+                uow, EventKind.DOMAIN_ORDER_STATE_CHANGED, domain_order, previous_state=previous
             )
 
 
@@ -175,19 +170,7 @@ async def _roll_line_items(
         await item.save(update_fields=["state", "tasks_total", "tasks_done"])
         if item.state == previous:
             continue
-        uow.record(
-            "line_item.state_changed",
-            entity_type="line_item",
-            entity_id=item.id,
-            service_order_id=order.id,
-            previous_state=previous,
-            new_state=item.state,
-            payload={
-                "state": item.state.value,
-                "tasksTotal": item.tasks_total,
-                "tasksDone": item.tasks_done,
-            },
-        )
+        record_line_item(uow, EventKind.LINE_ITEM_STATE_CHANGED, item, previous_state=previous)
         if item.state in {FulfillmentState.COMPLETED, FulfillmentState.CANCELLED}:
             finished[item.id] = item
     if finished:
@@ -204,14 +187,12 @@ async def _settle_sold_products(
     for product in products:
         settle_sold_product(product, finished[product.line_item_id], uow.started_at)
         await product.save(update_fields=["state", "activated_at"])
-        uow.record(
-            "sold_product.state_changed",
-            entity_type="sold_product",
-            entity_id=product.id,
+        record_sold_product(
+            uow,
+            EventKind.SOLD_PRODUCT_STATE_CHANGED,
+            product,
             service_order_id=order.id,
             previous_state=SoldProductState.PENDING,
-            new_state=product.state,
-            payload={"state": product.state.value, "lineItemId": product.line_item_id},
         )
 
 
@@ -244,21 +225,7 @@ async def _roll_order(uow: UnitOfWork, order: ServiceOrder) -> None:
             fields.append("completed_at")
     await order.save(update_fields=fields)
     if state != previous:
-        uow.record(
-            "service_order.state_changed",
-            entity_type="service_order",
-            entity_id=order.id,
-            service_order_id=order.id,
-            previous_state=previous,
-            new_state=state,
-            payload={
-                "number": order.number,
-                "state": state.value,
-                "version": order.version,
-                "tasksTotal": order.tasks_total,
-                "tasksDone": order.tasks_done,
-            },
-        )
+        record_order(uow, EventKind.SERVICE_ORDER_STATE_CHANGED, order, previous_state=previous)
 
 
 def _apply(target: DomainOrder | LineItem, tally: TaskTally) -> bool:
