@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint typecheck check lock migrations clean ui
+.PHONY: run test lint typecheck check lock migrations clean ui schema
 
 $(STAMP): requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -17,8 +17,10 @@ $(STAMP): requirements.lock
 	touch $(STAMP)
 
 # The Orchestration Plan UI (ui/): installed and built only when its sources changed;
-# the service serves ui/dist at /ui.
-UI_SOURCES := $(shell find ui/src -type f 2>/dev/null) ui/index.html ui/vite.config.ts ui/tsconfig.json ui/package.json
+# the service serves ui/dist at /ui. The build generates the types of its GraphQL documents
+# from schema.graphql (ui/codegen.ts), so a change to the contract rebuilds it.
+UI_SOURCES := $(shell find ui/src -type f 2>/dev/null) ui/index.html ui/vite.config.ts ui/tsconfig.json \
+	ui/package.json ui/codegen.ts schema.graphql
 UI_MODULES := ui/node_modules/.package-lock.json
 UI_DIST := ui/dist/index.html
 
@@ -58,6 +60,11 @@ typecheck: $(STAMP)
 lock: $(STAMP)
 	$(BIN)/pip install --quiet uv
 	$(BIN)/uv pip compile pyproject.toml --extra dev --python-version 3.11 -o requirements.lock
+
+# The schema contract: write schema.graphql from the served schema; refused for a breaking
+# change that CHANGELOG.md does not acknowledge (docs/DEVELOPING.md, "The schema contract").
+schema: $(STAMP)
+	$(BIN)/python server.py schema
 
 # After changing a model: write the next migration under models/migrations/.
 migrations: $(STAMP)

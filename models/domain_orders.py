@@ -50,3 +50,6 @@ class DomainOrder(Model, ProgressCounters):
     class Meta:
         table = "domain_order"
         ordering = ["position", "id"]
+        # An order's domain orders (plan, decomposition), a line item's (rollup), a parent's
+        # children (subtree rollups, ON DELETE CASCADE).
+        indexes = (("service_order_id", "depth"), ("line_item_id",), ("parent_id",))

@@ -49,4 +49,11 @@ class FalloutRecord(Model):
     class Meta:
         table = "fallout_record"
         ordering = ["-id"]
-        indexes = (("service_order_id", "state"),)
+        # An order's fallouts (plan, rollup), a task's (one open at a time), and the list's
+        # keyset pages by state and by assignee.
+        indexes = (
+            ("service_order_id", "state"),
+            ("task_id", "state"),
+            ("state", "id"),
+            ("assignee_id", "id"),
+        )

@@ -33,12 +33,10 @@ class ServiceOrder(Model, ProgressCounters):
     id = fields.IntField(primary_key=True)
     number = fields.CharField(max_length=16, unique=True)
     external_id = fields.CharField(max_length=128, null=True)
-    customer = fields.CharField(max_length=128, db_index=True)
+    customer = fields.CharField(max_length=128)
     priority = fields.CharEnumField(Priority, max_length=16, default=Priority.NORMAL)
     requested_completion_date = fields.DatetimeField(null=True)
-    state = fields.CharEnumField(
-        ServiceOrderState, max_length=16, default=ServiceOrderState.NEW, db_index=True
-    )
+    state = fields.CharEnumField(ServiceOrderState, max_length=16, default=ServiceOrderState.NEW)
     version = fields.IntField(default=1)
     submitted_by: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
         "models.User", related_name="submitted_orders", on_delete=fields.RESTRICT
@@ -63,6 +61,9 @@ class ServiceOrder(Model, ProgressCounters):
         # A partner's external id identifies one order of that partner.
         unique_together = (("submitted_by", "external_id"),)
         ordering = ["-id"]
+        # The list's keyset pages, newest first, by each filter it takes (a partner sees only
+        # its own orders: submitted_by).
+        indexes = (("state", "id"), ("submitted_by_id", "id"), ("customer", "id"))
 
 
 class LineItem(Model, ProgressCounters):
@@ -89,6 +90,7 @@ class LineItem(Model, ProgressCounters):
     class Meta:
         table = "line_item"
         ordering = ["position", "id"]
+        indexes = (("service_order_id", "position"),)
 
 
 class SoldProduct(Model):

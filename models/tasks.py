@@ -62,7 +62,20 @@ class Task(Model):
     class Meta:
         table = "task"
         ordering = ["id"]
-        indexes = (("service_order_id", "state"), ("assignee_id", "state"))
+        # Every statement on tasks finds its rows by index, whatever the table holds
+        # (docs/DEVELOPING.md, Indexes): an order's tasks by state (rollup, plan); a domain
+        # order's (rollup); the lists' keyset pages in id order by state, by group and state,
+        # by assignee with or without a state; and the tasks of a template the catalog removes
+        # (ON DELETE SET NULL).
+        indexes = (
+            ("service_order_id", "state"),
+            ("domain_order_id",),
+            ("state", "id"),
+            ("assignment_group_id", "state", "id"),
+            ("assignee_id", "state", "id"),
+            ("assignee_id", "id"),
+            ("template_id",),
+        )
 
 
 class TaskDependency(Model):
@@ -81,4 +94,7 @@ class TaskDependency(Model):
 
     class Meta:
         table = "task_dependency"
+        # (task, depends_on) finds a task's predecessors; the index finds a finished task's
+        # dependents, and holds the answer (an index-only scan).
         unique_together = (("task", "depends_on"),)
+        indexes = (("depends_on_id", "task_id"),)

@@ -1,45 +1,21 @@
-"""Opaque global ids: base64 of `<GraphQL type name>:<primary key>`, as Relay clients expect."""
+"""Opaque global ids: base64 of `<GraphQL type name>:<primary key>`, as Relay clients expect.
+
+The type names are the node table's (resolvers/node_types.py).
+"""
 
 from __future__ import annotations
 
 import base64
 import binascii
-from typing import TypeVar
+from typing import Any
 
 from tortoise.models import Model
 
-from models import (
-    AssignmentGroup,
-    DomainOrder,
-    Event,
-    FalloutRecord,
-    LineItem,
-    ServiceOrder,
-    ServiceSpecification,
-    SoldProduct,
-    Task,
-    TaskTemplate,
-    User,
-)
-from services.errors import NotFoundError, ValidationError
+from resolvers.node_types import BY_MODEL, BY_NAME, NodeType
+from services.errors import DomainError, NotFoundError, ValidationError
 
-M = TypeVar("M", bound=Model)
-
-# The GraphQL type each model is shown as; the schema's Node types carry the same names.
-NODE_MODELS: dict[str, type[Model]] = {
-    "ServiceOrder": ServiceOrder,
-    "LineItem": LineItem,
-    "SoldProduct": SoldProduct,
-    "DomainOrder": DomainOrder,
-    "Task": Task,
-    "FalloutRecord": FalloutRecord,
-    "HistoryEvent": Event,
-    "ServiceSpecification": ServiceSpecification,
-    "TaskTemplate": TaskTemplate,
-    "User": User,
-    "AssignmentGroup": AssignmentGroup,
-}
-_TYPE_NAMES = {model: name for name, model in NODE_MODELS.items()}
+# Read for every id a plan shows: a dict lookup, not a walk of the table.
+_TYPE_NAMES = {model: node.name for model, node in BY_MODEL.items()}
 
 
 def global_id(row: Model) -> str:
@@ -50,20 +26,20 @@ def encode_global_id(type_name: str, pk: int) -> str:
     return base64.b64encode(f"{type_name}:{pk}".encode()).decode()
 
 
-def parse_global_id(value: str) -> tuple[type[Model], int] | None:
-    """The model and key a global id names, or None when it is not one of ours."""
+def parse_global_id(value: str) -> tuple[NodeType[Any], int] | None:
+    """The node type and key a global id names, or None when it is not one of ours."""
     try:
         text = base64.b64decode(value.encode(), validate=True).decode()
     except (binascii.Error, UnicodeError, ValueError):
         return None
     type_name, _, key = text.partition(":")
-    model = NODE_MODELS.get(type_name)
-    if model is None or not key.isdigit() or len(key) > 18:
+    node_type = BY_NAME.get(type_name)
+    if node_type is None or not key.isdigit() or len(key) > 18:
         return None
-    return model, int(key)
+    return node_type, int(key)
 
 
-def decode_id(value: str, model: type[M], *, field: str) -> int:
+def decode_id(value: str, model: type[Model], *, field: str) -> int:
     """The key of a `model` id given as input `field`.
 
     Not a global id at all is a VALIDATION error; the id of another type names no such
@@ -72,7 +48,17 @@ def decode_id(value: str, model: type[M], *, field: str) -> int:
     parsed = parse_global_id(value)
     if parsed is None:
         raise ValidationError("Not a valid id.", field=field)
-    found_model, pk = parsed
-    if found_model is not model:
+    node_type, pk = parsed
+    if node_type.model is not model:
         raise NotFoundError(f"No such {_TYPE_NAMES[model]}.", field=field)
     return pk
+
+
+def decode_input_id(value: str, model: type[Model], *, field: str) -> int | DomainError:
+    """Like `decode_id`, but an id that does not decode comes back as its error instead of
+    raising it: a service reports it when it reaches its input checks (services/inputs.py),
+    so that a bad assignee id does not outrank a refusal for permission or state."""
+    try:
+        return decode_id(value, model, field=field)
+    except DomainError as error:
+        return error

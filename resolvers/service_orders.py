@@ -16,7 +16,7 @@ from services.queries.pagination import Page
 async def service_order(context: Context, id: str) -> ServiceOrder | None:
     """The order, or null if the id names no order the reader may see."""
     parsed = parse_global_id(id)
-    if parsed is None or parsed[0] is not ServiceOrder:
+    if parsed is None or parsed[0].model is not ServiceOrder:
         return None
     return await readable_order(context, parsed[1])
 

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any, TypeVar
 
 import strawberry
 from tortoise.models import Model
 
 from resolvers.global_ids import global_id
+from resolvers.node_types import type_name
+
+C = TypeVar("C", bound=type)
 
 
 @strawberry.interface(description="An object with an opaque global id.")
@@ -27,11 +31,18 @@ def read_attribute(source: object, name: str) -> object:
     return getattr(source, name)
 
 
-def shows(model: type[Model]) -> Callable[[object, object], bool]:
-    """The `is_type_of` of a type that shows `model` rows: GraphQL resolves the concrete type
-    behind `Node` (and checks every object it completes) with it."""
+def node_type(model: type[Model], **options: Any) -> Callable[[C], C]:
+    """`strawberry.type` for the Node type that shows `model` rows: its GraphQL name is the
+    one the node table gives `model` (resolvers/node_types.py), which its global ids carry,
+    and GraphQL tells it behind `Node` (and checks every object it completes) by the row's
+    model. `options` go to `strawberry.type` (e.g. `description`)."""
 
-    def is_type_of(obj: object, _info: object) -> bool:
-        return isinstance(obj, model)
+    def declare(cls: C) -> C:
+        def is_type_of(obj: object, _info: object) -> bool:
+            return isinstance(obj, model)
 
-    return is_type_of
+        cls.is_type_of = is_type_of  # type: ignore[attr-defined]
+        declared: C = strawberry.type(cls, name=type_name(model), **options)
+        return declared
+
+    return declare

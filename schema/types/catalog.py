@@ -10,7 +10,7 @@ from strawberry.scalars import JSON
 import models
 from schema.enums import RelationshipType, SpecificationKind
 from schema.info import Info
-from schema.node import Node, shows
+from schema.node import Node, node_type
 from schema.types.people import AssignmentGroup
 
 SpecificationRelationshipType = Annotated[
@@ -19,10 +19,11 @@ SpecificationRelationshipType = Annotated[
 TaskTemplateType = Annotated["TaskTemplate", strawberry.lazy("schema.types.catalog")]
 
 
-@strawberry.type(description="What an order can ask for, and what fulfilling it takes.")
+@node_type(
+    models.ServiceSpecification,
+    description="What an order can ask for, and what fulfilling it takes.",
+)
 class ServiceSpecification(Node):
-    is_type_of = shows(models.ServiceSpecification)
-
     code: str
     name: str
     kind: SpecificationKind
@@ -65,10 +66,8 @@ class SpecificationRelationship:
         return await info.context.loaders.specification.load(root.target_id)
 
 
-@strawberry.type(description="A task every domain order of its specification gets.")
+@node_type(models.TaskTemplate, description="A task every domain order of its specification gets.")
 class TaskTemplate(Node):
-    is_type_of = shows(models.TaskTemplate)
-
     code: str
     name: str
     expected_duration_minutes: int

@@ -11,7 +11,7 @@ from resolvers import plan
 from resolvers.plan import Now, now_or_later
 from schema.enums import FulfillmentState, SpecificationKind
 from schema.info import Info
-from schema.node import Node, shows
+from schema.node import Node, node_type
 from schema.selection import asked_fields
 from schema.types.catalog import ServiceSpecification
 from schema.types.progress import Progress
@@ -27,10 +27,10 @@ TaskType = Annotated["Task", strawberry.lazy("schema.types.tasks")]
 DomainOrderType = Annotated["DomainOrder", strawberry.lazy("schema.types.domain_orders")]
 
 
-@strawberry.type(description="The part of a line item one fulfillment domain delivers.")
+@node_type(
+    models.DomainOrder, description="The part of a line item one fulfillment domain delivers."
+)
 class DomainOrder(Node):
-    is_type_of = shows(models.DomainOrder)
-
     number: str
     kind: SpecificationKind
     state: FulfillmentState

@@ -8,12 +8,13 @@ import strawberry
 from strawberry.scalars import JSON
 
 import models
+from resolvers import people
 from resolvers.cursors import encode_event_cursor
 from resolvers.global_ids import encode_global_id
-from resolvers.plan import Now, now_or_later
+from resolvers.plan import Now
 from schema.info import Info
-from schema.node import Node, shows
-from schema.types.people import User
+from schema.node import Node, node_type
+from schema.types.people import HIDDEN_USERS, User
 
 # Event entity types (the part of the kind before the dot) and the GraphQL types they are.
 _ENTITY_TYPES = {
@@ -26,10 +27,8 @@ _ENTITY_TYPES = {
 }
 
 
-@strawberry.type(description="One change, as the append-only event history recorded it.")
+@node_type(models.Event, description="One change, as the append-only event history recorded it.")
 class HistoryEvent(Node):
-    is_type_of = shows(models.Event)
-
     kind: str = strawberry.field(
         description="`<entity>.<verb>`, e.g. `service_order.approved`, `task.completed`."
     )
@@ -52,9 +51,9 @@ class HistoryEvent(Node):
             return strawberry.ID(str(root.entity_id))
         return strawberry.ID(encode_global_id(type_name, root.entity_id))
 
-    @strawberry.field(graphql_type=User | None, description="Null for the system's own steps.")
+    @strawberry.field(
+        graphql_type=User | None, description=f"Null for the system's own steps. {HIDDEN_USERS}"
+    )
     @staticmethod
     def actor(root: models.Event, info: Info) -> Now[models.User | None]:
-        if root.actor_id is None:
-            return None
-        return now_or_later(info.context.loaders.user, root.actor_id)
+        return people.readable_user(info.context, root.actor_id)

@@ -9,7 +9,7 @@ import strawberry
 from strawberry.scalars import JSON
 
 import models
-from resolvers import plan, service_orders, viewer_permissions
+from resolvers import people, plan, service_orders, viewer_permissions
 from resolvers.cursors import encode_event_cursor
 from resolvers.plan import Now, now_or_later
 from resolvers.visibility import readable_order
@@ -22,11 +22,11 @@ from schema.enums import (
     SoldProductState,
 )
 from schema.info import Info
-from schema.node import Node, shows
+from schema.node import Node, node_type
 from schema.selection import asked_fields
 from schema.types.catalog import ServiceSpecification
 from schema.types.history import HistoryEvent
-from schema.types.people import User
+from schema.types.people import HIDDEN_USERS, User
 from schema.types.permissions import ServiceOrderPermissions
 from schema.types.progress import Progress
 from services import permissions
@@ -45,12 +45,10 @@ TaskType = Annotated["Task", strawberry.lazy("schema.types.tasks")]
 class Decision:
     decided_at: datetime | None
 
-    @strawberry.field(graphql_type=User | None)
+    @strawberry.field(graphql_type=User | None, description=HIDDEN_USERS)
     @staticmethod
-    async def decided_by(root: models.ServiceOrder, info: Info) -> models.User | None:
-        if root.decided_by_id is None:
-            return None
-        return await info.context.loaders.user.load(root.decided_by_id)
+    def decided_by(root: models.ServiceOrder, info: Info) -> Now[models.User | None]:
+        return people.readable_user(info.context, root.decided_by_id)
 
     @strawberry.field(description="The rejection reason or the approval note.")
     @staticmethod
@@ -58,10 +56,10 @@ class Decision:
         return root.decision_reason
 
 
-@strawberry.type(description="A customer's order: the root of an orchestration plan.")
+@node_type(
+    models.ServiceOrder, description="A customer's order: the root of an orchestration plan."
+)
 class ServiceOrder(Node):
-    is_type_of = shows(models.ServiceOrder)
-
     number: str
     external_id: str | None = strawberry.field(description="The submitting partner's own id.")
     customer: str
@@ -85,10 +83,10 @@ class ServiceOrder(Node):
     def viewer_can(root: models.ServiceOrder, info: Info) -> permissions.OrderPermissions:
         return viewer_permissions.order_permissions(info.context, root)
 
-    @strawberry.field(graphql_type=User | None)
+    @strawberry.field(graphql_type=User | None, description=HIDDEN_USERS)
     @staticmethod
-    async def submitted_by(root: models.ServiceOrder, info: Info) -> models.User | None:
-        return await info.context.loaders.user.load(root.submitted_by_id)
+    def submitted_by(root: models.ServiceOrder, info: Info) -> Now[models.User | None]:
+        return people.readable_user(info.context, root.submitted_by_id)
 
     @strawberry.field(graphql_type=Decision | None, description="Null until decided.")
     @staticmethod
@@ -130,10 +128,8 @@ class ServiceOrder(Node):
         return connection(page, encode_event_cursor)
 
 
-@strawberry.type(description="What the customer owns once a line item is fulfilled.")
+@node_type(models.SoldProduct, description="What the customer owns once a line item is fulfilled.")
 class SoldProduct(Node):
-    is_type_of = shows(models.SoldProduct)
-
     state: SoldProductState
     customer: str
     created_at: datetime
@@ -147,10 +143,8 @@ class SoldProduct(Node):
         return now_or_later(info.context.loaders.specification, root.specification_id)
 
 
-@strawberry.type(description="One product of an order, and what fulfilling it takes.")
+@node_type(models.LineItem, description="One product of an order, and what fulfilling it takes.")
 class LineItem(Node):
-    is_type_of = shows(models.LineItem)
-
     position: int
     action: LineItemAction
     characteristics: JSON

@@ -7,23 +7,23 @@ import strawberry
 import models
 from schema.enums import Role
 from schema.info import Info
-from schema.node import Node, shows
+from schema.node import Node, node_type
 from schema.types.permissions import UserPermissions
 from services import permissions
 
 
-@strawberry.type(description="A team that works tasks; a task belongs to one.")
+@node_type(models.AssignmentGroup, description="A team that works tasks; a task belongs to one.")
 class AssignmentGroup(Node):
-    is_type_of = shows(models.AssignmentGroup)
-
     name: str
     description: str
 
 
-@strawberry.type(description="A person or a partner system.")
-class User(Node):
-    is_type_of = shows(models.User)
+# What every field that shows a user says: it shows only whom `node(id:)` would.
+HIDDEN_USERS = "Null for a user you may not see (a partner system sees only itself)."
 
+
+@node_type(models.User, description="A person or a partner system.")
+class User(Node):
     username: str
     display_name: str
     is_active: bool

@@ -4,29 +4,41 @@ from __future__ import annotations
 
 from models import FalloutRecord, ServiceOrder, Task, User
 from models.enums import FalloutAction, FalloutState, TaskState
-from services.errors import InvalidStateError
 from services.fallouts.events import record_fallout_event
 from services.fallouts.rules import can_be_resolved, is_open
+from services.inputs import required_text
 from services.locking import lock_fallout
-from services.policy import Action, require
+from services.policy import Action
 from services.rollup import roll_up
 from services.tasks.events import record_task_event
 from services.tasks.finish import finish_task
 from services.tasks.readiness import predecessors_done
+from services.transitions import check_transition
 from services.unit_of_work import UnitOfWork, unit_of_work
-from services.users import require_text
 
 
 async def resolve_fallout(
-    actor: User, fallout_id: int, action: FalloutAction, note: str
+    actor: User,
+    fallout_id: int,
+    action: FalloutAction,
+    note: str,
+    *,
+    expected_version: int | None = None,
 ) -> FalloutRecord:
     async with unit_of_work(actor) as uow:
         fallout, order = await lock_fallout(fallout_id)
-        require(actor, Action.RESOLVE_FALLOUT)
         task = await Task.get(id=fallout.task_id)
-        if not can_be_resolved(fallout, task):
-            raise InvalidStateError(_why_not_resolvable(fallout, task), field="falloutId")
-        text = require_text(note, field="note", what="A note")
+        check_transition(
+            actor,
+            Action.RESOLVE_FALLOUT,
+            fallout,
+            what="Fallout",
+            field="falloutId",
+            expected_version=expected_version,
+            allowed=can_be_resolved(fallout, task),
+            wrong_state=_why_not_resolvable(fallout, task),
+        )
+        text = required_text(note, field="note", what="A note")
 
         previous = fallout.state
         fallout.state = FalloutState.RESOLVED

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from graphql import GraphQLObjectType
 from tortoise.models import Model
 
 from models import (
@@ -15,6 +16,9 @@ from models import (
     Task,
     TaskTemplate,
 )
+from resolvers.node_types import BY_NAME
+from schema.build import build_schema
+from services.settings import Settings
 from tests.api.graphql import Api, gid
 from tests.api.mutations.helpers import Users, open_fallout
 
@@ -55,6 +59,17 @@ async def test_node_fetches_every_type(api: Api, users: Users) -> None:
     for type_name, pk in (await one_of_each(users)).items():
         data = await api.data("viewer", NODE, {"id": gid(type_name, pk)})
         assert data["node"] == {"__typename": type_name, "id": gid(type_name, pk)}
+
+
+def test_the_schema_has_one_node_type_for_each_row_of_the_node_table(settings: Settings) -> None:
+    schema = build_schema(settings)._schema
+    implementations = {
+        name
+        for name, graphql_type in schema.type_map.items()
+        if isinstance(graphql_type, GraphQLObjectType)
+        and any(interface.name == "Node" for interface in graphql_type.interfaces)
+    }
+    assert implementations == set(BY_NAME)
 
 
 async def test_ids_read_from_objects_fetch_them_again(api: Api, users: Users) -> None:
