@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint typecheck check lock migrations clean ui schema
+.PHONY: run test lint typecheck check lock migrations docs clean ui schema
 
 $(STAMP): requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -70,15 +70,19 @@ schema: $(STAMP)
 migrations: $(STAMP)
 	$(BIN)/tortoise makemigrations
 
+# After adding or changing an event kind: rewrite the event kinds table of docs/DEVELOPING.md.
+docs: $(STAMP)
+	$(BIN)/python -m tests.services.events.kinds_doc
+
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
 
 # Benchmarks (bench/, figures in the README's "Performance" section): each prints a table of
 # figures and ratios to its baselines. They use throwaway databases (SQLite temp files, and
 # PostgreSQL databases of their own on 127.0.0.1:5432) and talk only to loopback.
-.PHONY: bench bench-plan bench-mutations bench-fanout
+.PHONY: bench bench-plan bench-mutations bench-fanout bench-volume
 
-bench: bench-plan bench-mutations bench-fanout
+bench: bench-plan bench-mutations bench-fanout bench-volume
 
 bench-plan: $(STAMP)
 	$(BIN)/python -m bench.plan_read
@@ -88,3 +92,6 @@ bench-mutations: $(STAMP)
 
 bench-fanout: $(STAMP)
 	$(BIN)/python -m bench.fanout
+
+bench-volume: $(STAMP)
+	$(BIN)/python -m bench.volume

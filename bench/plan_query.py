@@ -27,4 +27,14 @@ def ui_operation(name: str) -> str:
     return _operations()[name]
 
 
+def with_ui_fragments(source: str) -> str:
+    """A benchmark's own operation `source`, with the page's fragments it spreads."""
+    [operation] = parse(source).definitions
+    name = getattr(operation, "name", None)
+    if name is None:
+        raise ValueError("name the operation: its fragments are found by its name")
+    document = parse(f"{UI_DOCUMENTS.read_text()}\n{source}")
+    return print_ast(separate_operations(document)[name.value])
+
+
 PLAN_QUERY = ui_operation("Plan")

@@ -15,6 +15,7 @@ from schema.node import Node, node_type
 from schema.selection import asked_fields
 from schema.types.catalog import ServiceSpecification
 from schema.types.progress import Progress
+from services.progress import TaskProgress, progress_of
 
 if TYPE_CHECKING:
     from schema.types.orders import LineItem, ServiceOrder
@@ -36,10 +37,10 @@ class DomainOrder(Node):
     state: FulfillmentState
     depth: int = strawberry.field(description="0 for the product's domain order.")
 
-    @strawberry.field
+    @strawberry.field(graphql_type=Progress)
     @staticmethod
-    def progress(root: models.DomainOrder) -> Progress:
-        return Progress.of(root)
+    def progress(root: models.DomainOrder) -> TaskProgress:
+        return progress_of(root)
 
     @strawberry.field(graphql_type=ServiceSpecification)
     @staticmethod

@@ -15,15 +15,16 @@ from resolvers.plan import Now
 from schema.info import Info
 from schema.node import Node, node_type
 from schema.types.people import HIDDEN_USERS, User
+from services.events.kinds import EntityType
 
-# Event entity types (the part of the kind before the dot) and the GraphQL types they are.
-_ENTITY_TYPES = {
-    "service_order": "ServiceOrder",
-    "line_item": "LineItem",
-    "sold_product": "SoldProduct",
-    "domain_order": "DomainOrder",
-    "task": "Task",
-    "fallout": "FalloutRecord",
+# The GraphQL type of each entity an event can be about.
+_ENTITY_TYPES: dict[str, str] = {
+    EntityType.SERVICE_ORDER: "ServiceOrder",
+    EntityType.LINE_ITEM: "LineItem",
+    EntityType.SOLD_PRODUCT: "SoldProduct",
+    EntityType.DOMAIN_ORDER: "DomainOrder",
+    EntityType.TASK: "Task",
+    EntityType.FALLOUT: "FalloutRecord",
 }
 
 

@@ -30,6 +30,7 @@ from schema.types.people import HIDDEN_USERS, User
 from schema.types.permissions import ServiceOrderPermissions
 from schema.types.progress import Progress
 from services import permissions
+from services.progress import TaskProgress, progress_of
 
 if TYPE_CHECKING:
     from schema.types.domain_orders import DomainOrder
@@ -71,10 +72,10 @@ class ServiceOrder(Node):
     updated_at: datetime
     completed_at: datetime | None
 
-    @strawberry.field
+    @strawberry.field(graphql_type=Progress)
     @staticmethod
-    def progress(root: models.ServiceOrder) -> Progress:
-        return Progress.of(root)
+    def progress(root: models.ServiceOrder) -> TaskProgress:
+        return progress_of(root)
 
     @strawberry.field(
         graphql_type=ServiceOrderPermissions, description="What you may do to it now."
@@ -151,10 +152,10 @@ class LineItem(Node):
     quantity: int
     state: FulfillmentState
 
-    @strawberry.field
+    @strawberry.field(graphql_type=Progress)
     @staticmethod
-    def progress(root: models.LineItem) -> Progress:
-        return Progress.of(root)
+    def progress(root: models.LineItem) -> TaskProgress:
+        return progress_of(root)
 
     @strawberry.field(graphql_type=ServiceSpecification)
     @staticmethod

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from models import FalloutRecord, Task, User
 from models.enums import FALLOUT_OPEN_STATES, FalloutState, FalloutType, Priority, TaskState
-from services.fallouts.events import record_fallout_event
+from services.events.kinds import EventKind
+from services.events.recorders import record_fallout, record_task
 from services.inputs import required_text
 from services.locking import lock_task
 from services.numbering import NumberKind, allocate_number
 from services.policy import Action, can_create_fallout
 from services.rollup import roll_up
-from services.tasks.events import record_task_event
 from services.tasks.rules import can_be_put_on_hold
 from services.transitions import check_transition
 from services.unit_of_work import unit_of_work
@@ -54,14 +54,14 @@ async def create_fallout(
             service_order_id=order.id,
             created_by_id=actor.id,
         )
-        record_fallout_event(uow, "fallout.created", fallout, previous_state=None)
+        record_fallout(uow, EventKind.FALLOUT_CREATED, fallout, previous_state=None)
         previous = task.state
         task.state = TaskState.ON_HOLD
         task.version += 1
         await task.save(update_fields=["state", "version", "updated_at"])
-        record_task_event(
+        record_task(
             uow,
-            "task.on_hold",
+            EventKind.TASK_ON_HOLD,
             task,
             previous_state=previous,
             falloutId=fallout.id,

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from models import FalloutRecord, ServiceOrder, Task, User
 from models.enums import FalloutAction, FalloutState, TaskState
-from services.fallouts.events import record_fallout_event
+from services.events.kinds import EventKind
+from services.events.recorders import Detail, record_fallout, record_task
 from services.fallouts.rules import can_be_resolved, is_open
 from services.inputs import required_text
 from services.locking import lock_fallout
 from services.policy import Action
 from services.rollup import roll_up
-from services.tasks.events import record_task_event
 from services.tasks.finish import finish_task
 from services.tasks.readiness import predecessors_done
 from services.transitions import check_transition
@@ -58,9 +58,9 @@ async def resolve_fallout(
                 "updated_at",
             ]
         )
-        record_fallout_event(
+        record_fallout(
             uow,
-            "fallout.resolved",
+            EventKind.FALLOUT_RESOLVED,
             fallout,
             previous_state=previous,
             action=action.value,
@@ -82,7 +82,7 @@ def _why_not_resolvable(fallout: FalloutRecord, task: Task) -> str:
 async def _release_task(
     uow: UnitOfWork, order: ServiceOrder, task: Task, fallout: FalloutRecord, action: FalloutAction
 ) -> None:
-    details = {"falloutId": fallout.id, "falloutNumber": fallout.number}
+    details: dict[str, Detail] = {"falloutId": fallout.id, "falloutNumber": fallout.number}
     if action is FalloutAction.COMPLETE_TASK:
         await finish_task(uow, order, task, TaskState.COMPLETED, **details)
     elif action is FalloutAction.SKIP_TASK:
@@ -93,5 +93,5 @@ async def _release_task(
         task.state = TaskState.READY if await predecessors_done(task) else TaskState.PENDING
         task.version += 1
         await task.save(update_fields=["state", "version", "updated_at"])
-        record_task_event(uow, "task.retried", task, previous_state=TaskState.ON_HOLD, **details)
+        record_task(uow, EventKind.TASK_RETRIED, task, previous_state=TaskState.ON_HOLD, **details)
         await roll_up(uow, order, [task.domain_order_id])

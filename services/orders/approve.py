@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from models import ServiceOrder, User
 from models.enums import ServiceOrderState
+from services.events.kinds import EventKind
 from services.inputs import optional_text
 from services.orders.decision import lock_for_decision, record_decision
 from services.orders.decomposition import decompose_order
@@ -29,7 +30,7 @@ async def approve_service_order(
         await record_decision(
             uow,
             order,
-            "service_order.approved",
+            EventKind.SERVICE_ORDER_APPROVED,
             ServiceOrderState.ACKNOWLEDGED,
             decided_by=actor,
             decision_reason=note,

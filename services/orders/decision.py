@@ -6,12 +6,12 @@ its own file."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 from models import ServiceOrder, User
 from models.enums import ServiceOrderState
+from services.events.kinds import EventKind
+from services.events.recorders import Detail, record_order
 from services.locking import lock_order
-from services.orders.order_events import record_order_event
 from services.policy import Action
 from services.transitions import check_transition
 from services.unit_of_work import UnitOfWork
@@ -57,15 +57,15 @@ async def lock_for_decision(
 async def record_decision(
     uow: UnitOfWork,
     order: ServiceOrder,
-    kind: str,
+    kind: EventKind,
     state: ServiceOrderState,
     *,
     decided_by: User | None,
     decision_reason: str | None,
-    **payload: Any,
+    **details: Detail,
 ) -> None:
     """Move `order` to `state`, decided by `decided_by` now (or undecided, for None), and record
-    `kind` with `payload`."""
+    `kind` with `details`."""
     previous = order.state
     order.state = state
     order.decided_by_id = None if decided_by is None else decided_by.id
@@ -73,4 +73,4 @@ async def record_decision(
     order.decision_reason = decision_reason
     order.version += 1
     await order.save(update_fields=_DECISION_FIELDS)
-    record_order_event(uow, kind, order, previous, **payload)
+    record_order(uow, kind, order, previous_state=previous, **details)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from models import ServiceOrder, User
 from models.enums import ServiceOrderState
+from services.events.kinds import EventKind
 from services.inputs import required_text
 from services.orders.decision import lock_for_decision, record_decision
 from services.orders.rules import DECIDABLE_STATE, can_be_rejected
@@ -28,7 +29,7 @@ async def reject_service_order(
         await record_decision(
             uow,
             order,
-            "service_order.rejected",
+            EventKind.SERVICE_ORDER_REJECTED,
             ServiceOrderState.REJECTED,
             decided_by=actor,
             decision_reason=reason,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from models import ServiceOrder, User
 from models.enums import ServiceOrderState
+from services.events.kinds import EventKind
 from services.inputs import optional_text
 from services.orders.decision import lock_for_decision, record_decision
 from services.orders.rules import REOPENABLE_STATE, can_be_reopened
@@ -30,7 +31,7 @@ async def reopen_service_order(
         await record_decision(
             uow,
             order,
-            "service_order.reopened",
+            EventKind.SERVICE_ORDER_REOPENED,
             ServiceOrderState.NEW,
             decided_by=None,
             decision_reason=None,

@@ -12,9 +12,10 @@ from tortoise.exceptions import IntegrityError
 from models import LineItem, ServiceOrder, ServiceSpecification, User
 from models.enums import LineItemAction, Priority, ServiceOrderState, SpecificationKind
 from services.errors import ConflictError, ValidationError
+from services.events.kinds import EventKind
+from services.events.recorders import record_order
 from services.inputs import required_text
 from services.numbering import NumberKind, allocate_number
-from services.orders.order_events import record_order_event
 from services.policy import Action, require
 from services.unit_of_work import unit_of_work
 
@@ -89,11 +90,11 @@ async def submit_service_order(actor: User, data: SubmitOrderInput) -> ServiceOr
                 for position, item in enumerate(data.line_items)
             ]
         )
-        record_order_event(
+        record_order(
             uow,
-            "service_order.submitted",
+            EventKind.SERVICE_ORDER_SUBMITTED,
             order,
-            None,
+            previous_state=None,
             customer=customer,
             externalId=external_id,
             priority=order.priority.value,

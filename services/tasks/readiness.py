@@ -8,7 +8,8 @@ from tortoise.expressions import F
 
 from models import Task, TaskDependency
 from models.enums import TASK_DONE_STATES, TaskState
-from services.tasks.events import record_task_event
+from services.events.kinds import EventKind
+from services.events.recorders import record_task
 from services.unit_of_work import UnitOfWork
 
 _NOT_DONE = [state for state in TaskState if state not in TASK_DONE_STATES]
@@ -46,5 +47,5 @@ async def release_dependents(uow: UnitOfWork, finished: Task) -> list[Task]:
     for task in released:
         task.state = TaskState.READY
         task.version += 1
-        record_task_event(uow, "task.ready", task, previous_state=TaskState.PENDING)
+        record_task(uow, EventKind.TASK_READY, task, previous_state=TaskState.PENDING)
     return released

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from models import Task, User
+from services.events.kinds import EventKind
+from services.events.recorders import record_task
 from services.inputs import InputId, required_text
 from services.locking import lock_task
 from services.policy import Action
 from services.tasks.assignees import get_assignee
-from services.tasks.events import record_task_event
 from services.tasks.rules import can_be_reassigned
 from services.transitions import check_transition
 from services.unit_of_work import unit_of_work
@@ -40,9 +41,9 @@ async def reassign_task(
         task.assignee_id = assignee.id
         task.version += 1
         await task.save(update_fields=["assignee_id", "version", "updated_at"])
-        record_task_event(
+        record_task(
             uow,
-            "task.reassigned",
+            EventKind.TASK_REASSIGNED,
             task,
             previous_state=task.state,
             previousAssigneeId=previous_assignee_id,

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from models import Task, User
 from models.enums import TaskState
+from services.events.kinds import EventKind
+from services.events.recorders import record_task
 from services.locking import lock_task
 from services.policy import Action, can_start_task
 from services.rollup import roll_up
-from services.tasks.events import record_task_event
 from services.tasks.rules import can_be_started
 from services.transitions import check_transition
 from services.unit_of_work import unit_of_work
@@ -46,6 +47,6 @@ async def start_task(actor: User, task_id: int, *, expected_version: int | None 
                 "updated_at",
             ]
         )
-        record_task_event(uow, "task.started", task, previous_state=previous)
+        record_task(uow, EventKind.TASK_STARTED, task, previous_state=previous)
         await roll_up(uow, order, [task.domain_order_id])
     return task
