@@ -12,7 +12,7 @@ from strawberry.scalars import JSON
 import models
 from resolvers import people
 from resolvers.plan import Now
-from resolvers.subscriptions.live import LiveEvent
+from resolvers.subscriptions.fanout import LiveEvent
 from schema.enums import FalloutState, TaskState
 from schema.info import Info
 from schema.types.fallouts import FalloutRecord

@@ -10,7 +10,7 @@ from tortoise.models import Model
 from models import Event, ServiceOrder
 from resolvers.arguments import filter_id, user_filter
 from resolvers.context import Context
-from resolvers.subscriptions.live import LiveEvent, live_events
+from resolvers.subscriptions.fanout import LiveEvent, live_events
 from resolvers.visibility import readable_order
 from services.events.feed import EventPredicate
 from services.events.filters import EventFilter
