@@ -44,6 +44,12 @@ class Settings(BaseSettings):
     ws_max_operations: int = 50
     subscriber_queue_size: int = 1000
 
+    # Operations (README, Operations). `server.py run` (make run) logs to the console.
+    log_format: Literal["json", "console"] = "json"
+    log_level: str = "INFO"
+    # /metrics is served to `Authorization: Bearer <METRICS_TOKEN>`, and not at all without it.
+    metrics_token: str | None = Field(default=None, min_length=16)
+
 
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
