@@ -48,6 +48,8 @@ class Settings(BaseSettings):
     ws_connection_init_timeout_seconds: float = 5.0
     ws_max_operations: int = 50
     subscriber_queue_size: int = 1000
+    # How often open websockets' users are read again (deactivated or roles changed: closed).
+    ws_credentials_check_seconds: float = 15.0
 
     @field_validator("jwt_secret")
     @classmethod
