@@ -10,7 +10,9 @@ same reason.
 
 from __future__ import annotations
 
+from graphql import GraphQLSchema
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
+from strawberry.types import ExecutionContext
 
 # The executor Strawberry uses when given none, to subclass. `execution_context_class` (public)
 # takes any graphql-core `Executor`, but Strawberry passes every executor a keyword of its own
@@ -18,3 +20,11 @@ from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 # variables as a plain dict, the operation's extensions): a subclass of graphql-core's
 # `Executor` alone would fail both. Strawberry does not export the class.
 StrawberryExecutor = StrawberryGraphQLCoreExecutionContext
+
+
+def graphql_schema(execution_context: ExecutionContext) -> GraphQLSchema:
+    """The graphql-core schema an operation runs on, for an extension that walks its document
+    with type information (the query cost). Strawberry's own extensions (ValidationCache,
+    the query depth limiter's callers) read it the same way; it has no public accessor."""
+    schema: GraphQLSchema = execution_context.schema._schema
+    return schema

@@ -16,7 +16,7 @@ import strawberry
 from graphql import Executor
 from strawberry.types import ExecutionResult
 
-from schema.internals import StrawberryExecutor
+from schema.internals import StrawberryExecutor, graphql_schema
 
 
 @strawberry.type
@@ -138,3 +138,17 @@ async def test_a_per_event_executor_runs_in_the_context_given_to_it() -> None:
 
     # then: the event's fields read the per-event executor's context, not the socket's
     assert result.data == {"ticks": {"contextName": "the event's"}}
+
+
+async def test_an_extension_reaches_the_graphql_core_schema_of_its_operation() -> None:
+    seen: list[object] = []
+
+    class Probe(strawberry.extensions.SchemaExtension):
+        def on_execute(self) -> Any:
+            seen.append(graphql_schema(self.execution_context).query_type)
+            yield
+
+    schema = strawberry.Schema(query=Query, extensions=[Probe])
+    result = await schema.execute("{ variables }")
+    assert result.errors is None
+    assert [getattr(query_type, "name", None) for query_type in seen] == ["Query"]
