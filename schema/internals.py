@@ -14,8 +14,8 @@ from typing import Any
 
 from graphql import ASTValidationRule, DocumentNode, GraphQLSchema
 from strawberry.extensions import MaskErrors, ParserCache, max_aliases, query_depth_limiter
-from strawberry.schema import BaseSchema
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
+from strawberry.types import ExecutionContext
 from strawberry.types.execution import PreExecutionError
 from strawberry.types.unset import UnsetType
 
@@ -27,7 +27,7 @@ __all__ = [
     "alias_limit_rule",
     "cached_parse",
     "depth_limit_rule",
-    "graphql_core_schema",
+    "graphql_schema",
 ]
 
 # The executor Strawberry uses when given none, to subclass. `execution_context_class` (public)
@@ -56,12 +56,12 @@ class LeanMaskErrors(MaskErrors):
             result.errors = self._process_errors(errors)  # type: ignore[attr-defined]
 
 
-def graphql_core_schema(schema: BaseSchema) -> GraphQLSchema:
-    """The graphql-core schema Strawberry built, to hand to graphql-core's utilities (the
-    query cost walks its types). Strawberry keeps it as `_schema` and has no accessor."""
-    built = schema._schema  # type: ignore[attr-defined]
-    assert isinstance(built, GraphQLSchema)
-    return built
+def graphql_schema(execution_context: ExecutionContext) -> GraphQLSchema:
+    """The graphql-core schema an operation runs on, for an extension that walks its document
+    with type information (the query cost). Strawberry's own extensions (ValidationCache,
+    the query depth limiter's callers) read it the same way; it has no public accessor."""
+    schema: GraphQLSchema = execution_context.schema._schema
+    return schema
 
 
 def depth_limit_rule(max_depth: int) -> type[ASTValidationRule]:

@@ -55,7 +55,7 @@ from strawberry.types.graphql import OperationType
 
 from resolvers.arguments import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
 from schema.extensions.codes import Code
-from schema.internals import graphql_core_schema
+from schema.internals import graphql_schema
 
 DEFAULT_LIST_SIZE = 10
 PLAN_TASKS = DEFAULT_LIST_SIZE**3
@@ -75,7 +75,7 @@ class QueryCost(SchemaExtension):
             operation = get_operation_ast(context.graphql_document, context.operation_name)
         if operation is not None:
             self.cost = operation_cost(
-                graphql_core_schema(context.schema),
+                graphql_schema(context),
                 context.graphql_document,
                 operation,
                 context.variables or {},

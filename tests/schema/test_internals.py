@@ -14,7 +14,7 @@ from collections.abc import AsyncGenerator
 from typing import Any
 
 import strawberry
-from graphql import Executor, GraphQLError, GraphQLSchema, parse, validate
+from graphql import Executor, GraphQLError, build_schema, parse, validate
 from strawberry.extensions import ParserCache
 from strawberry.types import ExecutionResult
 
@@ -26,7 +26,7 @@ from schema.internals import (
     alias_limit_rule,
     cached_parse,
     depth_limit_rule,
-    graphql_core_schema,
+    graphql_schema,
 )
 
 
@@ -206,21 +206,9 @@ async def test_mask_errors_keeps_the_errors_it_should_not_mask() -> None:
     assert messages == ["Unexpected error.", "refused on purpose"]
 
 
-def test_the_graphql_core_schema_is_the_one_strawberry_built() -> None:
-    # given
-    schema = strawberry.Schema(query=Query)
-
-    # when
-    built = graphql_core_schema(schema)
-
-    # then
-    assert isinstance(built, GraphQLSchema)
-    assert built.query_type is not None and "variables" in built.query_type.fields
-
-
 def test_the_limit_rules_refuse_what_is_too_deep_or_has_too_many_aliases() -> None:
     # given
-    built = graphql_core_schema(strawberry.Schema(query=Query))
+    built = build_schema(strawberry.Schema(query=Query).as_str())
 
     # when
     too_deep = validate(built, parse("{ me { number } }"), [depth_limit_rule(0)])
@@ -254,3 +242,17 @@ async def test_a_request_refused_before_execution_is_a_pre_execution_error() -> 
     # then
     assert isinstance(result, PreExecutionError)
     assert isinstance(strawberry.UNSET, UnsetType)
+
+
+async def test_an_extension_reaches_the_graphql_core_schema_of_its_operation() -> None:
+    seen: list[object] = []
+
+    class Probe(strawberry.extensions.SchemaExtension):
+        def on_execute(self) -> Any:
+            seen.append(graphql_schema(self.execution_context).query_type)
+            yield
+
+    schema = strawberry.Schema(query=Query, extensions=[Probe])
+    result = await schema.execute("{ variables }")
+    assert result.errors is None
+    assert [getattr(query_type, "name", None) for query_type in seen] == ["Query"]
