@@ -4,90 +4,27 @@ from __future__ import annotations
 
 import pytest
 
-from models.enums import LineItemAction, RelationshipType, SpecificationKind
-from services.orders.catalog_graph import (
-    CatalogGraph,
-    RelationshipNode,
-    SpecificationNode,
-    TemplateNode,
+from models.enums import LineItemAction, RelationshipType
+from services.orders.catalog_graph import RelationshipNode
+from services.orders.planning import PlanError, earliest_finish, plan_line_item
+from tests.services.orders.catalog_graphs import (
+    ADD,
+    CFS,
+    DELETE,
+    MODIFY,
+    PRODUCT,
+    RESOURCE,
+    RFS,
+    catalog,
+    delete,
+    edges,
+    modify,
+    names,
+    spec,
+    template,
+    to,
+    tree,
 )
-from services.orders.planning import LineItemPlan, PlanError, earliest_finish, plan_line_item
-
-PRODUCT = SpecificationKind.PRODUCT
-CFS = SpecificationKind.CUSTOMER_FACING_SERVICE
-RFS = SpecificationKind.RESOURCE_FACING_SERVICE
-RESOURCE = SpecificationKind.RESOURCE
-
-
-ADD = LineItemAction.ADD
-MODIFY = LineItemAction.MODIFY
-DELETE = LineItemAction.DELETE
-
-
-def template(
-    id: int,
-    *depends_on: int,
-    minutes: int = 10,
-    actions: frozenset[LineItemAction] = frozenset({ADD}),
-    point_of_no_return: bool = False,
-) -> TemplateNode:
-    return TemplateNode(
-        id=id,
-        code=f"t{id}",
-        name=f"Task {id}",
-        assignment_group_id=1,
-        expected_duration_minutes=minutes,
-        depends_on=depends_on,
-        actions=actions,
-        point_of_no_return=point_of_no_return,
-    )
-
-
-def modify(id: int, *depends_on: int) -> TemplateNode:
-    return template(id, *depends_on, actions=frozenset({MODIFY}))
-
-
-def delete(id: int, *depends_on: int) -> TemplateNode:
-    return template(id, *depends_on, actions=frozenset({DELETE}))
-
-
-def to(
-    target: int, type: RelationshipType = RelationshipType.REQUIRES, **rule: object
-) -> RelationshipNode:
-    return RelationshipNode(target_id=target, type=type, **rule)  # type: ignore[arg-type]
-
-
-def catalog(*specs: SpecificationNode) -> CatalogGraph:
-    return CatalogGraph({s.id: s for s in specs})
-
-
-def spec(
-    id: int,
-    kind: SpecificationKind,
-    relationships: tuple[RelationshipNode, ...] = (),
-    templates: tuple[TemplateNode, ...] = (),
-    depends_on_characteristics: frozenset[str] | None = None,
-) -> SpecificationNode:
-    return SpecificationNode(
-        id=id,
-        code=f"S{id}",
-        kind=kind,
-        relationships=relationships,
-        templates=templates,
-        depends_on_characteristics=depends_on_characteristics,
-    )
-
-
-def edges(plan: LineItemPlan) -> set[tuple[str, str]]:
-    return {(plan.tasks[a].name, plan.tasks[b].name) for a, b in plan.dependencies}
-
-
-def names(plan: LineItemPlan) -> list[str]:
-    return [t.name for t in plan.tasks]
-
-
-def tree(plan: LineItemPlan) -> list[tuple[str, int | None, LineItemAction]]:
-    return [(d.specification_code, d.parent, d.action) for d in plan.domain_orders]
 
 
 def test_a_composed_of_part_makes_no_domain_order() -> None:
