@@ -21,6 +21,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 import uvicorn
+from pydantic import ValidationError
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
@@ -227,9 +228,17 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     if args.command == "run":
-        # The embedded demo logs for a person reading the terminal; `serve` in JSON lines.
+        # The embedded demo: demo sign-in and GraphiQL on, unless the environment says
+        # otherwise. `serve` (production) keeps the settings' defaults: both off. And logs
+        # for a person reading the terminal (`serve`: JSON lines).
+        os.environ.setdefault("DEMO_MODE", "true")
+        os.environ.setdefault("INTROSPECTION", "true")
         os.environ.setdefault("LOG_FORMAT", "console")
-    settings = get_settings()
+    try:
+        settings = get_settings()
+    except ValidationError as error:  # refused at start, before anything listens
+        print(f"Configuration refused:\n{error}", file=sys.stderr)
+        return 2
     log_config = logging_config(settings.log_format, settings.log_level)
     configure_logging(settings.log_format, settings.log_level)
     if args.command in ("run", "serve") and tracing_requested(os.environ):
@@ -264,6 +273,7 @@ def main(argv: list[str] | None = None) -> int:
             host=args.host,
             port=args.port,
             workers=args.workers,
+            ws_max_size=settings.max_body_bytes,
             log_config=log_config,
             # The service writes its own access line, with the request's id and operation.
             access_log=False,
