@@ -106,6 +106,8 @@ async def live_events(
                 yield LiveEvent(event, entity, share, reading)
     except FeedClosed:
         return  # the socket is being closed with the reason (_cut_off)
+    except DomainError as error:  # the stream's own check of its cursor
+        raise invalid_argument(error) from error
     finally:
         await stream.aclose()
 
