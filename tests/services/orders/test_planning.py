@@ -6,7 +6,12 @@ import pytest
 
 from models.enums import LineItemAction, RelationshipType
 from services.orders.catalog_graph import RelationshipNode
-from services.orders.planning import PlanError, earliest_finish, plan_line_item
+from services.orders.planning import (
+    PlanError,
+    earliest_finish,
+    plan_line_item,
+    unplannable_actions,
+)
 from tests.services.orders.catalog_graphs import (
     ADD,
     CFS,
@@ -352,3 +357,25 @@ def test_a_planned_task_carries_its_template_s_point_of_no_return() -> None:
     plan = plan_line_item(graph, 1, {})
 
     assert [t.point_of_no_return for t in plan.tasks] == [False, True]
+
+
+def test_a_product_that_claims_an_action_it_cannot_plan_is_reported() -> None:
+    # The only DELETE template is behind a relationship walked for ADD only.
+    add_only = RelationshipNode(
+        target_id=2, type=RelationshipType.REQUIRES, actions=frozenset({ADD})
+    )
+    graph = catalog(
+        spec(1, PRODUCT, (add_only,), (template(1), modify(2))),
+        spec(2, RESOURCE, (), (template(3), delete(4))),
+    )
+
+    assert unplannable_actions(graph, 1) == {DELETE}
+
+
+def test_a_product_that_plans_every_action_it_claims_is_not_reported() -> None:
+    graph = catalog(
+        spec(1, PRODUCT, (to(2),), (template(1), modify(2))),
+        spec(2, RESOURCE, (), (template(3), delete(4))),
+    )
+
+    assert unplannable_actions(graph, 1) == frozenset()
