@@ -61,11 +61,10 @@ class JeopardyLevel(Enum):
 
     @property
     def rank(self) -> int:
-        return _RANK[self]
+        return _LEVELS.index(self)
 
 
-_RANK = {level: rank for rank, level in enumerate(JeopardyLevel)}
-NONE, AT_RISK, LATE, CRITICAL = JeopardyLevel
+NONE, AT_RISK, LATE, CRITICAL = _LEVELS = tuple(JeopardyLevel)
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,24 +93,14 @@ class Jeopardy:
 
 ON_TIME = Assessment(NONE, "")
 
+# The reasons, by rule; formatted only for the rule that gives the level (the hot path is the
+# task that is on time, which formats nothing).
+_DUE_PASSED, _OVERRUN, _ENDS_AFTER_DUE, _ENDS_NEAR_DUE, _COMPLETES_LATE, _COMPLETES_NEAR = range(6)
 
-@dataclass(frozen=True, slots=True)
-class _Rule:
-    """`value(t) >= threshold`, where value(t) = max(fixed, bound + (t - now)) never falls."""
-
-    level: JeopardyLevel
-    reason: str
-    fixed: datetime
-    bound: datetime | None  # None: the value does not grow with time
-    threshold: datetime
-
-    def holds(self) -> bool:
-        return self.fixed >= self.threshold or (
-            self.bound is not None and self.bound >= self.threshold
-        )
-
-    def crossing(self, now: datetime) -> datetime | None:
-        return None if self.bound is None else now + (self.threshold - self.bound)
+# (rank, rule, value now, the value's part that grows with the clock or None, threshold):
+# the rule holds once value(t) = max(value now, bound + (t - now)) reaches the threshold.
+# Listed highest rank first, so the first holding rule gives both the level and the reason.
+_Rule = tuple[int, int, datetime, datetime | None, datetime]
 
 
 def jeopardy(
@@ -119,93 +108,113 @@ def jeopardy(
 ) -> Jeopardy:
     """The jeopardy of the order and of each task, for the schedule `plan` of `tasks`."""
     now = plan.now
-    thresholds: list[datetime] = []
+    assessor = _Assessor(now)
     assessed = tuple(
-        _assess(_task_rules(task, planned, plan, rules), now, thresholds)
+        assessor.assess(_task_rules(task, planned, plan, rules), task, planned, plan)
         for task, planned in zip(tasks, plan.tasks, strict=True)
     )
     if plan.complete:
         order = ON_TIME
     elif plan.due is not None:
-        order = _assess(_order_rules(plan, rules), now, thresholds)
+        order = assessor.assess(_order_rules(plan, rules), None, None, plan)
     else:
         order = max(assessed, key=lambda a: a.level.rank, default=ON_TIME)
-    return Jeopardy(order=order, tasks=assessed, next_threshold_at=min(thresholds, default=None))
+    return Jeopardy(order=order, tasks=assessed, next_threshold_at=assessor.next_at)
 
 
-def _assess(rules: list[_Rule], now: datetime, thresholds: list[datetime]) -> Assessment:
-    holding = [rule for rule in rules if rule.holds()]
-    top = max(holding, key=lambda r: r.level.rank, default=None)
-    current = ON_TIME if top is None else Assessment(top.level, top.reason)
-    for rule in rules:
-        if rule.level.rank > current.level.rank and (at := rule.crossing(now)) is not None:
-            thresholds.append(at)
-    return current
+class _Assessor:
+    """Levels from rules, keeping the earliest crossing that would raise one."""
+
+    def __init__(self, now: datetime) -> None:
+        self.now = now
+        self.next_at: datetime | None = None
+
+    def assess(
+        self,
+        rules: list[_Rule],
+        task: ScheduleTask | None,
+        planned: TaskSchedule | None,
+        plan: Schedule,
+    ) -> Assessment:
+        held = next((r for r in rules if r[2] >= r[4] or (r[3] is not None and r[3] >= r[4])), None)
+        level = 0 if held is None else held[0]
+        for rank, _, _, bound, threshold in rules:
+            if rank <= level:  # listed highest first: the rest cannot raise the level
+                break
+            if bound is not None:
+                at = self.now + (threshold - bound)
+                if self.next_at is None or at < self.next_at:
+                    self.next_at = at
+        if held is None:
+            return ON_TIME
+        return Assessment(_LEVELS[held[0]], _reason(held[1], task, planned, plan))
 
 
 def _order_rules(plan: Schedule, rules: JeopardyRules) -> list[_Rule]:
-    due, now = plan.due, plan.now
-    assert due is not None and plan.expected_completion is not None
-    completion = plan.expected_completion
+    due, now, completion = plan.due, plan.now, plan.expected_completion
+    assert due is not None and completion is not None
     bound = max((b for t in plan.tasks if (b := t.now_bound_end) is not None), default=None)
+    clock: datetime | None = now
     if plan.on_hold:  # the due date moves with the clock: lateness does not grow
-        bound = None
-    lateness = completion - due
-    expected, requested = f"expected completion {completion:%Y-%m-%d}", f"{due:%Y-%m-%d}"
-    late = f"{expected} is {_span(lateness)} after the requested {requested}"
-    early = f"{expected} is only {_span(-lateness)} before the requested {requested}"
+        bound = clock = None
     return [
-        _Rule(
-            CRITICAL,
-            f"the requested {due:%Y-%m-%d} has passed",
-            now,
-            None if plan.on_hold else now,
-            due,
-        ),
-        _Rule(CRITICAL, late, completion, bound, due + rules.critical_lateness),
-        _Rule(LATE, late, completion, bound, due + rules.late_after),
-        _Rule(AT_RISK, early, completion, bound, due - rules.at_risk_margin),
+        (3, _DUE_PASSED, now, clock, due),
+        (3, _COMPLETES_LATE, completion, bound, due + rules.critical_lateness),
+        (2, _COMPLETES_LATE, completion, bound, due + rules.late_after),
+        (1, _COMPLETES_NEAR, completion, bound, due - rules.at_risk_margin),
     ]
 
 
 def _task_rules(
     task: ScheduleTask, planned: TaskSchedule, plan: Schedule, rules: JeopardyRules
 ) -> list[_Rule]:
-    if task.progress is Progress.DONE or task.progress is Progress.CANCELLED:
+    progress = task.progress
+    if progress is Progress.DONE or progress is Progress.CANCELLED:
         return []
-    now, found = plan.now, []
-    due_at = planned.due_at
+    now, due_at = plan.now, planned.due_at
+    nominal_end = None
+    if progress is Progress.RUNNING and task.started_at is not None:
+        nominal_end = task.started_at + task.duration_minutes * MINUTE
+    found: list[_Rule] = []
+    if due_at is not None:
+        clock, bound = (None, None) if plan.on_hold else (now, planned.now_bound_end)
+        found.append((3, _DUE_PASSED, now, clock, due_at))
+    if nominal_end is not None:
+        found.append((3, _OVERRUN, now, now, nominal_end + rules.critical_overrun))
     if due_at is not None:
         end = planned.planned_end
-        bound = None if plan.on_hold else planned.now_bound_end
-        clock = None if plan.on_hold else now
-        when = f"{due_at:%Y-%m-%d %H:%M}"
-        late = f"{task.number} is planned to end {_span(end - due_at)} after its due {when}"
-        early = f"{task.number} is planned to end only {_span(due_at - end)} before its due {when}"
-        found += [
-            _Rule(
-                CRITICAL,
-                f"{task.number} is not done by its due {when}",
-                now,
-                clock,
-                due_at,
-            ),
-            _Rule(LATE, late, end, bound, due_at + rules.late_after),
-            _Rule(AT_RISK, early, end, bound, due_at - rules.at_risk_margin),
-        ]
-    if task.progress is Progress.RUNNING and task.started_at is not None:
-        planned_end = task.started_at + task.duration_minutes * MINUTE
-        overrun = f"{task.number} is {_span(now - planned_end)} past its planned end"
-        found += [
-            _Rule(CRITICAL, overrun, now, now, planned_end + rules.critical_overrun),
-            _Rule(LATE, overrun, now, now, planned_end + rules.late_after),
-        ]
-    return _ordered(found)
+        found.append((2, _ENDS_AFTER_DUE, end, bound, due_at + rules.late_after))
+    if nominal_end is not None:
+        found.append((2, _OVERRUN, now, now, nominal_end + rules.late_after))
+    if due_at is not None:
+        found.append((1, _ENDS_NEAR_DUE, end, bound, due_at - rules.at_risk_margin))
+    return found
 
 
-def _ordered(found: list[_Rule]) -> list[_Rule]:
-    # The reason is the first holding rule of the highest level: CRITICAL rules first.
-    return sorted(found, key=lambda r: -r.level.rank)
+def _reason(
+    rule: int, task: ScheduleTask | None, planned: TaskSchedule | None, plan: Schedule
+) -> str:
+    if task is None or planned is None:
+        due, completion = plan.due, plan.expected_completion
+        assert due is not None and completion is not None
+        expected, requested = f"expected completion {completion:%Y-%m-%d}", f"{due:%Y-%m-%d}"
+        if rule == _DUE_PASSED:
+            return f"the requested {requested} has passed"
+        if rule == _COMPLETES_LATE:
+            return f"{expected} is {_span(completion - due)} after the requested {requested}"
+        return f"{expected} is only {_span(due - completion)} before the requested {requested}"
+    if rule == _OVERRUN:
+        assert task.started_at is not None
+        overrun = plan.now - task.started_at - task.duration_minutes * MINUTE
+        return f"{task.number} is {_span(overrun)} past its planned end"
+    assert planned.due_at is not None
+    due_at, end = planned.due_at, planned.planned_end
+    when = f"{due_at:%Y-%m-%d %H:%M}"
+    if rule == _DUE_PASSED:
+        return f"{task.number} is not done by its due {when}"
+    if rule == _ENDS_AFTER_DUE:
+        return f"{task.number} is planned to end {_span(end - due_at)} after its due {when}"
+    return f"{task.number} is planned to end only {_span(due_at - end)} before its due {when}"
 
 
 def _span(delta: timedelta) -> str:

@@ -55,6 +55,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import Enum
+from typing import NamedTuple
 
 from services.orders.planning import PlanError
 
@@ -91,8 +92,9 @@ class HeldInterval:
     end: datetime | None = None  # None: still held
 
 
-@dataclass(frozen=True, slots=True)
-class TaskSchedule:
+class TaskSchedule(NamedTuple):
+    # A NamedTuple, not a frozen dataclass: one per task per change, and three times cheaper
+    # to make.
     planned_start: datetime
     planned_end: datetime
     slack: timedelta
@@ -149,12 +151,24 @@ def schedule(
     start: list[datetime] = [now] * count
     end: list[datetime] = [now] * count
     bound: list[datetime | None] = [None] * count
+    # Plain loops rather than max() over generators: this is the hot path (bench/schedule.py).
     for i in order:
+        ready: datetime | None = None
+        ready_bound: datetime | None = None
+        for p in predecessors[i]:
+            if ready is None or end[p] > ready:
+                ready = end[p]
+            b = bound[p]
+            if b is not None and (ready_bound is None or b > ready_bound):
+                ready_bound = b
         task = tasks[i]
-        ready = max((end[p] for p in predecessors[i]), default=None)
-        ready_bound = max((b for p in predecessors[i] if (b := bound[p]) is not None), default=None)
         progress = task.progress
-        if progress is Progress.DONE:
+        if progress is Progress.NOT_STARTED:
+            duration = task.duration_minutes * MINUTE
+            start[i] = now if ready is None or ready < now else ready
+            end[i] = start[i] + duration
+            bound[i] = (now if ready_bound is None or ready_bound < now else ready_bound) + duration
+        elif progress is Progress.DONE:
             finished = task.ended_at or now
             start[i], end[i] = task.started_at or finished, finished
         elif progress is Progress.RUNNING:
@@ -162,24 +176,22 @@ def schedule(
             start[i] = begun
             end[i] = max(begun + task.duration_minutes * MINUTE, now)
             bound[i] = now
-        elif progress is Progress.CANCELLED:
+        else:  # CANCELLED
             start[i] = end[i] = origin if ready is None else ready
             bound[i] = ready_bound
-        else:
-            duration = task.duration_minutes * MINUTE
-            start[i] = now if ready is None or ready < now else ready
-            end[i] = start[i] + duration
-            bound[i] = (now if ready_bound is None or ready_bound < now else ready_bound) + duration
 
     live = [i for i in range(count) if tasks[i].progress is not Progress.CANCELLED]
     completion = max((end[i] for i in live), default=None)
     horizon = completion if completion is not None else now
     latest: list[datetime] = [horizon] * count
+    latest_start: list[datetime] = [horizon] * count
     for i in reversed(order):
+        finish = horizon
         for s in successors[i]:
-            latest_start = latest[s] - (end[s] - start[s])
-            if latest_start < latest[i]:
-                latest[i] = latest_start
+            if latest_start[s] < finish:
+                finish = latest_start[s]
+        latest[i] = finish
+        latest_start[i] = finish - (end[i] - start[i])
 
     held_time = _held_time(held, now)
     due_moved = None if due is None else due + held_time
