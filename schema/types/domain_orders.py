@@ -33,13 +33,27 @@ DomainOrderType = Annotated["DomainOrder", strawberry.lazy("schema.types.domain_
 class DomainOrder(Node):
     number: str
     kind: SpecificationKind
-    state: FulfillmentState
     depth: int = strawberry.field(description="0 for the product's domain order.")
 
-    @strawberry.field
+    state: FulfillmentState = strawberry.field(
+        description="Rolled up from its whole subtree: COMPLETED only when every task of its "
+        "own and of every domain order beneath it is final."
+    )
+
+    @strawberry.field(
+        description="The whole subtree: its own tasks and those of every domain order beneath "
+        "it (what its state is rolled up from)."
+    )
     @staticmethod
     def progress(root: models.DomainOrder) -> Progress:
         return Progress.of(root)
+
+    @strawberry.field(
+        description="Its own tasks only, without its children's (`tasks` lists them)."
+    )
+    @staticmethod
+    def own_progress(root: models.DomainOrder) -> Progress:
+        return Progress.counting(root.own_tasks_total, root.own_tasks_done)
 
     @strawberry.field(graphql_type=ServiceSpecification)
     @staticmethod

@@ -18,6 +18,9 @@ class Progress:
 
     @classmethod
     def of(cls, counters: ProgressCounters) -> Progress:
-        total, done = counters.tasks_total, counters.tasks_done
+        return cls.counting(counters.tasks_total, counters.tasks_done)
+
+    @classmethod
+    def counting(cls, total: int, done: int) -> Progress:
         percent = round(100 * done / total, 1) if total else 0.0
         return cls(total_tasks=total, completed_tasks=done, percent=percent)

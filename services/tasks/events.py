@@ -8,6 +8,9 @@ from models import Task
 from models.enums import TaskState
 from services.unit_of_work import UnitOfWork
 
+# The event of a task reaching each done state, however it got there.
+FINISHED_KIND = {TaskState.COMPLETED: "task.completed", TaskState.SKIPPED: "task.skipped"}
+
 
 def record_task_event(
     uow: UnitOfWork, kind: str, task: Task, *, previous_state: TaskState, **details: Any
