@@ -372,10 +372,10 @@ async def test_random_operations_keep_the_plan_consistent(
     run = Run(users, order.id)
     await run.load_dependencies()
     after = await snapshot(rows)
+    run.check_invariants(after)
+    await run.check_rollups("approval")
     own = Counter({"service_order.approved": 1, "service_order.decomposed": 1})
     check_events(rows, after, own, versions=False)
-    await run.check_rollups("approval")
-    run.check_invariants(after)
     rows = after
 
     for step in sequence:
@@ -392,9 +392,9 @@ async def test_random_operations_keep_the_plan_consistent(
             continue
         event(f"done: {operation}")
         after = await snapshot(rows)
-        check_events(rows, after, own)
-        await run.check_rollups(step)
         run.check_invariants(after)
+        await run.check_rollups(step)
+        check_events(rows, after, own)
         rows = after
     final = await ServiceOrder.get(id=order.id)
     event(f"order ends {final.state.value}")
