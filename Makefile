@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint typecheck check lock migrations clean ui
+.PHONY: run test lint typecheck check lock migrations docs clean ui schema
 
 $(STAMP): requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -17,8 +17,10 @@ $(STAMP): requirements.lock
 	touch $(STAMP)
 
 # The Orchestration Plan UI (ui/): installed and built only when its sources changed;
-# the service serves ui/dist at /ui.
-UI_SOURCES := $(shell find ui/src -type f 2>/dev/null) ui/index.html ui/vite.config.ts ui/tsconfig.json ui/package.json
+# the service serves ui/dist at /ui. The build generates the types of its GraphQL documents
+# from schema.graphql (ui/codegen.ts), so a change to the contract rebuilds it.
+UI_SOURCES := $(shell find ui/src -type f 2>/dev/null) ui/index.html ui/vite.config.ts ui/tsconfig.json \
+	ui/package.json ui/codegen.ts schema.graphql
 UI_MODULES := ui/node_modules/.package-lock.json
 UI_DIST := ui/dist/index.html
 
@@ -52,9 +54,18 @@ lock: $(STAMP)
 	$(BIN)/pip install --quiet uv
 	$(BIN)/uv pip compile pyproject.toml --extra dev --python-version 3.11 -o requirements.lock
 
+# The schema contract: write schema.graphql from the served schema; refused for a breaking
+# change that CHANGELOG.md does not acknowledge (docs/DEVELOPING.md, "The schema contract").
+schema: $(STAMP)
+	$(BIN)/python server.py schema
+
 # After changing a model: write the next migration under models/migrations/.
 migrations: $(STAMP)
 	$(BIN)/tortoise makemigrations
+
+# After adding or changing an event kind: rewrite the event kinds table of docs/DEVELOPING.md.
+docs: $(STAMP)
+	$(BIN)/python -m tests.services.events.kinds_doc
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
@@ -62,9 +73,9 @@ clean:
 # Benchmarks (bench/, figures in the README's "Performance" section): each prints a table of
 # figures and ratios to its baselines. They use throwaway databases (SQLite temp files, and
 # PostgreSQL databases of their own on 127.0.0.1:5432) and talk only to loopback.
-.PHONY: bench bench-plan bench-mutations bench-fanout
+.PHONY: bench bench-plan bench-mutations bench-fanout bench-volume
 
-bench: bench-plan bench-mutations bench-fanout
+bench: bench-plan bench-mutations bench-fanout bench-volume
 
 bench-plan: $(STAMP)
 	$(BIN)/python -m bench.plan_read
@@ -74,3 +85,6 @@ bench-mutations: $(STAMP)
 
 bench-fanout: $(STAMP)
 	$(BIN)/python -m bench.fanout
+
+bench-volume: $(STAMP)
+	$(BIN)/python -m bench.volume

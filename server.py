@@ -6,6 +6,7 @@ python server.py migrate    apply Tortoise migrations to DATABASE_URL
 python server.py seed       load the demo catalog, users and orders (again: changes nothing)
 python server.py token USERNAME [--ttl SECONDS]
 python server.py catalog PATH [--check]   validate a catalog file, and install it unless --check
+python server.py schema [--check]         write schema.graphql (the contract) from the served schema
 """
 
 from __future__ import annotations
@@ -31,8 +32,8 @@ from tortoise.migrations.api import migrate as migrate_api
 
 from models import User
 from models.config import tortoise_config
-from schema.build import build_schema
-from schema.subscriptions import Subscription
+from schema import contract
+from schema.build import build_served_schema
 from schema.view import GraphQLView
 from services.auth import AuthenticationError, issue_token
 from services.catalog import install_catalog, load_catalog, validate_catalog_file
@@ -67,7 +68,7 @@ def ui_mount() -> Mount:
 
 
 def routes(settings: Settings) -> list[BaseRoute]:
-    graphql = GraphQLView(build_schema(settings, subscription=Subscription), settings)
+    graphql = GraphQLView(build_served_schema(settings), settings)
     return [
         Route("/graphql", graphql, methods=["GET", "POST"]),
         WebSocketRoute("/graphql", graphql),
@@ -160,6 +161,23 @@ async def load_catalog_file(path: Path) -> int:
     return 0
 
 
+def write_contract(*, check: bool) -> int:
+    """`make schema`: schema.graphql from the served schema, refused for a breaking change that
+    CHANGELOG.md does not acknowledge; with --check, write nothing and fail on a stale file."""
+    baseline = contract.read_baseline()
+    result = contract.update(contract.ROOT, contract.served_sdl(), baseline, check=check)
+    for line in contract.report(result.verdict, baseline):
+        print(line, file=sys.stderr)
+    if result.written:
+        print(f"{contract.SDL_FILE}: written")
+    elif result.stale and result.verdict.accepted:
+        stale = f"{contract.SDL_FILE} differs from the served schema: run `make schema`"
+        print(stale, file=sys.stderr)
+    elif not result.stale:
+        print(f"{contract.SDL_FILE}: up to date")
+    return result.status
+
+
 def welcome(host: str, port: int) -> str:
     base = f"http://{host}:{port}"
     return (
@@ -187,6 +205,8 @@ def main(argv: list[str] | None = None) -> int:
     catalog = commands.add_parser("catalog", help="validate and install a catalog file")
     catalog.add_argument("path", type=Path)
     catalog.add_argument("--check", action="store_true", help="validate only; write nothing")
+    schema = commands.add_parser("schema", help="write schema.graphql, the schema contract")
+    schema.add_argument("--check", action="store_true", help="write nothing; fail if stale")
     args = parser.parse_args(argv)
 
     if args.command in ("run", "migrate"):
@@ -200,6 +220,8 @@ def main(argv: list[str] | None = None) -> int:
         if status or args.check:
             return status
         return asyncio.run(with_database(lambda: load_catalog_file(args.path)))
+    if args.command == "schema":
+        return write_contract(check=args.check)
     if args.command == "token":
         return asyncio.run(with_database(lambda: print_token(args.username, args.ttl)))
     if args.command in ("run", "serve"):

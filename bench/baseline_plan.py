@@ -27,6 +27,7 @@ from models.enums import FalloutState, Role, ServiceOrderState, TaskState
 from services import permissions
 from services.auth import AuthenticationError
 from services.auth.tokens import decode_token
+from services.progress import percent_done
 from services.settings import Settings
 
 Row = Mapping[str, Any]
@@ -82,8 +83,7 @@ def _time(value: Any) -> str | None:
 
 def _progress(row: Row) -> Json:
     total, done = row["tasks_total"], row["tasks_done"]
-    percent = round(100 * done / total, 1) if total else 0.0
-    return {"totalTasks": total, "completedTasks": done, "percent": percent}
+    return {"totalTasks": total, "completedTasks": done, "percent": percent_done(done, total)}
 
 
 def _user(row: Row, prefix: str = "") -> Json | None:

@@ -32,20 +32,36 @@ async def throwaway_database(backend: Backend) -> AsyncIterator[str]:
         with tempfile.TemporaryDirectory(prefix="bench-") as directory:
             yield await _with_schema(f"sqlite://{Path(directory) / 'bench.sqlite3'}")
         return
+    async with _postgres_database("") as url:
+        yield await _with_schema(url)
+
+
+@asynccontextmanager
+async def database_copy(url: str) -> AsyncIterator[str]:
+    """The URL of a new PostgreSQL database holding what the one at `url` holds, deleted when
+    the block exits. Nothing may be connected to `url` while it is copied."""
+    # A file copy: far quicker than replaying the whole database through the WAL.
+    template = url.rsplit("/", 1)[1]
+    async with _postgres_database(f' TEMPLATE "{template}" STRATEGY FILE_COPY') as copy:
+        yield copy
+
+
+@asynccontextmanager
+async def _postgres_database(options: str) -> AsyncIterator[str]:
     name = f"sof_bench_{os.getpid()}_{uuid.uuid4().hex[:8]}"
+    await _admin(f'CREATE DATABASE "{name}"{options}')
+    try:
+        yield POSTGRES_ADMIN_URL.rsplit("/", 1)[0] + "/" + name
+    finally:
+        await _admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+async def _admin(statement: str) -> None:
     admin = await asyncpg.connect(POSTGRES_ADMIN_URL, timeout=5)
     try:
-        await admin.execute(f'CREATE DATABASE "{name}"')
+        await admin.execute(statement)
     finally:
         await admin.close()
-    try:
-        yield await _with_schema(POSTGRES_ADMIN_URL.rsplit("/", 1)[0] + "/" + name)
-    finally:
-        admin = await asyncpg.connect(POSTGRES_ADMIN_URL, timeout=5)
-        try:
-            await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        finally:
-            await admin.close()
 
 
 async def _with_schema(url: str) -> str:

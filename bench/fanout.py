@@ -38,7 +38,7 @@ from bench.databases import open_database, throwaway_database
 from bench.load import Sample
 from bench.machine import describe, load_average, process_cpu_seconds, process_rss_kb
 from bench.plan_data import BenchPeople, create_started_tasks, install_bench_catalog
-from bench.plan_query import TASK
+from bench.plan_query import ui_operation
 from bench.server_process import BENCH_JWT_SECRET, Server, running_server
 from bench.table import ms, number, render
 from bench.ws_client import Subscriber, Tally
@@ -47,13 +47,8 @@ from resolvers.global_ids import encode_global_id
 from services.auth import issue_token
 from services.settings import Settings
 
-# The Orchestration Plan page's subscription (ui/src/api/documents.ts, TASK_CHANGED).
-TASK_CHANGED = f"""
-subscription TaskChanged($filter: TaskEventFilter, $after: String) {{
-  taskChanged(filter: $filter, after: $after) {{
-    cursor kind occurredAt previousState task {{ {TASK} }}
-  }}
-}}"""
+# The Orchestration Plan page's subscription (ui/src/api/documents.graphql).
+TASK_CHANGED = ui_operation("TaskChanged")
 COMPLETE_TASK = """
 mutation CompleteTask($input: CompleteTaskInput!) {
   completeTask(input: $input) { task { id state } userErrors { code message } }

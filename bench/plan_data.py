@@ -60,6 +60,17 @@ async def install_bench_catalog() -> BenchPeople:
     return BenchPeople(manager=manager, agent=agent, partner=partner, viewer=viewer)
 
 
+async def submit_order(people: BenchPeople, product: str, line_items: int) -> ServiceOrder:
+    """A NEW order of `line_items` x `product`, submitted by the bench partner."""
+    return await submit_service_order(
+        people.partner,
+        SubmitOrderInput(
+            customer="Bench Customer",
+            line_items=[LineItemInput(specification_code=product) for _ in range(line_items)],
+        ),
+    )
+
+
 async def create_plan(
     people: BenchPeople,
     *,
@@ -69,13 +80,7 @@ async def create_plan(
     fallouts: int = 3,
 ) -> ServiceOrder:
     """An approved order of `line_items` x `product`, partly worked, with some fallout."""
-    order = await submit_service_order(
-        people.partner,
-        SubmitOrderInput(
-            customer="Bench Customer",
-            line_items=[LineItemInput(specification_code=product) for _ in range(line_items)],
-        ),
-    )
+    order = await submit_order(people, product, line_items)
     await approve_service_order(people.manager, order.id)
     ready = await Task.filter(service_order_id=order.id, state=TaskState.READY).order_by("id")
     to_complete = ready[: max(1, int(len(ready) * completed_share))]
@@ -97,12 +102,6 @@ async def ready_tasks(order: ServiceOrder) -> list[Task]:
 async def create_started_tasks(people: BenchPeople, *, product: str, line_items: int) -> list[Task]:
     """An approved order whose READY tasks the bench agent has all started: each one is ready
     to be completed."""
-    order = await submit_service_order(
-        people.partner,
-        SubmitOrderInput(
-            customer="Bench Customer",
-            line_items=[LineItemInput(specification_code=product) for _ in range(line_items)],
-        ),
-    )
+    order = await submit_order(people, product, line_items)
     await approve_service_order(people.manager, order.id)
     return [await start_task(people.agent, task.id) for task in await ready_tasks(order)]

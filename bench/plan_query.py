@@ -1,49 +1,40 @@
-"""The plan query the Orchestration Plan page sends (ui/src/api/documents.ts, `PLAN`): the
-whole plan of one order, with its fallouts and the first page of its history."""
+"""The documents the Orchestration Plan page sends, read from the page itself
+(ui/src/api/documents.graphql) so that the benchmarks measure what the page asks for: the plan
+of one order (`Plan`: the whole plan, its fallouts, the first page of its history) and the
+task subscription (`TaskChanged`)."""
 
 from __future__ import annotations
 
-USER = "id username displayName"
-PROGRESS = "progress { totalTasks completedTasks percent }"
-SPECIFICATION = "specification { id code name kind domain }"
-# What the signed-in user may do now to each object: the page offers exactly these actions.
-ORDER_CAN = "viewerCan { approve reject reopen }"
-TASK_CAN = "viewerCan { start complete reassign createFallout }"
-FALLOUT_CAN = "viewerCan { reassign resolve }"
-TASK = f"""
-  id number name state priority dueAt version
-  assignmentGroup {{ id name }}
-  assignee {{ {USER} }}
-  dependsOn {{ id number name state }}
-  fallouts {{ id number state type }}
-  {TASK_CAN}"""
-FALLOUT = f"""
-  id number type description state priority
-  task {{ id number name state }}
-  assignee {{ {USER} }}
-  createdBy {{ {USER} }}
-  resolution {{ action note }}
-  {FALLOUT_CAN}"""
-HISTORY_PAGE = f"""
-  pageInfo {{ hasNextPage endCursor }}
-  edges {{ node {{ cursor kind occurredAt actor {{ {USER} }} previousState newState }} }}"""
-ORDER_SUMMARY = f"id number externalId customer priority state {PROGRESS} {ORDER_CAN}"
+from functools import cache
+from pathlib import Path
+
+from graphql import parse, print_ast
+from graphql.utilities import separate_operations
+
+UI_DOCUMENTS = Path(__file__).resolve().parents[1] / "ui" / "src" / "api" / "documents.graphql"
+# `history(first: 100)` in the page's Plan query: the baseline reads the same page.
 HISTORY_PAGE_SIZE = 100
 
-PLAN_QUERY = f"""
-query Plan($id: ID!, $historyAfter: String) {{
-  serviceOrder(id: $id) {{
-    {ORDER_SUMMARY} version
-    lineItems {{
-      id action quantity state characteristics {PROGRESS} {SPECIFICATION}
-      soldProduct {{ id state }}
-      domainOrders {{
-        id number kind state {PROGRESS} {SPECIFICATION}
-        parent {{ id }}
-        tasks {{ {TASK} }}
-      }}
-    }}
-    fallouts {{ {FALLOUT} }}
-    history(first: {HISTORY_PAGE_SIZE}, after: $historyAfter) {{ {HISTORY_PAGE} }}
-  }}
-}}"""
+
+@cache
+def _operations() -> dict[str, str]:
+    document = parse(UI_DOCUMENTS.read_text())
+    return {name: print_ast(ast) for name, ast in separate_operations(document).items()}
+
+
+def ui_operation(name: str) -> str:
+    """The page's operation `name`, with the fragments it spreads, as one document."""
+    return _operations()[name]
+
+
+def with_ui_fragments(source: str) -> str:
+    """A benchmark's own operation `source`, with the page's fragments it spreads."""
+    [operation] = parse(source).definitions
+    name = getattr(operation, "name", None)
+    if name is None:
+        raise ValueError("name the operation: its fragments are found by its name")
+    document = parse(f"{UI_DOCUMENTS.read_text()}\n{source}")
+    return print_ast(separate_operations(document)[name.value])
+
+
+PLAN_QUERY = ui_operation("Plan")

@@ -34,7 +34,7 @@ from bench.plan_app import create_bench_app
 from bench.plan_data import create_plan, install_bench_catalog
 from bench.plan_query import PLAN_QUERY
 from bench.server_process import BENCH_JWT_SECRET, running_server
-from bench.statements import counted_statements
+from bench.statements import captured_statements
 from bench.table import ms, number, ratio, render
 from resolvers.global_ids import encode_global_id
 from schema.build import build_schema
@@ -106,7 +106,7 @@ async def prepare(options: Options, settings: Settings) -> tuple[str, list[Plan]
             answers, counts = [], []
             for path in ("/graphql", "/baseline/plan"):
                 await client.post(path, content=body, headers=headers)  # warm: caches, statements
-                with counted_statements() as statements:
+                with captured_statements() as statements:
                     response = await client.post(path, content=body, headers=headers)
                 answers.append(response.json())
                 counts.append(len(statements))

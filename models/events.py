@@ -11,7 +11,8 @@ from tortoise.models import Model
 class Event(Model):
     id = fields.BigIntField(primary_key=True)
     occurred_at = fields.DatetimeField()
-    # Dotted kind, entity first: "task.completed", "service_order.approved", ...
+    # `services.events.kinds.EventKind`: dotted, entity first ("task.completed"); the entity is
+    # `entity_type`.
     kind = fields.CharField(max_length=64)
     entity_type = fields.CharField(max_length=32)
     entity_id = fields.IntField()

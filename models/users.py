@@ -5,8 +5,6 @@ from __future__ import annotations
 from tortoise import fields
 from tortoise.models import Model
 
-from models.enums import Role
-
 
 class AssignmentGroup(Model):
     id = fields.IntField(primary_key=True)
@@ -35,6 +33,3 @@ class User(Model):
     class Meta:
         table = "app_user"
         ordering = ["username"]
-
-    def has_role(self, role: Role) -> bool:
-        return role.value in self.roles

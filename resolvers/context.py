@@ -24,8 +24,9 @@ class Context:
     response: Response | WebSocket | None = None
     # The graphql-transport-ws `connection_init` payload; strawberry sets it on websockets.
     connection_params: dict[str, object] | None = None
-    # Made on first use: a subscriber's context reads through the loaders each event shares
-    # (resolvers/subscriptions/shared.py), and a thousand idle sockets need none of their own.
+    # Made on first use: a subscription event is delivered in a context of its own, reading
+    # through loaders the event's subscribers share (`reading_through`), and a thousand idle
+    # sockets need none of their own.
     _loaders: Loaders | None = field(default=None, repr=False)
 
     @property
@@ -34,9 +35,16 @@ class Context:
             self._loaders = Loaders()
         return self._loaders
 
-    @loaders.setter
-    def loaders(self, loaders: Loaders) -> None:
-        self._loaders = loaders
+    def reading_through(self, loaders: Loaders) -> Context:
+        """This context, for one subscription event: the same reader, reading through the
+        event's `loaders` (resolvers/subscriptions/fanout.py). The socket's context, which
+        every operation on the socket shares, is left as it is."""
+        # A shallow copy made once per subscriber and event: copy.copy or dataclasses.replace
+        # cost two to four times as much.
+        copied = object.__new__(Context)
+        copied.__dict__.update(self.__dict__)
+        copied._loaders = loaders
+        return copied
 
     @property
     def actor(self) -> User:
@@ -48,4 +56,4 @@ class Context:
 
     def forget_loaded(self) -> None:
         """Drop everything loaded so far: after a mutation, payloads show the new state."""
-        self.loaders = Loaders()
+        self._loaders = Loaders()

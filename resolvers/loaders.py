@@ -107,6 +107,7 @@ class Loaders:
         self.task = DataLoader[int, Task | None](self._tasks_by_id)
         self.tasks_by_order = DataLoader[int, OrderTasks](self._tasks_by_order)
         self.task_links_by_order = DataLoader[int, Links](self._task_links_by_order)
+        self.task_links_by_task = DataLoader[int, Links](self._task_links_by_task)
         self.fallout = DataLoader[int, FalloutRecord | None](self._fallouts_by_id)
         self.fallouts_by_order = DataLoader[int, OrderFallouts](self._fallouts_by_order)
         self.user = DataLoader[int, User | None](_optional(batches.users_by_id))
@@ -229,6 +230,11 @@ class Loaders:
     async def _task_links_by_order(self, keys: list[int]) -> list[Links]:
         found = await batches.task_links_by_order(keys)
         return [_links(found.get(key, [])) for key in keys]
+
+    async def _task_links_by_task(self, keys: list[int]) -> list[Links]:
+        """Every key gets the edges of the whole batch: each task finds its own in them."""
+        links = _links(await batches.task_links_of_tasks(keys))
+        return [links for _ in keys]
 
     async def _fallouts_by_id(self, keys: list[int]) -> list[FalloutRecord | None]:
         found = await batches.fallouts_by_id(keys)

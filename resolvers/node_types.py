@@ -62,7 +62,7 @@ NODE_TYPES: tuple[NodeType[Any], ...] = (
         "LineItem",
         LineItem,
         loader=lambda loaders: loaders.line_item,
-        readable=visibility.its_order_is_readable,
+        readable=visibility.line_item_is_readable,
     ),
     NodeType(
         "SoldProduct",
@@ -74,19 +74,19 @@ NODE_TYPES: tuple[NodeType[Any], ...] = (
         "DomainOrder",
         DomainOrder,
         loader=lambda loaders: loaders.domain_order,
-        readable=visibility.its_order_is_readable,
+        readable=visibility.domain_order_is_readable,
     ),
     NodeType(
         "Task",
         Task,
         loader=lambda loaders: loaders.task,
-        readable=visibility.its_order_is_readable,
+        readable=visibility.task_is_readable,
     ),
     NodeType(
         "FalloutRecord",
         FalloutRecord,
         loader=lambda loaders: loaders.fallout,
-        readable=visibility.its_order_is_readable,
+        readable=visibility.fallout_is_readable,
     ),
     NodeType(
         "HistoryEvent",
@@ -98,13 +98,13 @@ NODE_TYPES: tuple[NodeType[Any], ...] = (
         "ServiceSpecification",
         ServiceSpecification,
         loader=lambda loaders: loaders.specification,
-        readable=visibility.reference_data,
+        readable=visibility.reference_is_readable,
     ),
     NodeType(
         "TaskTemplate",
         TaskTemplate,
         loader=lambda loaders: loaders.task_template,
-        readable=visibility.reference_data,
+        readable=visibility.reference_is_readable,
     ),
     NodeType(
         "User",
@@ -116,7 +116,7 @@ NODE_TYPES: tuple[NodeType[Any], ...] = (
         "AssignmentGroup",
         AssignmentGroup,
         loader=lambda loaders: loaders.group,
-        readable=visibility.reference_data,
+        readable=visibility.reference_is_readable,
     ),
 )
 

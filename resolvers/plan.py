@@ -118,7 +118,8 @@ def _linked(
 async def _linked_later(
     loaders: Loaders, task: Task, side: Callable[[Links], Mapping[int, list[int]]]
 ) -> list[Task]:
-    links = await loaders.task_links_by_order.load(task.service_order_id)
+    # A task outside a loaded plan (a list's): its own edges, not its whole order's.
+    links = await loaders.task_links_by_task.load(task.id)
     found = await loaders.task.load_many(side(links).get(task.id, []))
     return [row for row in found if row is not None]
 

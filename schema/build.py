@@ -16,6 +16,7 @@ from schema.extensions.limits import limit_extensions
 from schema.mutations.root import Mutation
 from schema.node import read_attribute
 from schema.query import Query
+from schema.subscriptions import Subscription
 from services.settings import Settings
 
 
@@ -43,3 +44,9 @@ def build_schema(settings: Settings, **options: Any) -> strawberry.Schema:
         config=StrawberryConfig(default_resolver=read_attribute),
         **options,
     )
+
+
+def build_served_schema(settings: Settings) -> strawberry.Schema:
+    """The schema /graphql serves (queries, mutations, subscriptions): the one whose SDL is the
+    contract (schema/contract.py)."""
+    return build_schema(settings, subscription=Subscription)

@@ -8,6 +8,7 @@ from typing import Annotated, Generic, TypeVar
 import strawberry
 from tortoise.models import Model
 
+from services.queries.counting import EXACT_COUNT_LIMIT, TotalCount
 from services.queries.pagination import Page
 
 T = TypeVar("T")
@@ -39,11 +40,22 @@ class Edge(Generic[T]):
 class Connection(Generic[T]):
     page_info: PageInfo
     edges: list[Edge[T]]
-    count: strawberry.Private[Callable[[], Awaitable[int]]]
+    count: strawberry.Private[Callable[[], Awaitable[TotalCount]]]
 
-    @strawberry.field(description="How many objects the whole list holds, over all pages.")
+    @strawberry.field(
+        description=(
+            "How many objects the whole list holds, over all pages: exact up to "
+            f"{EXACT_COUNT_LIMIT:,}; beyond, on PostgreSQL, the database's estimate from its "
+            "statistics (`totalCountExact` is then false). Costs at most that many index "
+            "entries read, whatever the list's size; worked out only when asked for."
+        )
+    )
     async def total_count(self) -> int:
-        return await self.count()
+        return (await self.count()).value
+
+    @strawberry.field(description="Whether `totalCount` is exact rather than an estimate.")
+    async def total_count_exact(self) -> bool:
+        return (await self.count()).exact
 
 
 def connection(page: Page[M], cursor: Callable[[int], str]) -> Connection[M]:

@@ -10,12 +10,14 @@ import strawberry
 from strawberry.scalars import JSON
 
 import models
-from resolvers.subscriptions.live import LiveEvent
+from resolvers import people
+from resolvers.plan import Now
+from resolvers.subscriptions.fanout import LiveEvent
 from schema.enums import FalloutState, TaskState
 from schema.info import Info
 from schema.types.fallouts import FalloutRecord
 from schema.types.orders import ServiceOrder
-from schema.types.people import User
+from schema.types.people import HIDDEN_USERS, User
 from schema.types.tasks import Task
 from services.events.cursor import encode_cursor
 
@@ -48,12 +50,12 @@ class ChangeEvent:
     def occurred_at(root: LiveEvent) -> datetime:
         return root.event.occurred_at
 
-    @strawberry.field(graphql_type=User | None, description="Null for the system's own steps.")
+    @strawberry.field(
+        graphql_type=User | None, description=f"Null for the system's own steps. {HIDDEN_USERS}"
+    )
     @staticmethod
-    async def actor(root: LiveEvent, info: Info) -> models.User | None:
-        if root.event.actor_id is None:
-            return None
-        return await info.context.loaders.user.load(root.event.actor_id)
+    def actor(root: LiveEvent, info: Info) -> Now[models.User | None]:
+        return people.readable_user(info.context, root.event.actor_id)
 
     @strawberry.field(description="What the change recorded: number, state, note, reason…")
     @staticmethod

@@ -92,6 +92,7 @@ class ReassignFalloutInput:
         description="The agent who takes the fallout and its task."
     )
     note: str | None = None
+    expected_version: int | None = strawberry.field(default=None, description=_EXPECTED_VERSION)
 
 
 @strawberry.input
@@ -99,3 +100,4 @@ class ResolveFalloutInput:
     fallout_id: strawberry.ID
     action: FalloutAction
     note: str = strawberry.field(description="Required; what was done.")
+    expected_version: int | None = strawberry.field(default=None, description=_EXPECTED_VERSION)

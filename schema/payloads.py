@@ -1,14 +1,16 @@
-"""Mutation payloads: the changed object (null on failure) and the user errors."""
+"""Mutation payloads: the changed object (null on failure) and the user errors.
+
+Every payload is a `MutationPayload` that adds the one field showing its object;
+`perform_mutation` (schema/mutations/perform.py) is the one place that builds them.
+"""
 
 from __future__ import annotations
 
-from typing import TypeVar
+from typing import Generic, TypeVar
 
 import strawberry
 
 import models
-from resolvers.demo import DemoSession
-from resolvers.mutations.outcome import Outcome
 from schema.errors import UserError
 from schema.types.fallouts import FalloutRecord
 from schema.types.orders import ServiceOrder
@@ -18,61 +20,45 @@ from schema.types.tasks import Task
 T = TypeVar("T")
 
 
-def _user_errors(outcome: Outcome[T]) -> list[UserError]:
-    return [UserError.of(error) for error in outcome.errors]
+@strawberry.type
+class MutationPayload(Generic[T]):
+    result: strawberry.Private[T | None]
+    errors: strawberry.Private[list[UserError]]
+
+    @strawberry.field(description="Why nothing changed; empty when the mutation succeeded.")
+    def user_errors(self) -> list[UserError]:
+        return self.errors
 
 
 @strawberry.type
-class ServiceOrderPayload:
-    outcome: strawberry.Private[Outcome[models.ServiceOrder]]
-
+class ServiceOrderPayload(MutationPayload[models.ServiceOrder]):
     @strawberry.field(graphql_type=ServiceOrder | None)
     def service_order(self) -> models.ServiceOrder | None:
-        return self.outcome.value
-
-    @strawberry.field
-    def user_errors(self) -> list[UserError]:
-        return _user_errors(self.outcome)
+        return self.result
 
 
 @strawberry.type
-class TaskPayload:
-    outcome: strawberry.Private[Outcome[models.Task]]
-
+class TaskPayload(MutationPayload[models.Task]):
     @strawberry.field(graphql_type=Task | None)
     def task(self) -> models.Task | None:
-        return self.outcome.value
-
-    @strawberry.field
-    def user_errors(self) -> list[UserError]:
-        return _user_errors(self.outcome)
+        return self.result
 
 
 @strawberry.type
-class FalloutPayload:
-    outcome: strawberry.Private[Outcome[models.FalloutRecord]]
-
+class FalloutPayload(MutationPayload[models.FalloutRecord]):
     @strawberry.field(graphql_type=FalloutRecord | None)
     def fallout(self) -> models.FalloutRecord | None:
-        return self.outcome.value
-
-    @strawberry.field
-    def user_errors(self) -> list[UserError]:
-        return _user_errors(self.outcome)
+        return self.result
 
 
 @strawberry.type
-class DemoSignInPayload:
-    outcome: strawberry.Private[Outcome[DemoSession]]
+class DemoSignInPayload(MutationPayload[tuple[models.User, str]]):
+    """`result` is the demo user and their token (services/auth/demo.py)."""
 
     @strawberry.field(description="Send it as `Authorization: Bearer <token>`.")
     def token(self) -> str | None:
-        return self.outcome.value.token if self.outcome.value else None
+        return None if self.result is None else self.result[1]
 
     @strawberry.field(graphql_type=User | None)
     def user(self) -> models.User | None:
-        return self.outcome.value.user if self.outcome.value else None
-
-    @strawberry.field
-    def user_errors(self) -> list[UserError]:
-        return _user_errors(self.outcome)
+        return None if self.result is None else self.result[0]

@@ -8,13 +8,13 @@ change since, then continues live with no gap and no duplicate.
 from __future__ import annotations
 
 from collections.abc import AsyncGenerator
+from contextlib import aclosing
 from typing import Annotated
 
 import strawberry
-from strawberry.utils.aio import aclosing
 
 from resolvers.subscriptions import streams
-from resolvers.subscriptions.live import LiveEvent
+from resolvers.subscriptions.fanout import LiveEvent
 from schema.events import (
     FalloutEvent,
     FalloutEventFilter,

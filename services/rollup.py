@@ -32,6 +32,13 @@ from models.enums import (
     SoldProductState,
     TaskState,
 )
+from services.events.kinds import EventKind
+from services.events.recorders import (
+    record_domain_order,
+    record_line_item,
+    record_order,
+    record_sold_product,
+)
 from services.unit_of_work import UnitOfWork
 
 # A task in one of these states shows that work on its domain order has begun.
@@ -124,11 +131,6 @@ def order_state(item_states: Iterable[FulfillmentState]) -> ServiceOrderState:
     return ServiceOrderState.PARTIAL
 
 
-def progress(tasks_done: int, tasks_total: int) -> float:
-    """Done (completed + skipped) over tasks not cancelled, from 0.0 to 1.0."""
-    return tasks_done / tasks_total if tasks_total else 0.0
-
-
 async def roll_up(uow: UnitOfWork, order: ServiceOrder, domain_order_ids: Iterable[int]) -> None:
     """Recount the domain orders and line items containing `domain_order_ids`, then the order.
 
@@ -183,20 +185,8 @@ async def _roll_domain_orders(
             continue
         await domain_order.save(update_fields=_DOMAIN_ORDER_FIELDS)
         if domain_order.state != previous:
-            uow.record(
-                "domain_order.state_changed",
-                entity_type="domain_order",
-                entity_id=domain_order.id,
-                service_order_id=order.id,
-                previous_state=previous,
-                new_state=domain_order.state,
-                payload={
-                    "number": domain_order.number,
-                    "state": domain_order.state.value,
-                    "lineItemId": domain_order.line_item_id,
-                    "tasksTotal": domain_order.tasks_total,
-                    "tasksDone": domain_order.tasks_done,
-                },
+            record_domain_order(
+                uow, EventKind.DOMAIN_ORDER_STATE_CHANGED, domain_order, previous_state=previous
             )
 
 
@@ -218,19 +208,7 @@ async def _roll_line_items(
         await item.save(update_fields=["state", "tasks_total", "tasks_done"])
         if item.state == previous:
             continue
-        uow.record(
-            "line_item.state_changed",
-            entity_type="line_item",
-            entity_id=item.id,
-            service_order_id=order.id,
-            previous_state=previous,
-            new_state=item.state,
-            payload={
-                "state": item.state.value,
-                "tasksTotal": item.tasks_total,
-                "tasksDone": item.tasks_done,
-            },
-        )
+        record_line_item(uow, EventKind.LINE_ITEM_STATE_CHANGED, item, previous_state=previous)
         if item.state in {FulfillmentState.COMPLETED, FulfillmentState.CANCELLED}:
             finished[item.id] = item
     if finished:
@@ -253,14 +231,12 @@ async def _settle_sold_products(
         else:
             product.state = SoldProductState.CANCELLED
         await product.save(update_fields=["state", "activated_at"])
-        uow.record(
-            "sold_product.state_changed",
-            entity_type="sold_product",
-            entity_id=product.id,
+        record_sold_product(
+            uow,
+            EventKind.SOLD_PRODUCT_STATE_CHANGED,
+            product,
             service_order_id=order.id,
             previous_state=SoldProductState.PENDING,
-            new_state=product.state,
-            payload={"state": product.state.value, "lineItemId": product.line_item_id},
         )
 
 
@@ -293,21 +269,7 @@ async def _roll_order(uow: UnitOfWork, order: ServiceOrder) -> None:
             fields.append("completed_at")
     await order.save(update_fields=fields)
     if state != previous:
-        uow.record(
-            "service_order.state_changed",
-            entity_type="service_order",
-            entity_id=order.id,
-            service_order_id=order.id,
-            previous_state=previous,
-            new_state=state,
-            payload={
-                "number": order.number,
-                "state": state.value,
-                "version": order.version,
-                "tasksTotal": order.tasks_total,
-                "tasksDone": order.tasks_done,
-            },
-        )
+        record_order(uow, EventKind.SERVICE_ORDER_STATE_CHANGED, order, previous_state=previous)
 
 
 def _apply(target: DomainOrder | LineItem, tally: TaskTally) -> bool:

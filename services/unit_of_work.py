@@ -17,6 +17,7 @@ from typing import Any
 from tortoise.transactions import in_transaction
 
 from models import Event, User
+from services.events.kinds import EventKind
 from services.events.publisher import get_publisher
 
 
@@ -32,21 +33,24 @@ class UnitOfWork:
 
     def record(
         self,
-        kind: str,
+        kind: EventKind,
         *,
-        entity_type: str,
         entity_id: int,
         service_order_id: int | None,
         previous_state: StrEnum | str | None = None,
         new_state: StrEnum | str | None = None,
         payload: dict[str, Any] | None = None,
     ) -> None:
-        """Buffer one event; it is written with the transaction's last statements."""
+        """Buffer one event; it is written with the transaction's last statements.
+
+        Services call their entity's recorder (`services/events/recorders.py`), which shapes the
+        payload, rather than this.
+        """
         self.events.append(
             Event(
                 occurred_at=self.started_at,
                 kind=kind,
-                entity_type=entity_type,
+                entity_type=kind.entity_type,
                 entity_id=entity_id,
                 service_order_id=service_order_id,
                 actor_id=self.actor.id if self.actor else None,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from models import User
-from services.errors import NotFoundError, ValidationError
+from services.errors import NotFoundError
 
 
 async def get_user(user_id: int, *, field: str = "assigneeId") -> User:
@@ -15,11 +15,3 @@ async def get_user(user_id: int, *, field: str = "assigneeId") -> User:
 
 async def group_ids_of(user: User) -> set[int]:
     return set(await user.groups.all().values_list("id", flat=True))  # type: ignore[arg-type]
-
-
-def require_text(value: str | None, *, field: str, what: str) -> str:
-    """A required free-text input: present and not blank."""
-    text = (value or "").strip()
-    if not text:
-        raise ValidationError(f"{what} is required.", field=field)
-    return text

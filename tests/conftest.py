@@ -21,7 +21,9 @@ from models import User
 from models.config import tortoise_config
 from services.catalog import DEMO_CATALOG_PATH, CatalogDocument, install_catalog, load_catalog
 from services.events.publisher import RecordingPublisher, set_publisher
+from services.events.recorders import payload_problems
 from services.seed import create_demo_users
+from services.unit_of_work import UnitOfWork
 
 BACKENDS = ("sqlite", "postgres")
 POSTGRES_ADMIN_URL = os.environ.get(
@@ -30,16 +32,11 @@ POSTGRES_ADMIN_URL = os.environ.get(
 REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
 
 
-def pytest_configure(config: pytest.Config) -> None:
-    config.addinivalue_line(
-        "markers", "postgres_only: runs on PostgreSQL only (locking, concurrency)"
-    )
-
-
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     if "database" in metafunc.fixturenames:
         only_pg = metafunc.definition.get_closest_marker("postgres_only") is not None
-        backends = ["postgres"] if only_pg else list(BACKENDS)
+        only_sqlite = metafunc.definition.get_closest_marker("sqlite_only") is not None
+        backends = ["postgres"] if only_pg else ["sqlite"] if only_sqlite else list(BACKENDS)
         metafunc.parametrize("database", backends, indirect=True, scope="session")
 
 
@@ -137,6 +134,24 @@ def published() -> Iterator[RecordingPublisher]:
     previous = set_publisher(recorder)
     yield recorder
     set_publisher(previous)
+
+
+@pytest.fixture(autouse=True)
+def events_have_their_declared_shape(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every event a test makes the services write has the payload its kind's recorder declares
+    (`services/events/recorders.py`); one that does not fails its unit of work, and the test."""
+    flush = UnitOfWork.flush
+
+    async def checked_flush(uow: UnitOfWork) -> None:
+        problems = [
+            problem
+            for event in uow.events
+            for problem in payload_problems(event.kind, event.payload)
+        ]
+        assert not problems, "; ".join(problems)
+        await flush(uow)
+
+    monkeypatch.setattr(UnitOfWork, "flush", checked_flush)
 
 
 @pytest.fixture(scope="session")

@@ -10,10 +10,11 @@ from tortoise.models import Model
 from models import Event, ServiceOrder
 from resolvers.arguments import filter_id, user_filter
 from resolvers.context import Context
-from resolvers.subscriptions.live import LiveEvent, live_events
+from resolvers.subscriptions.fanout import LiveEvent, live_events
 from resolvers.visibility import readable_order
 from services.events.feed import EventPredicate
 from services.events.filters import EventFilter
+from services.events.kinds import EntityType
 
 # Every payload of a task or fallout event names the assignee after the change (or null).
 _ASSIGNEE_KEY = "assigneeId"
@@ -27,7 +28,7 @@ def task_events(
     states: Collection[StrEnum] | None,
     after: str | None,
 ) -> AsyncGenerator[LiveEvent, None]:
-    wanted = _entity_filter(context, "task", service_order_id, assignee_id, states)
+    wanted = _entity_filter(context, EntityType.TASK, service_order_id, assignee_id, states)
     return live_events(context, wanted, after, _load_task)
 
 
@@ -39,7 +40,7 @@ def fallout_events(
     states: Collection[StrEnum] | None,
     after: str | None,
 ) -> AsyncGenerator[LiveEvent, None]:
-    wanted = _entity_filter(context, "fallout", service_order_id, assignee_id, states)
+    wanted = _entity_filter(context, EntityType.FALLOUT, service_order_id, assignee_id, states)
     return live_events(context, wanted, after, _load_fallout)
 
 
@@ -56,7 +57,7 @@ def service_order_events(
 
 def _entity_filter(
     context: Context,
-    entity_type: str,
+    entity_type: EntityType,
     service_order_id: str | None,
     assignee_id: str | None,
     states: Collection[StrEnum] | None,

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import strawberry
 
-from resolvers import demo
 from schema.info import Info
+from schema.mutations.perform import perform_mutation
 from schema.payloads import DemoSignInPayload
+from services.auth import demo
 
 
 @strawberry.type
@@ -16,5 +17,8 @@ class DemoMutations:
     )
     @staticmethod
     async def sign_in_as_demo_user(info: Info, username: str) -> DemoSignInPayload:
-        outcome = await demo.sign_in_as_demo_user(info.context, username=username)
-        return DemoSignInPayload(outcome=outcome)
+        return await perform_mutation(
+            info,
+            DemoSignInPayload,
+            lambda: demo.sign_in_as_demo_user(username, info.context.settings),
+        )

@@ -4,10 +4,17 @@ from __future__ import annotations
 
 import strawberry
 
-from resolvers.mutations import fallouts
+import models
+from resolvers.global_ids import decode_id, decode_input_id
 from schema.info import Info
 from schema.inputs import CreateFalloutInput, ReassignFalloutInput, ResolveFalloutInput
+from schema.mutations.perform import perform_mutation
 from schema.payloads import FalloutPayload
+from services import fallouts
+
+
+def _fallout_id(value: strawberry.ID) -> int:
+    return decode_id(value, models.FalloutRecord, field="falloutId")
 
 
 @strawberry.type
@@ -17,34 +24,48 @@ class FalloutMutations:
     )
     @staticmethod
     async def create_fallout(info: Info, input: CreateFalloutInput) -> FalloutPayload:
-        outcome = await fallouts.create_fallout(
-            info.context,
-            task_id=input.task_id,
-            type=input.type,
-            description=input.description,
-            priority=input.priority,
+        return await perform_mutation(
+            info,
+            FalloutPayload,
+            lambda: fallouts.create_fallout(
+                info.context.actor,
+                decode_id(input.task_id, models.Task, field="taskId"),
+                input.type,
+                input.description,
+                input.priority,
+            ),
         )
-        return FalloutPayload(outcome=outcome)
 
     @strawberry.mutation(
         description="Hand a fallout, and its task, to an agent for investigation (managers)."
     )
     @staticmethod
     async def reassign_fallout(info: Info, input: ReassignFalloutInput) -> FalloutPayload:
-        outcome = await fallouts.reassign_fallout(
-            info.context,
-            fallout_id=input.fallout_id,
-            assignee_id=input.assignee_id,
-            note=input.note,
+        return await perform_mutation(
+            info,
+            FalloutPayload,
+            lambda: fallouts.reassign_fallout(
+                info.context.actor,
+                _fallout_id(input.fallout_id),
+                decode_input_id(input.assignee_id, models.User, field="assigneeId"),
+                input.note,
+                expected_version=input.expected_version,
+            ),
         )
-        return FalloutPayload(outcome=outcome)
 
     @strawberry.mutation(
         description="Resolve a fallout (managers): retry, complete or skip its task."
     )
     @staticmethod
     async def resolve_fallout(info: Info, input: ResolveFalloutInput) -> FalloutPayload:
-        outcome = await fallouts.resolve_fallout(
-            info.context, fallout_id=input.fallout_id, action=input.action, note=input.note
+        return await perform_mutation(
+            info,
+            FalloutPayload,
+            lambda: fallouts.resolve_fallout(
+                info.context.actor,
+                _fallout_id(input.fallout_id),
+                input.action,
+                input.note,
+                expected_version=input.expected_version,
+            ),
         )
-        return FalloutPayload(outcome=outcome)

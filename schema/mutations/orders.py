@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any, cast
+
 import strawberry
 
-from resolvers.mutations import orders
+import models
+from resolvers.global_ids import decode_id
 from schema.info import Info
 from schema.inputs import (
     ApproveServiceOrderInput,
@@ -12,7 +15,34 @@ from schema.inputs import (
     ReopenServiceOrderInput,
     SubmitServiceOrderInput,
 )
+from schema.mutations.perform import perform_mutation
 from schema.payloads import ServiceOrderPayload
+from services import orders
+
+
+def _order_id(value: strawberry.ID) -> int:
+    return decode_id(value, models.ServiceOrder, field="serviceOrderId")
+
+
+def _submission(input: SubmitServiceOrderInput) -> orders.SubmitOrderInput:
+    return orders.SubmitOrderInput(
+        customer=input.customer,
+        line_items=[
+            orders.LineItemInput(
+                specification_code=item.specification_code,
+                action=item.action,
+                quantity=item.quantity,
+                # Any JSON value: the service checks that it is an object with string keys.
+                characteristics=(
+                    {} if item.characteristics is None else cast(Any, item.characteristics)
+                ),
+            )
+            for item in input.line_items
+        ],
+        external_id=input.external_id,
+        priority=input.priority,
+        requested_completion_date=input.requested_completion_date,
+    )
 
 
 @strawberry.type
@@ -22,15 +52,11 @@ class OrderMutations:
     async def submit_service_order(
         info: Info, input: SubmitServiceOrderInput
     ) -> ServiceOrderPayload:
-        outcome = await orders.submit_service_order(
-            info.context,
-            customer=input.customer,
-            line_items=input.line_items,
-            external_id=input.external_id,
-            priority=input.priority,
-            requested_completion_date=input.requested_completion_date,
+        return await perform_mutation(
+            info,
+            ServiceOrderPayload,
+            lambda: orders.submit_service_order(info.context.actor, _submission(input)),
         )
-        return ServiceOrderPayload(outcome=outcome)
 
     @strawberry.mutation(
         description="Approve a NEW order (managers): it is decomposed into its plan at once."
@@ -39,36 +65,45 @@ class OrderMutations:
     async def approve_service_order(
         info: Info, input: ApproveServiceOrderInput
     ) -> ServiceOrderPayload:
-        outcome = await orders.approve_service_order(
-            info.context,
-            service_order_id=input.service_order_id,
-            note=input.note,
-            expected_version=input.expected_version,
+        return await perform_mutation(
+            info,
+            ServiceOrderPayload,
+            lambda: orders.approve_service_order(
+                info.context.actor,
+                _order_id(input.service_order_id),
+                input.note,
+                expected_version=input.expected_version,
+            ),
         )
-        return ServiceOrderPayload(outcome=outcome)
 
     @strawberry.mutation(description="Send a NEW order back for investigation, with a reason.")
     @staticmethod
     async def reject_service_order(
         info: Info, input: RejectServiceOrderInput
     ) -> ServiceOrderPayload:
-        outcome = await orders.reject_service_order(
-            info.context,
-            service_order_id=input.service_order_id,
-            reason=input.reason,
-            expected_version=input.expected_version,
+        return await perform_mutation(
+            info,
+            ServiceOrderPayload,
+            lambda: orders.reject_service_order(
+                info.context.actor,
+                _order_id(input.service_order_id),
+                input.reason,
+                expected_version=input.expected_version,
+            ),
         )
-        return ServiceOrderPayload(outcome=outcome)
 
     @strawberry.mutation(description="Bring a REJECTED order back to NEW.")
     @staticmethod
     async def reopen_service_order(
         info: Info, input: ReopenServiceOrderInput
     ) -> ServiceOrderPayload:
-        outcome = await orders.reopen_service_order(
-            info.context,
-            service_order_id=input.service_order_id,
-            note=input.note,
-            expected_version=input.expected_version,
+        return await perform_mutation(
+            info,
+            ServiceOrderPayload,
+            lambda: orders.reopen_service_order(
+                info.context.actor,
+                _order_id(input.service_order_id),
+                input.note,
+                expected_version=input.expected_version,
+            ),
         )
-        return ServiceOrderPayload(outcome=outcome)

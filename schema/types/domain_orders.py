@@ -15,6 +15,7 @@ from schema.node import Node, node_type
 from schema.selection import asked_fields
 from schema.types.catalog import ServiceSpecification
 from schema.types.progress import Progress
+from services.progress import TaskProgress, own_progress_of, progress_of
 
 if TYPE_CHECKING:
     from schema.types.orders import LineItem, ServiceOrder
@@ -41,19 +42,21 @@ class DomainOrder(Node):
     )
 
     @strawberry.field(
+        graphql_type=Progress,
         description="The whole subtree: its own tasks and those of every domain order beneath "
-        "it (what its state is rolled up from)."
+        "it (what its state is rolled up from).",
     )
     @staticmethod
-    def progress(root: models.DomainOrder) -> Progress:
-        return Progress.of(root)
+    def progress(root: models.DomainOrder) -> TaskProgress:
+        return progress_of(root)
 
     @strawberry.field(
-        description="Its own tasks only, without its children's (`tasks` lists them)."
+        graphql_type=Progress,
+        description="Its own tasks only, without its children's (`tasks` lists them).",
     )
     @staticmethod
-    def own_progress(root: models.DomainOrder) -> Progress:
-        return Progress.counting(root.own_tasks_total, root.own_tasks_done)
+    def own_progress(root: models.DomainOrder) -> TaskProgress:
+        return own_progress_of(root)
 
     @strawberry.field(graphql_type=ServiceSpecification)
     @staticmethod

@@ -8,13 +8,13 @@ from typing import TYPE_CHECKING, Annotated
 import strawberry
 
 import models
-from resolvers import viewer_permissions
+from resolvers import people, viewer_permissions
 from resolvers.plan import Now
 from resolvers.visibility import readable_order
 from schema.enums import FalloutAction, FalloutState, FalloutType, Priority
 from schema.info import Info
 from schema.node import Node, node_type
-from schema.types.people import User
+from schema.types.people import HIDDEN_USERS, User
 from schema.types.permissions import FalloutPermissions
 from schema.types.tasks import Task
 from services import permissions
@@ -39,12 +39,10 @@ class FalloutResolution:
     def note(root: models.FalloutRecord) -> str | None:
         return root.resolution_note
 
-    @strawberry.field(graphql_type=User | None)
+    @strawberry.field(graphql_type=User | None, description=HIDDEN_USERS)
     @staticmethod
-    async def resolved_by(root: models.FalloutRecord, info: Info) -> models.User | None:
-        if root.resolved_by_id is None:
-            return None
-        return await info.context.loaders.user.load(root.resolved_by_id)
+    def resolved_by(root: models.FalloutRecord, info: Info) -> Now[models.User | None]:
+        return people.readable_user(info.context, root.resolved_by_id)
 
 
 @node_type(
@@ -70,17 +68,15 @@ class FalloutRecord(Node):
     async def service_order(root: models.FalloutRecord, info: Info) -> models.ServiceOrder | None:
         return await readable_order(info.context, root.service_order_id)
 
-    @strawberry.field(graphql_type=User | None)
+    @strawberry.field(graphql_type=User | None, description=HIDDEN_USERS)
     @staticmethod
-    async def assignee(root: models.FalloutRecord, info: Info) -> models.User | None:
-        if root.assignee_id is None:
-            return None
-        return await info.context.loaders.user.load(root.assignee_id)
+    def assignee(root: models.FalloutRecord, info: Info) -> Now[models.User | None]:
+        return people.readable_user(info.context, root.assignee_id)
 
-    @strawberry.field(graphql_type=User)
+    @strawberry.field(graphql_type=User | None, description=HIDDEN_USERS)
     @staticmethod
-    async def created_by(root: models.FalloutRecord, info: Info) -> models.User | None:
-        return await info.context.loaders.user.load(root.created_by_id)
+    def created_by(root: models.FalloutRecord, info: Info) -> Now[models.User | None]:
+        return people.readable_user(info.context, root.created_by_id)
 
     @strawberry.field(graphql_type=FalloutResolution | None, description="Null until resolved.")
     @staticmethod

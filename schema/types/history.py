@@ -8,21 +8,23 @@ import strawberry
 from strawberry.scalars import JSON
 
 import models
+from resolvers import people
 from resolvers.cursors import encode_event_cursor
 from resolvers.global_ids import encode_global_id
-from resolvers.plan import Now, now_or_later
+from resolvers.plan import Now
 from schema.info import Info
 from schema.node import Node, node_type
-from schema.types.people import User
+from schema.types.people import HIDDEN_USERS, User
+from services.events.kinds import EntityType
 
-# Event entity types (the part of the kind before the dot) and the GraphQL types they are.
-_ENTITY_TYPES = {
-    "service_order": "ServiceOrder",
-    "line_item": "LineItem",
-    "sold_product": "SoldProduct",
-    "domain_order": "DomainOrder",
-    "task": "Task",
-    "fallout": "FalloutRecord",
+# The GraphQL type of each entity an event can be about.
+_ENTITY_TYPES: dict[str, str] = {
+    EntityType.SERVICE_ORDER: "ServiceOrder",
+    EntityType.LINE_ITEM: "LineItem",
+    EntityType.SOLD_PRODUCT: "SoldProduct",
+    EntityType.DOMAIN_ORDER: "DomainOrder",
+    EntityType.TASK: "Task",
+    EntityType.FALLOUT: "FalloutRecord",
 }
 
 
@@ -50,9 +52,9 @@ class HistoryEvent(Node):
             return strawberry.ID(str(root.entity_id))
         return strawberry.ID(encode_global_id(type_name, root.entity_id))
 
-    @strawberry.field(graphql_type=User | None, description="Null for the system's own steps.")
+    @strawberry.field(
+        graphql_type=User | None, description=f"Null for the system's own steps. {HIDDEN_USERS}"
+    )
     @staticmethod
     def actor(root: models.Event, info: Info) -> Now[models.User | None]:
-        if root.actor_id is None:
-            return None
-        return now_or_later(info.context.loaders.user, root.actor_id)
+        return people.readable_user(info.context, root.actor_id)

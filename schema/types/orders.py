@@ -9,7 +9,7 @@ import strawberry
 from strawberry.scalars import JSON
 
 import models
-from resolvers import plan, service_orders, viewer_permissions
+from resolvers import people, plan, service_orders, viewer_permissions
 from resolvers.cursors import encode_event_cursor
 from resolvers.plan import Now, now_or_later
 from resolvers.visibility import readable_order
@@ -26,10 +26,11 @@ from schema.node import Node, node_type
 from schema.selection import asked_fields
 from schema.types.catalog import ServiceSpecification
 from schema.types.history import HistoryEvent
-from schema.types.people import User
+from schema.types.people import HIDDEN_USERS, User
 from schema.types.permissions import ServiceOrderPermissions
 from schema.types.progress import Progress
 from services import permissions
+from services.progress import TaskProgress, progress_of
 
 if TYPE_CHECKING:
     from schema.types.domain_orders import DomainOrder
@@ -45,12 +46,10 @@ TaskType = Annotated["Task", strawberry.lazy("schema.types.tasks")]
 class Decision:
     decided_at: datetime | None
 
-    @strawberry.field(graphql_type=User | None)
+    @strawberry.field(graphql_type=User | None, description=HIDDEN_USERS)
     @staticmethod
-    async def decided_by(root: models.ServiceOrder, info: Info) -> models.User | None:
-        if root.decided_by_id is None:
-            return None
-        return await info.context.loaders.user.load(root.decided_by_id)
+    def decided_by(root: models.ServiceOrder, info: Info) -> Now[models.User | None]:
+        return people.readable_user(info.context, root.decided_by_id)
 
     @strawberry.field(description="The rejection reason or the approval note.")
     @staticmethod
@@ -73,10 +72,10 @@ class ServiceOrder(Node):
     updated_at: datetime
     completed_at: datetime | None
 
-    @strawberry.field
+    @strawberry.field(graphql_type=Progress)
     @staticmethod
-    def progress(root: models.ServiceOrder) -> Progress:
-        return Progress.of(root)
+    def progress(root: models.ServiceOrder) -> TaskProgress:
+        return progress_of(root)
 
     @strawberry.field(
         graphql_type=ServiceOrderPermissions, description="What you may do to it now."
@@ -85,10 +84,10 @@ class ServiceOrder(Node):
     def viewer_can(root: models.ServiceOrder, info: Info) -> permissions.OrderPermissions:
         return viewer_permissions.order_permissions(info.context, root)
 
-    @strawberry.field(graphql_type=User | None)
+    @strawberry.field(graphql_type=User | None, description=HIDDEN_USERS)
     @staticmethod
-    async def submitted_by(root: models.ServiceOrder, info: Info) -> models.User | None:
-        return await info.context.loaders.user.load(root.submitted_by_id)
+    def submitted_by(root: models.ServiceOrder, info: Info) -> Now[models.User | None]:
+        return people.readable_user(info.context, root.submitted_by_id)
 
     @strawberry.field(graphql_type=Decision | None, description="Null until decided.")
     @staticmethod
@@ -153,10 +152,10 @@ class LineItem(Node):
     quantity: int
     state: FulfillmentState
 
-    @strawberry.field
+    @strawberry.field(graphql_type=Progress)
     @staticmethod
-    def progress(root: models.LineItem) -> Progress:
-        return Progress.of(root)
+    def progress(root: models.LineItem) -> TaskProgress:
+        return progress_of(root)
 
     @strawberry.field(graphql_type=ServiceSpecification)
     @staticmethod

@@ -18,6 +18,10 @@ class AssignmentGroup(Node):
     description: str
 
 
+# What every field that shows a user says: it shows only whom `node(id:)` would.
+HIDDEN_USERS = "Null for a user you may not see (a partner system sees only itself)."
+
+
 @node_type(models.User, description="A person or a partner system.")
 class User(Node):
     username: str

@@ -8,13 +8,13 @@ from typing import TYPE_CHECKING, Annotated
 import strawberry
 
 import models
-from resolvers import plan, viewer_permissions
+from resolvers import people, plan, viewer_permissions
 from resolvers.plan import Now, now_or_later
 from schema.enums import Priority, TaskState
 from schema.info import Info
 from schema.node import Node, node_type
 from schema.types.domain_orders import DomainOrder
-from schema.types.people import AssignmentGroup, User
+from schema.types.people import HIDDEN_USERS, AssignmentGroup, User
 from schema.types.permissions import TaskPermissions
 from services import permissions
 
@@ -54,12 +54,10 @@ class Task(Node):
     def assignment_group(root: models.Task, info: Info) -> Now[models.AssignmentGroup | None]:
         return now_or_later(info.context.loaders.group, root.assignment_group_id)
 
-    @strawberry.field(graphql_type=User | None)
+    @strawberry.field(graphql_type=User | None, description=HIDDEN_USERS)
     @staticmethod
     def assignee(root: models.Task, info: Info) -> Now[models.User | None]:
-        if root.assignee_id is None:
-            return None
-        return now_or_later(info.context.loaders.user, root.assignee_id)
+        return people.readable_user(info.context, root.assignee_id)
 
     @strawberry.field(
         graphql_type=list[TaskType], description="Tasks that must be done before this one starts."

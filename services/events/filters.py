@@ -8,12 +8,13 @@ from tortoise.queryset import QuerySet
 
 from models import Event
 from services.events.feed import EventPredicate
+from services.events.kinds import EntityType
 
 
 @dataclass(frozen=True)
 class EventFilter:
     # Empty: every entity type / every state.
-    entity_types: frozenset[str] = frozenset()
+    entity_types: frozenset[EntityType] = frozenset()
     service_order_id: int | None = None
     new_states: frozenset[str] = frozenset()
     # A further test on the event itself (a payload field, say); it cannot narrow the replay

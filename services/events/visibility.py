@@ -1,32 +1,39 @@
-"""Whether a subscriber may see an event: services/queries/scoping.py's rule, with the order
-lookups it needs kept for the life of the subscription."""
+"""Whether a subscriber may see an event: services/policy.py's `can_read_event`, with the
+orders it needs kept for the life of the subscription."""
 
 from __future__ import annotations
 
 from models import Event, ServiceOrder, User
-from services.policy import sees_only_own_orders
-from services.queries.scoping import can_read_event
+from services.policy import can_read_event, reads_every_event
 
-# Who submitted an order never changes, so answers are kept; the bound keeps a subscription
+# What the read rules ask of an order (who submitted it) never changes, so orders are kept
+# (rows, not answers: the rule may also ask about the event); the bound keeps a subscription
 # that lives for weeks from growing without end.
-_MAX_REMEMBERED_ORDERS = 10_000
+_MAX_REMEMBERED_ORDERS = 1_000
 
 
 class EventVisibility:
     def __init__(self, actor: User) -> None:
         self._actor = actor
-        self._everything = not sees_only_own_orders(actor)
-        self._orders: dict[int, bool] = {}
+        # A reader who may read every event needs no order loaded for any.
+        self._everything = reads_every_event(actor)
+        self._orders: dict[int, ServiceOrder | None] = {}
 
     async def allows(self, event: Event) -> bool:
-        if self._everything or event.service_order_id is None:
-            return can_read_event(self._actor, event, None)
-        order_id = event.service_order_id
-        allowed = self._orders.get(order_id)
-        if allowed is None:
-            order = await ServiceOrder.get_or_none(id=order_id)
-            allowed = order is not None and can_read_event(self._actor, event, order)
-            if len(self._orders) >= _MAX_REMEMBERED_ORDERS:
-                self._orders.clear()
-            self._orders[order_id] = allowed
-        return allowed
+        if self._everything:
+            return True
+        order = None
+        if event.service_order_id is not None:
+            order = await self._order(event.service_order_id)
+            if order is None:
+                return False
+        return can_read_event(self._actor, event, order)
+
+    async def _order(self, order_id: int) -> ServiceOrder | None:
+        if order_id in self._orders:
+            return self._orders[order_id]
+        order = await ServiceOrder.get_or_none(id=order_id)
+        if len(self._orders) >= _MAX_REMEMBERED_ORDERS:
+            self._orders.clear()
+        self._orders[order_id] = order
+        return order

@@ -4,30 +4,42 @@ from __future__ import annotations
 
 from models import FalloutRecord, ServiceOrder, Task, User
 from models.enums import TASK_DONE_STATES, FalloutAction, FalloutState, TaskState
-from services.errors import InvalidStateError
-from services.fallouts.events import record_fallout_event
+from services.events.kinds import EventKind
+from services.events.recorders import Detail, record_fallout, record_task
 from services.fallouts.rules import can_be_resolved, is_open, outcome_of
+from services.inputs import required_text
 from services.locking import lock_fallout
-from services.policy import Action, require
+from services.policy import Action
 from services.rollup import roll_up
-from services.tasks.events import record_task_event
 from services.tasks.finish import finish_task
 from services.tasks.readiness import predecessors_done
 from services.tasks.rules import state_after_hold
+from services.transitions import check_transition
 from services.unit_of_work import UnitOfWork, unit_of_work
-from services.users import require_text
 
 
 async def resolve_fallout(
-    actor: User, fallout_id: int, action: FalloutAction, note: str
+    actor: User,
+    fallout_id: int,
+    action: FalloutAction,
+    note: str,
+    *,
+    expected_version: int | None = None,
 ) -> FalloutRecord:
     async with unit_of_work(actor) as uow:
         fallout, order = await lock_fallout(fallout_id)
-        require(actor, Action.RESOLVE_FALLOUT)
         task = await Task.get(id=fallout.task_id)
-        if not can_be_resolved(fallout, task):
-            raise InvalidStateError(_why_not_resolvable(fallout, task), field="falloutId")
-        text = require_text(note, field="note", what="A note")
+        check_transition(
+            actor,
+            Action.RESOLVE_FALLOUT,
+            fallout,
+            what="Fallout",
+            field="falloutId",
+            expected_version=expected_version,
+            allowed=can_be_resolved(fallout, task),
+            wrong_state=_why_not_resolvable(fallout, task),
+        )
+        text = required_text(note, field="note", what="A note")
 
         previous = fallout.state
         fallout.state = FalloutState.RESOLVED
@@ -47,9 +59,9 @@ async def resolve_fallout(
                 "updated_at",
             ]
         )
-        record_fallout_event(
+        record_fallout(
             uow,
-            "fallout.resolved",
+            EventKind.FALLOUT_RESOLVED,
             fallout,
             previous_state=previous,
             action=action.value,
@@ -71,7 +83,7 @@ def _why_not_resolvable(fallout: FalloutRecord, task: Task) -> str:
 async def _release_task(
     uow: UnitOfWork, order: ServiceOrder, task: Task, fallout: FalloutRecord, action: FalloutAction
 ) -> None:
-    details = {"falloutId": fallout.id, "falloutNumber": fallout.number}
+    details: dict[str, Detail] = {"falloutId": fallout.id, "falloutNumber": fallout.number}
     outcome = outcome_of(action)
     state = state_after_hold(outcome, await predecessors_done(task))
     if state in TASK_DONE_STATES:
@@ -84,11 +96,11 @@ async def _release_task(
     task.version += 1
     await task.save(update_fields=["state", "deferred_outcome", "version", "updated_at"])
     if task.deferred_outcome is None:
-        record_task_event(uow, "task.retried", task, previous_state=TaskState.ON_HOLD, **details)
+        record_task(uow, EventKind.TASK_RETRIED, task, previous_state=TaskState.ON_HOLD, **details)
     else:
-        record_task_event(
+        record_task(
             uow,
-            "task.deferred",
+            EventKind.TASK_DEFERRED,
             task,
             previous_state=TaskState.ON_HOLD,
             deferredOutcome=task.deferred_outcome.value,

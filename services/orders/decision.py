@@ -6,13 +6,14 @@ its own file."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 from models import ServiceOrder, User
 from models.enums import ServiceOrderState
+from services.events.kinds import EventKind
+from services.events.recorders import Detail, record_order
 from services.locking import lock_order
-from services.orders.guards import check_expected_version, wrong_state
-from services.orders.order_events import record_order_event
+from services.policy import Action
+from services.transitions import check_transition
 from services.unit_of_work import UnitOfWork
 
 _DECISION_FIELDS = [
@@ -26,6 +27,8 @@ _DECISION_FIELDS = [
 
 
 async def lock_for_decision(
+    actor: User,
+    action: Action,
     order_id: int,
     expected_version: int | None,
     *,
@@ -33,27 +36,36 @@ async def lock_for_decision(
     verb: str,
     needed: ServiceOrderState,
 ) -> ServiceOrder:
-    """The order, locked, once the caller's view of it is current and `allowed` holds."""
+    """The order, locked, once `actor` may take the decision on the order as they saw it and
+    `allowed` (orders/rules.py) holds for its state."""
     # The lock makes a concurrent second decision wait, then find the order's state changed.
     order = await lock_order(order_id)
-    check_expected_version(order, expected_version)
-    if not allowed(order):
-        raise wrong_state(order, verb, needed)
+    check_transition(
+        actor,
+        action,
+        order,
+        what="Service order",
+        field="serviceOrderId",
+        expected_version=expected_version,
+        allowed=allowed(order),
+        wrong_state=f"Only a {needed.value} service order can be {verb}; "
+        f"{order.number} is {order.state.value}.",
+    )
     return order
 
 
 async def record_decision(
     uow: UnitOfWork,
     order: ServiceOrder,
-    kind: str,
+    kind: EventKind,
     state: ServiceOrderState,
     *,
     decided_by: User | None,
     decision_reason: str | None,
-    **payload: Any,
+    **details: Detail,
 ) -> None:
     """Move `order` to `state`, decided by `decided_by` now (or undecided, for None), and record
-    `kind` with `payload`."""
+    `kind` with `details`."""
     previous = order.state
     order.state = state
     order.decided_by_id = None if decided_by is None else decided_by.id
@@ -61,4 +73,4 @@ async def record_decision(
     order.decision_reason = decision_reason
     order.version += 1
     await order.save(update_fields=_DECISION_FIELDS)
-    record_order_event(uow, kind, order, previous, **payload)
+    record_order(uow, kind, order, previous_state=previous, **details)

@@ -21,9 +21,10 @@ from typing import cast
 from models import DomainOrder, LineItem, ServiceOrder, SoldProduct, Task, TaskDependency
 from models.enums import ServiceOrderState, TaskState
 from services.errors import InvalidStateError
+from services.events.kinds import EventKind
+from services.events.recorders import record_order, record_task
 from services.numbering import NumberKind, allocate_numbers
 from services.orders.catalog_graph import load_catalog_graph
-from services.orders.order_events import record_order_event
 from services.orders.planning import LineItemPlan, plan_line_item
 from services.rollup import roll_up
 from services.unit_of_work import UnitOfWork
@@ -74,14 +75,14 @@ async def decompose_order(uow: UnitOfWork, order: ServiceOrder) -> None:
         item.tasks_done = 0
     await LineItem.bulk_update(items, fields=["tasks_total", "tasks_done"])
 
-    _record_ready_tasks(uow, order, plans, tasks, domain_order_ids)
+    _record_ready_tasks(uow, plans, tasks)
 
     task_count = sum(len(plan.tasks) for plan in plans)
-    record_order_event(
+    record_order(
         uow,
-        "service_order.decomposed",
+        EventKind.SERVICE_ORDER_DECOMPOSED,
         order,
-        order.state,
+        previous_state=order.state,
         lineItems=len(items),
         soldProducts=len(items),
         domainOrders=sum(len(plan.domain_orders) for plan in plans),
@@ -95,7 +96,7 @@ async def decompose_order(uow: UnitOfWork, order: ServiceOrder) -> None:
     order.tasks_done = 0
     order.version += 1
     await order.save(update_fields=["state", "tasks_total", "tasks_done", "version", "updated_at"])
-    record_order_event(uow, "service_order.state_changed", order, previous)
+    record_order(uow, EventKind.SERVICE_ORDER_STATE_CHANGED, order, previous_state=previous)
     # Everything else starts PENDING, as written; a subtree without tasks has nothing to wait
     # for and completes now, and with it an item (or an order) that has no tasks at all.
     empty = [
@@ -109,27 +110,12 @@ async def decompose_order(uow: UnitOfWork, order: ServiceOrder) -> None:
 
 
 def _record_ready_tasks(
-    uow: UnitOfWork,
-    order: ServiceOrder,
-    plans: list[LineItemPlan],
-    tasks: list[_InsertedTasks],
-    domain_order_ids: list[list[int]],
+    uow: UnitOfWork, plans: list[LineItemPlan], tasks: list[_InsertedTasks]
 ) -> None:
-    for plan, inserted, do_ids in zip(plans, tasks, domain_order_ids, strict=True):
+    for plan, inserted in zip(plans, tasks, strict=True):
         for index in sorted(plan.ready_tasks):
-            uow.record(
-                "task.ready",
-                entity_type="task",
-                entity_id=inserted.ids[index],
-                service_order_id=order.id,
-                previous_state=TaskState.PENDING,
-                new_state=TaskState.READY,
-                payload={
-                    "number": inserted.numbers[index],
-                    "version": 1,
-                    "domainOrderId": do_ids[plan.tasks[index].domain_order],
-                    "assignmentGroupId": plan.tasks[index].assignment_group_id,
-                },
+            record_task(
+                uow, EventKind.TASK_READY, inserted.rows[index], previous_state=TaskState.PENDING
             )
 
 
@@ -191,10 +177,13 @@ async def _insert_domain_orders(
 
 @dataclass(frozen=True)
 class _InsertedTasks:
-    """One plan's tasks as written: number and id by the plan's task index."""
+    """One plan's tasks as written (ids read back), by the plan's task index."""
 
-    numbers: list[str]
-    ids: list[int]
+    rows: list[Task]
+
+    @property
+    def ids(self) -> list[int]:
+        return [task.id for task in self.rows]
 
 
 async def _insert_tasks(
@@ -204,14 +193,13 @@ async def _insert_tasks(
     started: datetime,
 ) -> list[_InsertedTasks]:
     numbers = iter(await allocate_numbers(NumberKind.TASK, sum(len(p.tasks) for p in plans)))
-    numbered = [[next(numbers) for _ in plan.tasks] for plan in plans]
-    rows = []
+    rows: list[list[Task]] = []
     for p, plan in enumerate(plans):
         ready = plan.ready_tasks
-        for i, planned in enumerate(plan.tasks):
-            rows.append(
+        rows.append(
+            [
                 Task(
-                    number=numbered[p][i],
+                    number=next(numbers),
                     name=planned.name,
                     template_id=planned.template_id,
                     domain_order_id=domain_order_ids[p][planned.domain_order],
@@ -223,12 +211,17 @@ async def _insert_tasks(
                     due_at=started + timedelta(minutes=plan.finish_minutes[i]),
                     position=planned.position,
                 )
-            )
-    await Task.bulk_create(rows)
+                for i, planned in enumerate(plan.tasks)
+            ]
+        )
+    await Task.bulk_create([task for plan_rows in rows for task in plan_rows])
     id_of = dict(
         cast(
             list[tuple[str, int]],
             await Task.filter(service_order_id=order.id).values_list("number", "id"),
         )
     )
-    return [_InsertedTasks(numbers, [id_of[n] for n in numbers]) for numbers in numbered]
+    for plan_rows in rows:
+        for task in plan_rows:
+            task.id = id_of[task.number]
+    return [_InsertedTasks(plan_rows) for plan_rows in rows]

@@ -12,11 +12,12 @@ from tortoise.exceptions import IntegrityError
 from models import LineItem, ServiceOrder, ServiceSpecification, User
 from models.enums import LineItemAction, Priority, ServiceOrderState, SpecificationKind
 from services.errors import ConflictError, ValidationError
+from services.events.kinds import EventKind
+from services.events.recorders import record_order
+from services.inputs import required_text
 from services.numbering import NumberKind, allocate_number
-from services.orders.order_events import record_order_event
 from services.policy import Action, require
 from services.unit_of_work import unit_of_work
-from services.users import require_text
 
 # Bounds that keep one order's plan a size a single transaction can write.
 MAX_LINE_ITEMS = 100
@@ -43,11 +44,13 @@ class SubmitOrderInput:
 
 async def submit_service_order(actor: User, data: SubmitOrderInput) -> ServiceOrder:
     require(actor, Action.SUBMIT_ORDER)
-    customer = _short_text(data.customer, field="customer", what="Customer")
+    customer = required_text(data.customer, field="customer", what="Customer", max_length=_MAX_TEXT)
     external_id = (
         None
         if data.external_id is None
-        else _short_text(data.external_id, field="externalId", what="An external id")
+        else required_text(
+            data.external_id, field="externalId", what="An external id", max_length=_MAX_TEXT
+        )
     )
     _check_line_items(data.line_items)
     requested = data.requested_completion_date
@@ -87,24 +90,17 @@ async def submit_service_order(actor: User, data: SubmitOrderInput) -> ServiceOr
                 for position, item in enumerate(data.line_items)
             ]
         )
-        record_order_event(
+        record_order(
             uow,
-            "service_order.submitted",
+            EventKind.SERVICE_ORDER_SUBMITTED,
             order,
-            None,
+            previous_state=None,
             customer=customer,
             externalId=external_id,
             priority=order.priority.value,
             lineItems=len(data.line_items),
         )
     return order
-
-
-def _short_text(value: str, *, field: str, what: str) -> str:
-    text = require_text(value, field=field, what=what)
-    if len(text) > _MAX_TEXT:
-        raise ValidationError(f"{what} is longer than {_MAX_TEXT} characters.", field=field)
-    return text
 
 
 def _check_line_items(items: Sequence[LineItemInput]) -> None:

@@ -12,6 +12,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from typing import TypeVar
 
+from tortoise.expressions import Q
 from tortoise.queryset import QuerySet
 
 from models import (
@@ -97,6 +98,17 @@ async def task_links_by_order(order_ids: Iterable[int]) -> dict[int, Links]:
     for order_id, task_id, depends_on_id in rows:
         links[int(order_id)].append((int(task_id), int(depends_on_id)))
     return links
+
+
+async def task_links_of_tasks(task_ids: Iterable[int]) -> Links:
+    """The dependency edges that start or end at one of the tasks, as (task id, id of the task
+    it depends on): for tasks read outside their order's plan (a list's page of them), fewer
+    rows than their orders' edges, and found through an index either way."""
+    ids = list(task_ids)
+    rows = await TaskDependency.filter(Q(task_id__in=ids) | Q(depends_on_id__in=ids)).values_list(
+        "task_id", "depends_on_id"
+    )
+    return [(int(task_id), int(depends_on_id)) for task_id, depends_on_id in rows]
 
 
 async def fallouts_by_id(ids: Iterable[int]) -> dict[int, FalloutRecord]:

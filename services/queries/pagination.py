@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Generic, TypeVar
@@ -9,7 +10,10 @@ from typing import Generic, TypeVar
 from tortoise.models import Model
 from tortoise.queryset import QuerySet
 
+from services.queries.counting import TotalCount, total_count
+
 M = TypeVar("M", bound=Model)
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -24,8 +28,9 @@ class Page(Generic[M]):
     rows: list[M]
     has_next_page: bool
     has_previous_page: bool
-    # The number of rows matching the query, counted only if someone asks.
-    count: Callable[[], Awaitable[int]]
+    # The number of rows matching the query (services/queries/counting.py), worked out only if
+    # someone asks, and once however many ask.
+    count: Callable[[], Awaitable[TotalCount]]
 
 
 async def paginate(queryset: QuerySet[M], request: PageRequest, *, newest_first: bool) -> Page[M]:
@@ -39,5 +44,18 @@ async def paginate(queryset: QuerySet[M], request: PageRequest, *, newest_first:
         rows=rows[: request.first],
         has_next_page=len(rows) > request.first,
         has_previous_page=request.after is not None,
-        count=queryset.count,
+        count=_once(lambda: total_count(queryset)),
     )
+
+
+def _once(compute: Callable[[], Awaitable[T]]) -> Callable[[], Awaitable[T]]:
+    """`compute`, run on the first call; every call awaits that one run."""
+    result: asyncio.Future[T] | None = None
+
+    async def call() -> T:
+        nonlocal result
+        if result is None:
+            result = asyncio.ensure_future(compute())
+        return await result
+
+    return call

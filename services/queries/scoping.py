@@ -1,39 +1,41 @@
-"""What a user may read. The rule itself lives in services/policy.py; this applies it to queries."""
+"""What a user may read, as queries: the read rules of services/policy.py (`Scope`s) made
+query filters. No rule lives here; each kind is filtered by the scope its `can_read_*` uses."""
 
 from __future__ import annotations
 
+from typing import TypeVar
+
+from tortoise.models import Model
 from tortoise.queryset import QuerySet
 
-from models import Event, FalloutRecord, ServiceOrder, Task, User
-from services.policy import can_read_order, sees_only_own_orders
+from models import FalloutRecord, ServiceOrder, Task, User
+from services.policy import Scope, readable_orders, readable_users
+
+M = TypeVar("M", bound=Model)
 
 
-def visible_orders(user: User) -> QuerySet[ServiceOrder]:
-    orders = ServiceOrder.all()
-    return orders.filter(submitted_by_id=user.id) if sees_only_own_orders(user) else orders
+def within(rows: QuerySet[M], scope: Scope, *, through: str | None = None) -> QuerySet[M]:
+    """`rows` that `scope` admits; `through`: the relation to the row the scope judges (tasks
+    are read by their order: `through="service_order"`)."""
+    if scope.is_everything:
+        return rows
+    prefix = f"{through}__" if through is not None else ""
+    return rows.filter(**{prefix + name: value for name, value in scope.only})
 
 
-def visible_tasks(user: User) -> QuerySet[Task]:
-    tasks = Task.all()
-    if sees_only_own_orders(user):
-        return tasks.filter(service_order__submitted_by_id=user.id)
-    return tasks
+def visible_orders(reader: User) -> QuerySet[ServiceOrder]:
+    return within(ServiceOrder.all(), readable_orders(reader))
 
 
-def visible_fallouts(user: User) -> QuerySet[FalloutRecord]:
-    fallouts = FalloutRecord.all()
-    if sees_only_own_orders(user):
-        return fallouts.filter(service_order__submitted_by_id=user.id)
-    return fallouts
+def visible_tasks(reader: User) -> QuerySet[Task]:
+    """As `can_read_task`: by their order."""
+    return within(Task.all(), readable_orders(reader), through="service_order")
 
 
-def can_read_event(user: User, event: Event, order: ServiceOrder | None) -> bool:
-    """An event of an order is as readable as the order; one of no order, as any order is."""
-    if order is None:
-        return not sees_only_own_orders(user)
-    return can_read_order(user, order)
+def visible_fallouts(reader: User) -> QuerySet[FalloutRecord]:
+    """As `can_read_fallout`: by their order."""
+    return within(FalloutRecord.all(), readable_orders(reader), through="service_order")
 
 
-def can_read_user(reader: User, user: User) -> bool:
-    """Partners see themselves; everyone else sees the people who work the orders."""
-    return not sees_only_own_orders(reader) or reader.id == user.id
+def visible_users(reader: User) -> QuerySet[User]:
+    return within(User.all(), readable_users(reader))

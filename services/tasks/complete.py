@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from models import Task, User
 from models.enums import TaskState
-from services.errors import ForbiddenError, InvalidStateError
+from services.inputs import optional_text
 from services.locking import lock_task
-from services.policy import Action, can_complete_task, require
+from services.policy import Action, can_complete_task
 from services.tasks.finish import finish_task
 from services.tasks.rules import can_be_completed
-from services.tasks.versions import check_version
+from services.transitions import check_transition
 from services.unit_of_work import unit_of_work
 
 
@@ -18,18 +18,19 @@ async def complete_task(
 ) -> Task:
     async with unit_of_work(actor) as uow:
         task, order = await lock_task(task_id)
-        require(actor, Action.COMPLETE_TASK)
-        check_version(task.version, expected_version, what="task")
-        if not can_be_completed(task):
-            raise InvalidStateError(
-                f"Task {task.number} is {task.state.value}; only an IN_PROGRESS task can be "
-                "completed.",
-                field="taskId",
-            )
-        if not can_complete_task(actor, task):
-            raise ForbiddenError(
-                f"Only the assignee of task {task.number} can complete it.", field="taskId"
-            )
-        text = (note or "").strip()
-        await finish_task(uow, order, task, TaskState.COMPLETED, note=text or None)
+        check_transition(
+            actor,
+            Action.COMPLETE_TASK,
+            task,
+            what="Task",
+            field="taskId",
+            permitted=can_complete_task(actor, task),
+            forbidden=f"Only the assignee of task {task.number} can complete it.",
+            expected_version=expected_version,
+            allowed=can_be_completed(task),
+            wrong_state=f"Task {task.number} is {task.state.value}; only an IN_PROGRESS task "
+            "can be completed.",
+        )
+        text = optional_text(note, field="note", what="A note")
+        await finish_task(uow, order, task, TaskState.COMPLETED, note=text)
     return task

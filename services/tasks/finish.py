@@ -2,23 +2,26 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from models import ServiceOrder, Task
 from models.enums import TaskState
+from services.events.recorders import Detail, record_task
 from services.rollup import roll_up
-from services.tasks.events import FINISHED_KIND, record_task_event
-from services.tasks.readiness import FINISH_FIELDS, mark_finished, release_dependents
+from services.tasks.readiness import (
+    FINISH_FIELDS,
+    FINISHED_KIND,
+    mark_finished,
+    release_dependents,
+)
 from services.unit_of_work import UnitOfWork
 
 
 async def finish_task(
-    uow: UnitOfWork, order: ServiceOrder, task: Task, state: TaskState, **details: Any
+    uow: UnitOfWork, order: ServiceOrder, task: Task, state: TaskState, **details: Detail
 ) -> None:
     """Move `task` (already checked) to COMPLETED or SKIPPED; `details` join the payload."""
     previous = task.state
     mark_finished(uow, task, state)
     await task.save(update_fields=FINISH_FIELDS)
-    record_task_event(uow, FINISHED_KIND[state], task, previous_state=previous, **details)
+    record_task(uow, FINISHED_KIND[state], task, previous_state=previous, **details)
     moved = await release_dependents(uow, task)
     await roll_up(uow, order, {task.domain_order_id, *(t.domain_order_id for t in moved)})

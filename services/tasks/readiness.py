@@ -14,11 +14,17 @@ from tortoise.expressions import F
 
 from models import Task, TaskDependency
 from models.enums import TASK_DONE_STATES, TaskState
-from services.tasks.events import FINISHED_KIND, record_task_event
+from services.events.kinds import EventKind
+from services.events.recorders import record_task
 from services.tasks.rules import state_when_released
 from services.unit_of_work import UnitOfWork
 
 _NOT_DONE = [state for state in TaskState if state not in TASK_DONE_STATES]
+# The event of a task reaching each done state, however it got there.
+FINISHED_KIND = {
+    TaskState.COMPLETED: EventKind.TASK_COMPLETED,
+    TaskState.SKIPPED: EventKind.TASK_SKIPPED,
+}
 FINISH_FIELDS = ["state", "deferred_outcome", "version", "completed_at", "updated_at"]
 
 
@@ -52,7 +58,7 @@ async def release_dependents(uow: UnitOfWork, finished: Task) -> list[Task]:
         for task in finishing:
             mark_finished(uow, task, state_when_released(task))
             await task.save(update_fields=FINISH_FIELDS)
-            record_task_event(
+            record_task(
                 uow,
                 FINISHED_KIND[task.state],
                 task,
@@ -91,4 +97,4 @@ async def _ready(uow: UnitOfWork, tasks: list[Task]) -> None:
     for task in tasks:
         task.state = TaskState.READY
         task.version += 1
-        record_task_event(uow, "task.ready", task, previous_state=TaskState.PENDING)
+        record_task(uow, EventKind.TASK_READY, task, previous_state=TaskState.PENDING)

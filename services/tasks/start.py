@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from models import Task, User
 from models.enums import TaskState
-from services.errors import ForbiddenError, InvalidStateError
+from services.events.kinds import EventKind
+from services.events.recorders import record_task
 from services.locking import lock_task
-from services.policy import Action, can_start_task, require
+from services.policy import Action, can_start_task
 from services.rollup import roll_up
-from services.tasks.events import record_task_event
 from services.tasks.rules import can_be_started
-from services.tasks.versions import check_version
+from services.transitions import check_transition
 from services.unit_of_work import unit_of_work
 from services.users import group_ids_of
 
@@ -18,18 +18,19 @@ from services.users import group_ids_of
 async def start_task(actor: User, task_id: int, *, expected_version: int | None = None) -> Task:
     async with unit_of_work(actor) as uow:
         task, order = await lock_task(task_id)
-        require(actor, Action.START_TASK)
-        check_version(task.version, expected_version, what="task")
-        if not can_be_started(task):
-            raise InvalidStateError(
-                f"Task {task.number} is {task.state.value}; only a READY task can be started.",
-                field="taskId",
-            )
-        if not can_start_task(actor, task, await group_ids_of(actor)):
-            raise ForbiddenError(
-                f"Task {task.number} is assigned to someone else or outside your groups.",
-                field="taskId",
-            )
+        check_transition(
+            actor,
+            Action.START_TASK,
+            task,
+            what="Task",
+            field="taskId",
+            permitted=can_start_task(actor, task, await group_ids_of(actor)),
+            forbidden=f"Task {task.number} is assigned to someone else or outside your groups.",
+            expected_version=expected_version,
+            allowed=can_be_started(task),
+            wrong_state=f"Task {task.number} is {task.state.value}; only a READY task can be "
+            "started.",
+        )
         previous = task.state
         task.state = TaskState.IN_PROGRESS
         task.assignee_id = actor.id
@@ -46,6 +47,6 @@ async def start_task(actor: User, task_id: int, *, expected_version: int | None 
                 "updated_at",
             ]
         )
-        record_task_event(uow, "task.started", task, previous_state=previous)
+        record_task(uow, EventKind.TASK_STARTED, task, previous_state=previous)
         await roll_up(uow, order, [task.domain_order_id])
     return task

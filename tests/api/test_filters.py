@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from models import AssignmentGroup, FalloutRecord, ServiceOrder, Task
+from models import AssignmentGroup, FalloutRecord, ServiceOrder, Task, TaskDependency
 from models.enums import FalloutType, TaskState
 from services.fallouts import create_fallout, reassign_fallout
 from services.orders import LineItemInput, SubmitOrderInput, submit_service_order
@@ -107,6 +107,26 @@ async def test_tasks_by_order(api: Api, users: Users) -> None:
     expected = await Task.filter(service_order_id=second.id).order_by("id")
     where = {"serviceOrderId": gid("ServiceOrder", second.id)}
     assert await listed(api, TASKS, where) == [t.number for t in expected]
+
+
+async def test_listed_tasks_show_their_dependencies_both_ways(api: Api, users: Users) -> None:
+    order = await approved_order(users, "FIBRE_BROADBAND")
+    edges = set(
+        await TaskDependency.filter(task__service_order_id=order.id).values_list(
+            "task__number", "depends_on__number"
+        )
+    )
+    query = """query($f: TaskFilter) { tasks(filter: $f, first: 3) { edges { node {
+      number dependsOn { number } dependents { number } } } } }"""
+
+    data = await api.data("viewer", query, {"f": {"serviceOrderId": gid("ServiceOrder", order.id)}})
+
+    page = [edge["node"] for edge in data["tasks"]["edges"]]
+    numbers = {task["number"] for task in page}
+    shown = {(t["number"], p["number"]) for t in page for p in t["dependsOn"]}
+    shown |= {(d["number"], t["number"]) for t in page for d in t["dependents"]}
+    assert shown == {(t, p) for t, p in edges if t in numbers or p in numbers}
+    assert shown
 
 
 async def test_task_filters_combine(api: Api, users: Users) -> None:

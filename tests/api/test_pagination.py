@@ -5,9 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from tortoise import connections
 
 from models import ServiceOrder, User
 from services.orders import LineItemInput, SubmitOrderInput, submit_service_order
+from services.queries.counting import EXACT_COUNT_LIMIT
 from tests.api.graphql import Api
 from tests.api.mutations.helpers import Users, order_id
 from tests.services.task_plans import approved_order, work_every_task
@@ -105,6 +107,41 @@ async def test_a_cursor_of_another_kind_is_refused(api: Api, users: Users) -> No
     body = await api.as_("viewer", ORDERS, {"after": "bm90LWEtY3Vyc29y"})
     assert body["data"] is None
     assert body["errors"][0]["extensions"]["code"] == "VALIDATION"
+
+
+COUNTED = "query { serviceOrders(first: 1) { totalCount totalCountExact } }"
+
+
+async def counted(api: Api) -> tuple[int, bool]:
+    connection = (await api.data("viewer", COUNTED))["serviceOrders"]
+    return connection["totalCount"], connection["totalCountExact"]
+
+
+async def test_total_count_is_exact_up_to_the_limit(api: Api, users: Users) -> None:
+    await orders(users["partner"], EXACT_COUNT_LIMIT)
+
+    assert await counted(api) == (EXACT_COUNT_LIMIT, True)
+
+
+@pytest.mark.postgres_only
+async def test_beyond_the_limit_postgresql_estimates_the_total_count(
+    api: Api, users: Users
+) -> None:
+    await orders(users["partner"], EXACT_COUNT_LIMIT + 2_000)
+    await connections.get("default").execute_script("ANALYZE service_order")
+
+    total, exact = await counted(api)
+
+    assert exact is False
+    assert total > EXACT_COUNT_LIMIT
+    assert abs(total - (EXACT_COUNT_LIMIT + 2_000)) <= 0.1 * (EXACT_COUNT_LIMIT + 2_000)
+
+
+@pytest.mark.sqlite_only
+async def test_beyond_the_limit_sqlite_still_counts_exactly(api: Api, users: Users) -> None:
+    await orders(users["partner"], EXACT_COUNT_LIMIT + 5)
+
+    assert await counted(api) == (EXACT_COUNT_LIMIT + 5, True)
 
 
 async def test_tasks_page_oldest_first(api: Api, users: Users) -> None:

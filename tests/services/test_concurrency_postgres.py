@@ -63,7 +63,8 @@ async def test_two_agents_starting_one_task_at_once_only_one_gets_it(
     winners = [o for o in outcomes if isinstance(o, Task)]
     losers = [o for o in outcomes if isinstance(o, DomainError)]
     assert (len(winners), len(losers)) == (1, 1)
-    assert losers[0].code in {ErrorCode.CONFLICT, ErrorCode.INVALID_STATE}
+    # The loser finds the task already the winner's: permission is checked before state.
+    assert losers[0].code is ErrorCode.FORBIDDEN
     stored = await Task.get(id=task.id)
     assert (stored.state, stored.assignee_id, stored.attempts, stored.version) == (
         TaskState.IN_PROGRESS,

@@ -18,7 +18,8 @@ from models.enums import (
 )
 from services.fallouts import create_fallout, resolve_fallout
 from services.orders import LineItemInput
-from services.rollup import TaskTally, order_state, progress, roll_up
+from services.progress import percent_done
+from services.rollup import TaskTally, order_state, roll_up
 from services.tasks import complete_task, start_task
 from services.unit_of_work import unit_of_work
 from tests.services.plan_oracle import expected_vs_stored
@@ -80,8 +81,8 @@ def test_the_state_of_the_order_follows_its_line_items(
     assert order_state(items) is state
 
 
-def test_progress_is_done_over_total() -> None:
-    assert (progress(3, 4), progress(0, 0)) == (0.75, 0.0)
+def test_progress_is_done_over_total_in_percent() -> None:
+    assert (percent_done(3, 4), percent_done(1, 3), percent_done(0, 0)) == (75.0, 33.3, 0.0)
 
 
 async def test_an_order_whose_tasks_are_all_done_is_completed(users: dict[str, User]) -> None:

@@ -10,6 +10,7 @@ from tests.subscriptions.live_server import LiveServer
 ORDER_CHANGED = """subscription {
   serviceOrderChanged { kind serviceOrder { number } }
 }"""
+ORDER_CHANGED_BY = """subscription { serviceOrderChanged { kind actor { username } } }"""
 TASK_CHANGED = """subscription { taskChanged { kind task { serviceOrder { number } } } }"""
 
 
@@ -54,3 +55,25 @@ async def test_a_viewer_gets_the_changes_of_every_order(
     event = (await client.next_data("orders"))["serviceOrderChanged"]
     assert event["serviceOrder"]["number"] == others.number
     await client.close()
+
+
+async def test_a_change_shows_its_actor_only_to_subscribers_who_may_read_them(
+    server: LiveServer, users: dict[str, User]
+) -> None:
+    # given the partner and a viewer following the partner's order
+    own = await submit(users["partner"], _order_input())
+    partner = await server.client("partner")
+    viewer = await server.client("viewer")
+    for client in (partner, viewer):
+        await client.subscribe_and_wait("orders", ORDER_CHANGED_BY)
+
+    # when the manager approves it
+    await approve_service_order(users["manager"], own.id)
+
+    # then the viewer sees who did, and the partner, who may not read the manager, does not
+    seen_by_viewer = (await viewer.next_data_of("orders"))["serviceOrderChanged"]
+    seen_by_partner = (await partner.next_data_of("orders"))["serviceOrderChanged"]
+    assert seen_by_viewer == {"kind": "service_order.approved", "actor": {"username": "manager"}}
+    assert seen_by_partner == {"kind": "service_order.approved", "actor": None}
+    await partner.close()
+    await viewer.close()

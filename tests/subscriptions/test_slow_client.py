@@ -10,7 +10,9 @@ from collections.abc import AsyncIterator
 import pytest
 import pytest_asyncio
 
-from models import User
+from models import Task, User
+from services.events.kinds import EventKind
+from services.events.recorders import record_task
 from services.unit_of_work import unit_of_work
 from tests.api.mutations.helpers import ready_task
 from tests.services.events.conftest import until
@@ -65,7 +67,7 @@ async def test_a_client_that_stops_reading_is_closed_while_another_receives_ever
     # when changes keep coming (each read by the fast client before the next)
     sent = received = 0
     while server.relay.subscriber_count == 2 and sent < MOST_EVENTS:
-        await _record_big_change(task.id, task.service_order_id)
+        await _record_big_change(task)
         sent += 1
         await fast.next_data("1")
         received += 1
@@ -79,19 +81,21 @@ async def test_a_client_that_stops_reading_is_closed_while_another_receives_ever
     assert slow_received < sent
     # while the fast client got every change, and still does
     assert received == sent
-    await _record_big_change(task.id, task.service_order_id)
+    await _record_big_change(task)
     await fast.next_data("1")
     await fast.close()
 
 
-async def _record_big_change(task_id: int, order_id: int) -> None:
+async def _record_big_change(task: Task) -> None:
+    """A reassignment to the same agent, with a long reason."""
     async with unit_of_work(None) as uow:
-        uow.record(
-            "task.noted",
-            entity_type="task",
-            entity_id=task_id,
-            service_order_id=order_id,
-            payload={"note": NOTE},
+        record_task(
+            uow,
+            EventKind.TASK_REASSIGNED,
+            task,
+            previous_state=task.state,
+            previousAssigneeId=task.assignee_id,
+            reason=NOTE,
         )
 
 

@@ -2,14 +2,13 @@
 // `changed()`, which re-renders once per tick (lit-html patches the DOM in place).
 import type { ConnectionState } from "./api/live";
 import type {
-  Connection,
-  ServiceOrderState,
-  ServiceOrderSummary,
+  ActionError,
   ListedUser,
+  OrderPage,
+  ServiceOrderState,
   User,
-  UserError,
   UserRef,
-} from "./api/types";
+} from "./api/shapes";
 import type { Plan } from "./plan/model";
 import type { Route } from "./router";
 
@@ -21,7 +20,7 @@ export interface OrderFilter {
 
 export interface ActionStatus {
   busy: boolean;
-  errors: UserError[];
+  errors: ActionError[];
 }
 
 export interface AppState {
@@ -35,7 +34,7 @@ export interface AppState {
     filter: OrderFilter;
     /** The `after` cursor of every page up to the current one: "previous" pops it. */
     cursors: (string | null)[];
-    page: Connection<ServiceOrderSummary> | null;
+    page: OrderPage | null;
     loading: boolean;
     error: string | null;
   };

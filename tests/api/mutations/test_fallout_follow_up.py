@@ -8,7 +8,7 @@ import pytest
 
 from models import FalloutRecord, Task
 from models.enums import FalloutAction, TaskState
-from services.fallouts import resolve_fallout
+from services.fallouts import reassign_fallout, resolve_fallout
 from services.tasks import complete_task
 from tests.api.graphql import Api, gid
 from tests.api.mutations.helpers import (
@@ -180,6 +180,36 @@ async def test_reassigning_an_unknown_fallout_is_not_found(api: Api, users: User
     assert refused(payload, "fallout") == ("NOT_FOUND", "falloutId")
 
 
+async def test_reassigning_a_fallout_at_the_version_seen_succeeds(api: Api, users: Users) -> None:
+    fallout = await open_fallout(users)
+    payload = await run(
+        api,
+        "manager",
+        REASSIGN,
+        falloutId=fallout_id(fallout),
+        assigneeId=user_id(users["agent2"]),
+        expectedVersion=fallout.version,
+    )
+    assert succeeded(payload, "fallout")["assignee"] == {"username": "agent2"}
+
+
+async def test_reassigning_a_changed_fallout_conflicts(api: Api, users: Users) -> None:
+    fallout = await open_fallout(users)
+    seen = fallout.version
+    await reassign_fallout(users["manager"], fallout.id, users["agent1"].id)
+    before = await snapshot()
+    payload = await run(
+        api,
+        "manager",
+        REASSIGN,
+        falloutId=fallout_id(fallout),
+        assigneeId=user_id(users["agent2"]),
+        expectedVersion=seen,
+    )
+    assert refused(payload, "fallout") == ("CONFLICT", "expectedVersion")
+    assert await snapshot() == before
+
+
 # --- resolveFallout ----------------------------------------------------------------------
 
 
@@ -231,6 +261,38 @@ async def test_a_fallout_is_resolved_once(api: Api, users: Users) -> None:
         api, "manager", RESOLVE, falloutId=fallout_id(fallout), action="SKIP_TASK", note="n"
     )
     assert refused(payload, "fallout")[0] == "INVALID_STATE"
+
+
+async def test_resolving_a_fallout_at_the_version_seen_succeeds(api: Api, users: Users) -> None:
+    fallout = await open_fallout(users)
+    payload = await run(
+        api,
+        "manager",
+        RESOLVE,
+        falloutId=fallout_id(fallout),
+        action="RETRY_TASK",
+        note="Sorted",
+        expectedVersion=fallout.version,
+    )
+    assert succeeded(payload, "fallout")["state"] == "RESOLVED"
+
+
+async def test_resolving_a_changed_fallout_conflicts(api: Api, users: Users) -> None:
+    fallout = await open_fallout(users)
+    seen = fallout.version
+    await reassign_fallout(users["manager"], fallout.id, users["agent2"].id)
+    before = await snapshot()
+    payload = await run(
+        api,
+        "manager",
+        RESOLVE,
+        falloutId=fallout_id(fallout),
+        action="SKIP_TASK",
+        note="Not needed",
+        expectedVersion=seen,
+    )
+    assert refused(payload, "fallout") == ("CONFLICT", "expectedVersion")
+    assert await snapshot() == before
 
 
 @pytest.mark.parametrize(

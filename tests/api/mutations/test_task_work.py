@@ -123,6 +123,9 @@ async def test_only_agents_complete_tasks(api: Api, users: Users, username: str)
 
 async def test_a_task_not_started_cannot_complete(api: Api, users: Users) -> None:
     task, agent = await ready_task(users)
+    # Assigned to the agent, so that its state is the only thing wrong with the call.
+    task.assignee_id = agent.id
+    await task.save()
     payload = await run(api, agent.username, COMPLETE, taskId=task_id(task))
     assert refused(payload, "task")[0] == "INVALID_STATE"
 

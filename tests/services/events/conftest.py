@@ -10,6 +10,8 @@ import pytest_asyncio
 from models import Event, ServiceOrder, User
 from models.enums import Role
 from services.events.feed import Feed
+from services.events.kinds import EventKind
+from services.events.recorders import recorder_of
 from services.events.relay import Relay
 from services.unit_of_work import unit_of_work
 from tests.services.events.redis_server import redis_server
@@ -34,17 +36,24 @@ async def relay(db: str) -> AsyncIterator[Relay]:
 
 
 async def record_events(
-    count: int = 1, *, service_order_id: int | None = 1, entity_type: str = "task"
+    count: int = 1,
+    *,
+    service_order_id: int | None = 1,
+    kind: EventKind = EventKind.TASK_STARTED,
 ) -> list[int]:
-    """Commit `count` events in one unit of work; returns their ids."""
+    """Commit `count` events in one unit of work; returns their ids.
+
+    What they are about does not exist: their payloads have their kind's keys, with no values.
+    """
+    payload = dict.fromkeys(recorder_of(kind).fields(kind).always)
     async with unit_of_work(None) as uow:
         for _ in range(count):
             uow.record(
-                f"{entity_type}.started",
-                entity_type=entity_type,
+                kind,
                 entity_id=1,
                 service_order_id=service_order_id,
                 new_state="IN_PROGRESS",
+                payload=payload,
             )
     ids = await Event.all().order_by("-id").limit(count).values_list("id", flat=True)
     return sorted(int(event_id) for event_id in ids)  # type: ignore[call-overload]

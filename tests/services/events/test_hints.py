@@ -13,6 +13,7 @@ from broadcaster._backends.memory import MemoryBackend
 
 from services.errors import ValidationError
 from services.events.hints import HINT_CHANNEL, HintPublisher
+from services.events.kinds import EventKind
 from services.events.publisher import set_publisher
 from services.unit_of_work import unit_of_work
 from tests.services.events.conftest import SAFETY_TIMEOUT_SECONDS, record_events, until
@@ -81,7 +82,7 @@ async def test_a_rolled_back_change_wakes_nothing_and_hints_nothing(
     # when
     with pytest.raises(ValidationError):
         async with unit_of_work(None) as uow:
-            uow.record("task.started", entity_type="task", entity_id=1, service_order_id=1)
+            uow.record(EventKind.TASK_STARTED, entity_id=1, service_order_id=1)
             raise ValidationError("no")
     await record_events(1)
 

@@ -10,6 +10,7 @@ from tortoise.transactions import in_transaction
 from models import Event
 from services.errors import ValidationError
 from services.events.feed import FeedClosed
+from services.events.kinds import EventKind
 from services.events.relay import Relay
 from services.unit_of_work import now, unit_of_work
 from tests.services.events.conftest import next_event, record_events
@@ -107,7 +108,7 @@ async def test_a_rolled_back_change_delivers_nothing(relay: Relay) -> None:
     feed = relay.subscribe(lambda event: True)
     with pytest.raises(ValidationError):
         async with unit_of_work(None) as uow:
-            uow.record("task.started", entity_type="task", entity_id=1, service_order_id=1)
+            uow.record(EventKind.TASK_STARTED, entity_id=1, service_order_id=1)
             raise ValidationError("no", field="taskId")
     [committed] = await record_events(1)
 

@@ -7,6 +7,7 @@ import pytest
 from models.enums import Role
 from services.errors import ForbiddenError
 from services.events.filters import EventFilter
+from services.events.kinds import EntityType, EventKind
 from services.events.relay import Relay
 from services.events.stream import event_stream
 from tests.services.events.conftest import make_order, make_user, record_events, take
@@ -76,13 +77,13 @@ async def test_the_replay_applies_the_filter(relay: Relay) -> None:
     viewer = await make_user("viewer", [Role.VIEWER])
     await record_events(1, service_order_id=1)
     wanted = await record_events(1, service_order_id=2)
-    await record_events(1, service_order_id=1, entity_type="fallout")
+    await record_events(1, service_order_id=1, kind=EventKind.FALLOUT_CREATED)
     also_wanted = await record_events(1, service_order_id=2)
     await relay.poll()
     stream = event_stream(
         relay,
         viewer,
-        EventFilter(entity_types=frozenset({"task"}), service_order_id=2),
+        EventFilter(entity_types=frozenset({EntityType.TASK}), service_order_id=2),
         after=0,
     )
 

@@ -1,4 +1,5 @@
 // Queries and mutations over HTTP POST /graphql with the signed-in user's bearer token.
+import type { TypedDocumentString } from "./documents";
 
 export const GRAPHQL_PATH = "/graphql";
 
@@ -18,6 +19,9 @@ interface GraphQLResponse<T> {
   errors?: { message: string; extensions?: { code?: string } }[];
 }
 
+/** The variables argument: optional for a document that declares none. */
+export type VariablesOf<V> = Record<string, never> extends V ? [variables?: V] : [variables: V];
+
 let bearer: string | null = null;
 
 /** Every later request carries this token (null: none, for the sign-in queries). */
@@ -25,7 +29,11 @@ export function useToken(token: string | null): void {
   bearer = token;
 }
 
-export async function request<T>(query: string, variables: Record<string, unknown> = {}): Promise<T> {
+/** Send one of the documents (documents.ts): its result and variables are typed by it. */
+export async function request<R, V>(
+  document: TypedDocumentString<R, V>,
+  ...[variables]: VariablesOf<V>
+): Promise<R> {
   const headers: Record<string, string> = { "content-type": "application/json" };
   if (bearer) headers.authorization = `Bearer ${bearer}`;
   let response: Response;
@@ -33,12 +41,12 @@ export async function request<T>(query: string, variables: Record<string, unknow
     response = await fetch(GRAPHQL_PATH, {
       method: "POST",
       headers,
-      body: JSON.stringify({ query, variables }),
+      body: JSON.stringify({ query: document.toString(), variables: variables ?? {} }),
     });
   } catch (error) {
     throw new ApiError(`The service cannot be reached (${String(error)}).`, false);
   }
-  const body = (await response.json().catch(() => ({}))) as GraphQLResponse<T>;
+  const body = (await response.json().catch(() => ({}))) as GraphQLResponse<R>;
   if (body.errors?.length) {
     const unauthenticated =
       response.status === 401 ||

@@ -9,7 +9,7 @@
 // with its latest cursor. Only a refused token (4401/4403) ends the connection for good.
 import { createClient, type Client } from "graphql-ws";
 
-import type { LiveEvent } from "./types";
+import type { TypedDocumentString } from "./documents";
 
 export type ConnectionState = "connecting" | "live" | "disconnected";
 
@@ -113,22 +113,30 @@ export class LiveConnection {
   }
 
   /**
-   * Subscribe to one root field; `onEvent` gets each event. Returns the unsubscribe function.
-   * `after` is the cursor to resume from (null: only what happens from now on).
+   * Subscribe to one root field of a subscription document; `onEvent` gets each event.
+   * Returns the unsubscribe function. `after` is the cursor to resume from (null: only what
+   * happens from now on).
    */
-  subscribe<E extends LiveEvent>(
-    query: string,
-    field: string,
-    variables: Record<string, unknown>,
+  subscribe<
+    F extends string,
+    R extends Record<F, { cursor: string }>,
+    V extends { after?: string | null },
+  >(
+    document: TypedDocumentString<R, V>,
+    field: F,
+    variables: Omit<V, "after">,
     after: string | null,
-    onEvent: (event: E) => void,
+    onEvent: (event: R[F]) => void,
     onError: (message: string) => void,
   ): () => void {
-    const payload = { query, variables: { ...variables, after } };
+    const payload = {
+      query: document.toString(),
+      variables: { ...variables, after } as Record<string, unknown>,
+    };
     const subscription: Subscription = {
       payload,
       next: (data) => {
-        const event = data[field] as E | undefined;
+        const event = data[field] as R[F] | undefined;
         if (!event) return;
         payload.variables.after = event.cursor;
         onEvent(event);

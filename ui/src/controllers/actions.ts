@@ -1,26 +1,24 @@
 // Running one mutation for a button: busy while it runs, its user errors kept under the
 // action's key so that the view shows them next to that action.
-import { ASSIGNABLE_USERS, DEMO_USERS } from "../api/documents";
+import { AssignableUsersDocument, DemoUsersDocument, type TypedDocumentString } from "../api/documents";
 import { request } from "../api/graphql";
-import type { ListedUser, UserError, UserRef } from "../api/types";
+import type { ActionError, ListedUser, UserRef } from "../api/shapes";
 import { changed, state } from "../store";
 import { loadPlan } from "./plan";
 import { handleApiError } from "./session";
 
-type Payload = { userErrors: UserError[] } & Record<string, unknown>;
-
-export async function runAction(
-  key: string,
-  document: string,
-  field: string,
-  input: Record<string, unknown>,
-): Promise<boolean> {
+/** Run the mutation `document` with `input`; its payload is the root field `field`. */
+export async function runAction<
+  F extends string,
+  R extends Record<F, { userErrors: ActionError[] }>,
+  I,
+>(key: string, document: TypedDocumentString<R, { input: I }>, field: F, input: I): Promise<boolean> {
   state.actions.set(key, { busy: true, errors: [] });
   changed();
-  let errors: UserError[] = [];
+  let errors: ActionError[] = [];
   try {
-    const data = await request<Record<string, Payload>>(document, { input });
-    errors = data[field]?.userErrors ?? [];
+    const data = await request(document, { input });
+    errors = data[field].userErrors;
   } catch (error) {
     errors = [{ code: "ERROR", message: handleApiError(error), field: null }];
   }
@@ -46,12 +44,12 @@ export async function loadAssignableUsers(): Promise<void> {
     users.filter((u) => u.can.beAssignedTasks);
   try {
     state.assignableUsers = assignable(
-      (await request<{ users: ListedUser[] }>(ASSIGNABLE_USERS)).users,
+      (await request(AssignableUsersDocument)).users,
     );
   } catch {
     try {
       state.assignableUsers = assignable(
-        (await request<{ demoUsers: ListedUser[] }>(DEMO_USERS)).demoUsers,
+        (await request(DemoUsersDocument)).demoUsers,
       );
     } catch {
       state.assignableUsers = [];

@@ -1,9 +1,9 @@
 // The order list: filters from the route, forward pagination with a stack of cursors, and
 // rows kept current by the serviceOrderChanged subscription.
-import { SERVICE_ORDER_CHANGED, SERVICE_ORDERS } from "../api/documents";
+import { ServiceOrderChangedDocument, ServiceOrdersDocument } from "../api/documents";
 import { request } from "../api/graphql";
 import type { LiveConnection } from "../api/live";
-import type { Connection, ServiceOrderEvent, ServiceOrderSummary } from "../api/types";
+import type { OrderPage, ServiceOrderEvent } from "../api/shapes";
 import { navigate } from "../router";
 import { changed, state, type OrderFilter } from "../store";
 import { debounce } from "./debounce";
@@ -14,8 +14,6 @@ export const PAGE_SIZE = 20;
 let unsubscribe: (() => void) | null = null;
 let generation = 0;
 
-type OrderPage = Connection<ServiceOrderSummary>;
-
 function filterInput(filter: OrderFilter): Record<string, string> {
   const input: Record<string, string> = {};
   if (filter.state) input.state = filter.state;
@@ -25,7 +23,7 @@ function filterInput(filter: OrderFilter): Record<string, string> {
 }
 
 async function readPage(filter: OrderFilter, after: string | null): Promise<OrderPage> {
-  const { serviceOrders } = await request<{ serviceOrders: OrderPage }>(SERVICE_ORDERS, {
+  const { serviceOrders } = await request(ServiceOrdersDocument, {
     filter: filterInput(filter),
     first: PAGE_SIZE,
     after,
@@ -96,8 +94,8 @@ function applyEvent(event: ServiceOrderEvent): void {
 export function watchOrders(connection: LiveConnection | null): void {
   stopWatchingOrders();
   if (!connection || state.route.name !== "orders") return;
-  unsubscribe = connection.subscribe<ServiceOrderEvent>(
-    SERVICE_ORDER_CHANGED,
+  unsubscribe = connection.subscribe(
+    ServiceOrderChangedDocument,
     "serviceOrderChanged",
     { serviceOrderId: null },
     null,

@@ -5,11 +5,11 @@
 // then the plan is read again shortly after, because one change also moves the state and
 // progress of every level above it.
 import {
-  FALLOUT_CHANGED,
-  HISTORY,
-  PLAN,
-  SERVICE_ORDER_CHANGED,
-  TASK_CHANGED,
+  FalloutChangedDocument,
+  HistoryDocument,
+  PlanDocument,
+  ServiceOrderChangedDocument,
+  TaskChangedDocument,
 } from "../api/documents";
 import { request } from "../api/graphql";
 import type { LiveConnection } from "../api/live";
@@ -19,10 +19,9 @@ import type {
   HistoryPage,
   LiveEvent,
   ServiceOrder,
-  ServiceOrderPlan,
   ServiceOrderEvent,
   TaskEvent,
-} from "../api/types";
+} from "../api/shapes";
 import { ancestorKeys, buildPlan, expandableKeys, nodeKey } from "../plan/model";
 import { changed, state } from "../store";
 import { debounce } from "./debounce";
@@ -68,7 +67,7 @@ export async function loadPlan(): Promise<ServiceOrder | null> {
   const mine = ++generation;
   try {
     const historyAfter = history.orderId === orderId ? history.after : null;
-    const { serviceOrder } = await request<{ serviceOrder: ServiceOrderPlan | null }>(PLAN, {
+    const { serviceOrder } = await request(PlanDocument, {
       id: orderId,
       historyAfter,
     });
@@ -80,11 +79,9 @@ export async function loadPlan(): Promise<ServiceOrder | null> {
     }
     let more = takeHistory(orderId, serviceOrder.history);
     while (more) {
-      const page = await request<{ serviceOrder: { history: HistoryPage } }>(HISTORY, {
-        id: orderId,
-        after: history.after,
-      });
+      const page = await request(HistoryDocument, { id: orderId, after: history.after });
       if (mine !== generation) return null;
+      if (!page.serviceOrder) break;
       more = takeHistory(orderId, page.serviceOrder.history);
     }
     const order: ServiceOrder = { ...serviceOrder, history: [...history.entries] };
@@ -184,24 +181,24 @@ export function watchPlan(connection: LiveConnection | null, after: string | nul
     changed();
   };
   subscriptions = [
-    connection.subscribe<ServiceOrderEvent>(
-      SERVICE_ORDER_CHANGED,
+    connection.subscribe(
+      ServiceOrderChangedDocument,
       "serviceOrderChanged",
       { serviceOrderId: orderId },
       after,
       handled(applyOrder),
       failed,
     ),
-    connection.subscribe<TaskEvent>(
-      TASK_CHANGED,
+    connection.subscribe(
+      TaskChangedDocument,
       "taskChanged",
       { filter: { serviceOrderId: orderId } },
       after,
       handled(applyTask),
       failed,
     ),
-    connection.subscribe<FalloutEvent>(
-      FALLOUT_CHANGED,
+    connection.subscribe(
+      FalloutChangedDocument,
       "falloutChanged",
       { filter: { serviceOrderId: orderId } },
       after,

@@ -1,8 +1,7 @@
 // Signing in and out: the token, the signed-in user, and the live connection that goes with them.
-import { DEMO_USERS, ME, SIGN_IN_AS_DEMO_USER } from "../api/documents";
+import { DemoUsersDocument, MeDocument, SignInAsDemoUserDocument } from "../api/documents";
 import { ApiError, request, useToken } from "../api/graphql";
 import { LiveConnection } from "../api/live";
-import type { ListedUser, User, UserError } from "../api/types";
 import { savedToken, saveToken } from "../auth/tokenStore";
 import { navigate } from "../router";
 import { changed, state } from "../store";
@@ -49,7 +48,7 @@ export async function signIn(token: string): Promise<boolean> {
   }
   useToken(trimmed);
   try {
-    const { me } = await request<{ me: User | null }>(ME);
+    const { me } = await request(MeDocument);
     if (!me) throw new ApiError("The token was not accepted.", true);
     state.me = me;
     state.signIn.error = null;
@@ -90,7 +89,7 @@ export async function loadDemoUsers(): Promise<void> {
   const previous = state.me ? savedToken() : null;
   useToken(null);
   try {
-    const { demoUsers } = await request<{ demoUsers: ListedUser[] }>(DEMO_USERS);
+    const { demoUsers } = await request(DemoUsersDocument);
     state.signIn.demoUsers = demoUsers;
   } catch {
     state.signIn.demoUsers = null;
@@ -100,18 +99,12 @@ export async function loadDemoUsers(): Promise<void> {
   changed();
 }
 
-interface DemoSignIn {
-  signInAsDemoUser: { token: string | null; userErrors: UserError[] };
-}
-
 export async function signInAsDemoUser(username: string): Promise<boolean> {
   state.signIn.busy = true;
   changed();
   try {
     useToken(null);
-    const { signInAsDemoUser: payload } = await request<DemoSignIn>(SIGN_IN_AS_DEMO_USER, {
-      username,
-    });
+    const { signInAsDemoUser: payload } = await request(SignInAsDemoUserDocument, { username });
     if (!payload.token) {
       state.signIn.error = payload.userErrors.map((e) => e.message).join(" ") || "Refused.";
       return false;

@@ -7,7 +7,7 @@ import type {
   Specification,
   Task,
   TaskRef,
-} from "../api/types";
+} from "../api/shapes";
 
 export type NodeKind = "order" | "line-item" | "domain-order" | "task";
 

@@ -3,15 +3,15 @@
 import { html, nothing, type TemplateResult } from "lit-html";
 
 import {
-  APPROVE,
-  COMPLETE_TASK,
-  CREATE_FALLOUT,
-  REASSIGN_FALLOUT,
-  REASSIGN_TASK,
-  REJECT,
-  REOPEN,
-  RESOLVE_FALLOUT,
-  START_TASK,
+  ApproveDocument,
+  CompleteTaskDocument,
+  CreateFalloutDocument,
+  ReassignFalloutDocument,
+  ReassignTaskDocument,
+  RejectDocument,
+  ReopenDocument,
+  ResolveFalloutDocument,
+  StartTaskDocument,
 } from "../api/documents";
 import {
   FALLOUT_ACTIONS,
@@ -20,7 +20,7 @@ import {
   type Fallout,
   type ServiceOrder,
   type Task,
-} from "../api/types";
+} from "../api/shapes";
 import { runAction } from "../controllers/actions";
 import { state } from "../store";
 import { actionErrors, humanize } from "./widgets";
@@ -38,6 +38,12 @@ function onSubmit(submit: Submit): (event: SubmitEvent) => Promise<void> {
 
 const text = (data: FormData, name: string): string => String(data.get(name) ?? "").trim();
 const optional = (value: string): string | null => value || null;
+
+/** A select's value: one of the `values` it was rendered with. */
+function choice<T extends string>(data: FormData, name: string, values: readonly T[]): T {
+  const value = text(data, name);
+  return values.find((v) => v === value) ?? values[0];
+}
 const busy = (key: string): boolean => state.actions.get(key)?.busy ?? false;
 
 function action(key: string, body: TemplateResult): TemplateResult {
@@ -65,7 +71,7 @@ export function orderActions(order: ServiceOrder): TemplateResult | typeof nothi
       action(
         approveKey,
         html`<form @submit=${onSubmit((d) =>
-          runAction(approveKey, APPROVE, "approveServiceOrder", {
+          runAction(approveKey, ApproveDocument, "approveServiceOrder", {
             serviceOrderId: order.id,
             note: optional(text(d, "note")),
           }),
@@ -83,7 +89,7 @@ export function orderActions(order: ServiceOrder): TemplateResult | typeof nothi
       action(
         rejectKey,
         html`<form @submit=${onSubmit((d) =>
-          runAction(rejectKey, REJECT, "rejectServiceOrder", {
+          runAction(rejectKey, RejectDocument, "rejectServiceOrder", {
             serviceOrderId: order.id,
             reason: text(d, "reason"),
           }),
@@ -101,7 +107,7 @@ export function orderActions(order: ServiceOrder): TemplateResult | typeof nothi
       action(
         reopenKey,
         html`<form @submit=${onSubmit((d) =>
-          runAction(reopenKey, REOPEN, "reopenServiceOrder", {
+          runAction(reopenKey, ReopenDocument, "reopenServiceOrder", {
             serviceOrderId: order.id,
             note: optional(text(d, "note")),
           }),
@@ -128,7 +134,7 @@ export function taskActions(task: Task): TemplateResult | typeof nothing {
       action(
         startKey,
         html`<button type="button" class="primary" data-testid="action-start" ?disabled=${busy(startKey)}
-          @click=${() => runAction(startKey, START_TASK, "startTask", { taskId: task.id })}>
+          @click=${() => runAction(startKey, StartTaskDocument, "startTask", { taskId: task.id })}>
           Start task
         </button>`,
       ),
@@ -139,7 +145,7 @@ export function taskActions(task: Task): TemplateResult | typeof nothing {
       action(
         completeKey,
         html`<form @submit=${onSubmit((d) =>
-          runAction(completeKey, COMPLETE_TASK, "completeTask", {
+          runAction(completeKey, CompleteTaskDocument, "completeTask", {
             taskId: task.id,
             note: optional(text(d, "note")),
           }),
@@ -159,10 +165,10 @@ export function taskActions(task: Task): TemplateResult | typeof nothing {
         html`<details class="disclosure">
           <summary data-testid="open-create-fallout">Report fallout…</summary>
           <form @submit=${onSubmit((d) =>
-            runAction(falloutKey, CREATE_FALLOUT, "createFallout", {
+            runAction(falloutKey, CreateFalloutDocument, "createFallout", {
               taskId: task.id,
-              type: text(d, "type"),
-              priority: text(d, "priority"),
+              type: choice(d, "type", FALLOUT_TYPES),
+              priority: choice(d, "priority", PRIORITIES),
               description: text(d, "description"),
             }),
           )}>
@@ -192,7 +198,7 @@ export function taskActions(task: Task): TemplateResult | typeof nothing {
         html`<details class="disclosure">
           <summary data-testid="open-reassign-task">Reassign…</summary>
           <form @submit=${onSubmit((d) =>
-            runAction(reassignKey, REASSIGN_TASK, "reassignTask", {
+            runAction(reassignKey, ReassignTaskDocument, "reassignTask", {
               taskId: task.id,
               assigneeId: text(d, "assigneeId"),
               reason: text(d, "reason"),
@@ -226,7 +232,7 @@ export function falloutActions(fallout: Fallout): TemplateResult | typeof nothin
         html`<details class="disclosure">
           <summary data-testid="open-reassign-fallout">Reassign…</summary>
           <form @submit=${onSubmit((d) =>
-            runAction(reassignKey, REASSIGN_FALLOUT, "reassignFallout", {
+            runAction(reassignKey, ReassignFalloutDocument, "reassignFallout", {
               falloutId: fallout.id,
               assigneeId: text(d, "assigneeId"),
               note: optional(text(d, "note")),
@@ -249,9 +255,9 @@ export function falloutActions(fallout: Fallout): TemplateResult | typeof nothin
         html`<details class="disclosure">
           <summary data-testid="open-resolve-fallout">Resolve…</summary>
           <form @submit=${onSubmit((d) =>
-            runAction(resolveKey, RESOLVE_FALLOUT, "resolveFallout", {
+            runAction(resolveKey, ResolveFalloutDocument, "resolveFallout", {
               falloutId: fallout.id,
-              action: text(d, "action"),
+              action: choice(d, "action", FALLOUT_ACTIONS),
               note: text(d, "note"),
             }),
           )}>

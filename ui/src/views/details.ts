@@ -3,7 +3,7 @@
 import { html, nothing, type TemplateResult } from "lit-html";
 import { keyed } from "lit-html/directives/keyed.js";
 
-import type { Specification, TaskRef } from "../api/types";
+import type { Specification, TaskRef } from "../api/shapes";
 import { nodeKey, nodeSpecification, nodeTitle, type Plan, type PlanNode } from "../plan/model";
 import { taskActions } from "./actionForms";
 import { focusNode } from "./tree";

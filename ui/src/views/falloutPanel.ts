@@ -2,13 +2,18 @@
 import { html, type TemplateResult } from "lit-html";
 import { repeat } from "lit-html/directives/repeat.js";
 
-import type { Fallout } from "../api/types";
+import type { Fallout } from "../api/shapes";
 import { nodeKey } from "../plan/model";
 import { falloutActions } from "./actionForms";
 import { focusNode } from "./tree";
 import { humanize, person, stateBadge } from "./widgets";
 
 const OPEN = new Set(["OPEN", "IN_PROGRESS"]);
+
+/** ": Retry task — the note": the action is null for a fallout resolved without one. */
+function resolution({ action, note }: NonNullable<Fallout["resolution"]>): string {
+  return `${action ? `: ${humanize(action)}` : ""}${note ? ` — ${note}` : ""}`;
+}
 
 function row(fallout: Fallout): TemplateResult {
   return html`<li class=${`fallout${OPEN.has(fallout.state) ? " open" : ""}`} data-testid="fallout-row"
@@ -25,7 +30,7 @@ function row(fallout: Fallout): TemplateResult {
       · assigned to ${person(fallout.assignee)} · reported by ${person(fallout.createdBy, "—")}
     </p>
     ${fallout.resolution
-      ? html`<p data-testid="fallout-resolution">Resolved: ${humanize(fallout.resolution.action)}${fallout.resolution.note ? ` — ${fallout.resolution.note}` : ""}</p>`
+      ? html`<p data-testid="fallout-resolution">Resolved${resolution(fallout.resolution)}</p>`
       : falloutActions(fallout)}
   </li>`;
 }

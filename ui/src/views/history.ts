@@ -1,7 +1,7 @@
 // The order's history, newest first: every change, who made it and when.
 import { html, nothing, type TemplateResult } from "lit-html";
 
-import type { HistoryEntry } from "../api/types";
+import type { HistoryEntry } from "../api/shapes";
 import { changed } from "../store";
 import { humanize, person, when } from "./widgets";
 

@@ -2,7 +2,7 @@
 import { html, nothing, type TemplateResult } from "lit-html";
 import { repeat } from "lit-html/directives/repeat.js";
 
-import { SERVICE_ORDER_STATES, type ServiceOrderSummary } from "../api/types";
+import { SERVICE_ORDER_STATES, type ServiceOrderSummary } from "../api/shapes";
 import { applyFilter, nextPage, PAGE_SIZE, previousPage } from "../controllers/orders";
 import { hrefOf } from "../router";
 import { state, type OrderFilter } from "../store";

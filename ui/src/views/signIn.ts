@@ -1,7 +1,7 @@
 // Sign-in: paste a token, or (demo mode only) pick one of the demo users.
 import { html, nothing, type TemplateResult } from "lit-html";
 
-import type { ListedUser } from "../api/types";
+import type { ListedUser } from "../api/shapes";
 import { signIn, signInAsDemoUser } from "../controllers/session";
 import { navigate } from "../router";
 import { state } from "../store";

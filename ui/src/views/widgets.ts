@@ -1,7 +1,7 @@
 // Small pieces every view uses: progress bars, state badges, dates, people, user errors.
 import { html, nothing, type TemplateResult } from "lit-html";
 
-import type { Progress, UserError, UserRef } from "../api/types";
+import type { ActionError, Progress, UserRef } from "../api/shapes";
 import type { ActionStatus } from "../store";
 
 export function percentOf(progress: Progress): number {
@@ -54,7 +54,7 @@ export function person(user: UserRef | null | undefined, none = "Unassigned"): s
 
 /** The user errors of one action, read out when they appear. */
 export function actionErrors(key: string, status: ActionStatus | undefined): TemplateResult {
-  const errors: UserError[] = status?.errors ?? [];
+  const errors: ActionError[] = status?.errors ?? [];
   return html`<div class="action-errors" role="alert" data-testid="action-error" data-action=${key}>
     ${errors.map(
       (e) => html`<p class="error" data-code=${e.code}>

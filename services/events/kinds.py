@@ -1,0 +1,48 @@
+"""Every kind of event the service records, and the entity each one is about.
+
+A kind reads `<entity>.<verb>`; the entity (the part before the dot) is the event's
+`entity_type`, derived here rather than passed alongside, so the two cannot disagree. Each kind
+has its payload shaped by exactly one recorder (`services/events/recorders.py`).
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class EntityType(StrEnum):
+    """What an event is about: the part of its kind before the dot."""
+
+    SERVICE_ORDER = "service_order"
+    LINE_ITEM = "line_item"
+    DOMAIN_ORDER = "domain_order"
+    SOLD_PRODUCT = "sold_product"
+    TASK = "task"
+    FALLOUT = "fallout"
+
+
+class EventKind(StrEnum):
+    SERVICE_ORDER_SUBMITTED = "service_order.submitted"
+    SERVICE_ORDER_APPROVED = "service_order.approved"
+    SERVICE_ORDER_REJECTED = "service_order.rejected"
+    SERVICE_ORDER_REOPENED = "service_order.reopened"
+    SERVICE_ORDER_DECOMPOSED = "service_order.decomposed"
+    SERVICE_ORDER_STATE_CHANGED = "service_order.state_changed"
+    LINE_ITEM_STATE_CHANGED = "line_item.state_changed"
+    DOMAIN_ORDER_STATE_CHANGED = "domain_order.state_changed"
+    SOLD_PRODUCT_STATE_CHANGED = "sold_product.state_changed"
+    TASK_READY = "task.ready"
+    TASK_STARTED = "task.started"
+    TASK_COMPLETED = "task.completed"
+    TASK_SKIPPED = "task.skipped"
+    TASK_REASSIGNED = "task.reassigned"
+    TASK_ON_HOLD = "task.on_hold"
+    TASK_RETRIED = "task.retried"
+    TASK_DEFERRED = "task.deferred"
+    FALLOUT_CREATED = "fallout.created"
+    FALLOUT_REASSIGNED = "fallout.reassigned"
+    FALLOUT_RESOLVED = "fallout.resolved"
+
+    @property
+    def entity_type(self) -> EntityType:
+        return EntityType(self.value.partition(".")[0])

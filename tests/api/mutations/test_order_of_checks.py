@@ -1,0 +1,325 @@
+"""Every transition checks a call in one order (services/transitions.py): the object exists
+(NOT_FOUND), then the actor may act on it (FORBIDDEN), then they saw its current version
+(CONFLICT), then its state allows the transition (INVALID_STATE), then the rest of the input
+(VALIDATION, or NOT_FOUND for an id it names). So a call with two faults always gets the code
+of the one that comes first, whichever mutation it is: the table below tries every pair of
+faults each mutation can have, and the call changes nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from enum import Enum
+from itertools import combinations
+from typing import Any
+
+import pytest
+
+from models import FalloutRecord
+from models.enums import FalloutAction, TaskState
+from schema.build import build_schema
+from services.fallouts import resolve_fallout
+from services.orders import reject_service_order
+from services.settings import Settings
+from tests.api.graphql import Api, gid
+from tests.api.mutations.helpers import (
+    Users,
+    fallout_id,
+    new_order,
+    open_fallout,
+    order_id,
+    ready_task,
+    task_id,
+    user_id,
+)
+from tests.services.task_plans import put_task, snapshot
+
+
+class Fault(Enum):
+    """Each fault a call can have, in the order the checks find them."""
+
+    UNKNOWN_OBJECT = "an id that names nothing"
+    FORBIDDEN_ROLE = "a role that may not do this"
+    NOT_THEIRS = "a role that may, but not to this object"
+    STALE_VERSION = "an expectedVersion that is not the object's"
+    WRONG_STATE = "a state that does not allow it"
+    BAD_INPUT = "bad input beside the object's id"
+
+
+ORDER = list(Fault)
+CODES = {
+    Fault.UNKNOWN_OBJECT: "NOT_FOUND",
+    Fault.FORBIDDEN_ROLE: "FORBIDDEN",
+    Fault.NOT_THEIRS: "FORBIDDEN",
+    Fault.STALE_VERSION: "CONFLICT",
+    Fault.WRONG_STATE: "INVALID_STATE",
+    # BAD_INPUT: the code of each input fault, given with it (Transition.bad_inputs).
+}
+
+
+@dataclass(frozen=True)
+class Given:
+    """The call that would succeed: who makes it, with what input, on an object of this
+    version; and someone whose role may do it, but not to this object (if there is such a
+    rule)."""
+
+    actor: str
+    input: dict[str, Any]
+    version: int
+    not_theirs: str | None = None
+
+
+# Makes the object in a state that allows the call, or (True) in one that does not.
+Setup = Callable[[Users, bool], Awaitable[Given]]
+
+
+@dataclass(frozen=True)
+class Transition:
+    mutation: str
+    input_type: str
+    payload: str
+    target: str | None  # the input field that names the object, and its type
+    target_type: str
+    given: Setup
+    faults: frozenset[Fault]
+    # Input faults: the overrides, and the code each one is refused with.
+    bad_inputs: list[tuple[dict[str, Any], str]] = field(default_factory=list)
+
+    def document(self) -> str:
+        return (
+            f"mutation($input: {self.input_type}!) {{ {self.mutation}(input: $input) {{ "
+            f"{self.payload} {{ id }} userErrors {{ code field }} }} }}"
+        )
+
+
+def _decision(*, rejected_is_wrong: bool, **fields: Any) -> Setup:
+    """A NEW order, or a REJECTED one, for a manager."""
+
+    async def given(users: Users, wrong_state: bool) -> Given:
+        order = await new_order(users)
+        if wrong_state == rejected_is_wrong:
+            order = await reject_service_order(users["manager"], order.id, "Not viable")
+        return Given("manager", {"serviceOrderId": order_id(order), **fields}, order.version)
+
+    return given
+
+
+def _task(allowed: TaskState, wrong: TaskState, **fields: Any) -> Setup:
+    """A task in `allowed` (or `wrong`) state assigned to an agent, who acts."""
+
+    async def given(users: Users, wrong_state: bool) -> Given:
+        task, agent = await ready_task(users)
+        task = await put_task(task.id, wrong if wrong_state else allowed, assignee=agent)
+        other = users["agent2"] if agent.username == "agent1" else users["agent1"]
+        values = {"taskId": task_id(task), **fields}
+        return Given(agent.username, values, task.version, not_theirs=other.username)
+
+    return given
+
+
+def _managed_task(allowed: TaskState, wrong: TaskState, **fields: Any) -> Setup:
+    """The same, for a manager to act on."""
+    as_agent = _task(allowed, wrong, **fields)
+
+    async def given(users: Users, wrong_state: bool) -> Given:
+        found = await as_agent(users, wrong_state)
+        return Given("manager", found.input, found.version)
+
+    return given
+
+
+def _fallout(**fields: Any) -> Setup:
+    """An OPEN fallout (or a RESOLVED one) for a manager."""
+
+    async def given(users: Users, wrong_state: bool) -> Given:
+        fallout = await open_fallout(users)
+        if wrong_state:
+            await resolve_fallout(users["manager"], fallout.id, FalloutAction.SKIP_TASK, "Done")
+            fallout = await FalloutRecord.get(id=fallout.id)
+        return Given("manager", {"falloutId": fallout_id(fallout), **fields}, fallout.version)
+
+    return given
+
+
+async def _submission(users: Users, wrong_state: bool) -> Given:
+    """A new order, for a partner (there is no object yet, so no state or version)."""
+    line_items = [{"specificationCode": "MOBILE_LINE"}]
+    return Given("partner", {"customer": "ACME Corp", "lineItems": line_items}, 0)
+
+
+F = Fault
+ON_OBJECTS = frozenset({F.UNKNOWN_OBJECT, F.FORBIDDEN_ROLE, F.STALE_VERSION, F.WRONG_STATE})
+S = TaskState
+TRANSITIONS = {
+    "approve": Transition(
+        "approveServiceOrder",
+        "ApproveServiceOrderInput",
+        "serviceOrder",
+        "serviceOrderId",
+        "ServiceOrder",
+        _decision(rejected_is_wrong=True),
+        ON_OBJECTS,
+    ),
+    "reject": Transition(
+        "rejectServiceOrder",
+        "RejectServiceOrderInput",
+        "serviceOrder",
+        "serviceOrderId",
+        "ServiceOrder",
+        _decision(rejected_is_wrong=True, reason="Credit check failed"),
+        ON_OBJECTS | {F.BAD_INPUT},
+        [({"reason": "  "}, "VALIDATION")],
+    ),
+    "reopen": Transition(
+        "reopenServiceOrder",
+        "ReopenServiceOrderInput",
+        "serviceOrder",
+        "serviceOrderId",
+        "ServiceOrder",
+        _decision(rejected_is_wrong=False),
+        ON_OBJECTS,
+    ),
+    "start": Transition(
+        "startTask",
+        "StartTaskInput",
+        "task",
+        "taskId",
+        "Task",
+        _task(S.READY, S.PENDING),
+        ON_OBJECTS | {F.NOT_THEIRS},
+    ),
+    "complete": Transition(
+        "completeTask",
+        "CompleteTaskInput",
+        "task",
+        "taskId",
+        "Task",
+        _task(S.IN_PROGRESS, S.READY),
+        ON_OBJECTS | {F.NOT_THEIRS},
+    ),
+    "reassign_task": Transition(
+        "reassignTask",
+        "ReassignTaskInput",
+        "task",
+        "taskId",
+        "Task",
+        _managed_task(S.READY, S.COMPLETED, assigneeId="agent2", reason="Leave"),
+        ON_OBJECTS | {F.BAD_INPUT},
+        [
+            ({"reason": ""}, "VALIDATION"),
+            ({"assigneeId": "not-an-id"}, "VALIDATION"),
+            ({"assigneeId": gid("User", 999)}, "NOT_FOUND"),
+        ],
+    ),
+    "create_fallout": Transition(
+        "createFallout",
+        "CreateFalloutInput",
+        "fallout",
+        "taskId",
+        "Task",
+        _task(S.IN_PROGRESS, S.COMPLETED, type="OTHER", description="No stock"),
+        (ON_OBJECTS - {F.STALE_VERSION}) | {F.NOT_THEIRS, F.BAD_INPUT},
+        [({"description": " "}, "VALIDATION")],
+    ),
+    "reassign_fallout": Transition(
+        "reassignFallout",
+        "ReassignFalloutInput",
+        "fallout",
+        "falloutId",
+        "FalloutRecord",
+        _fallout(assigneeId="agent2"),
+        ON_OBJECTS | {F.BAD_INPUT},
+        [({"assigneeId": "not-an-id"}, "VALIDATION"), ({"assigneeId": "admin"}, "VALIDATION")],
+    ),
+    "resolve_fallout": Transition(
+        "resolveFallout",
+        "ResolveFalloutInput",
+        "fallout",
+        "falloutId",
+        "FalloutRecord",
+        _fallout(action="RETRY_TASK", note="Port freed"),
+        ON_OBJECTS | {F.BAD_INPUT},
+        [({"note": ""}, "VALIDATION")],
+    ),
+    "submit": Transition(
+        "submitServiceOrder",
+        "SubmitServiceOrderInput",
+        "serviceOrder",
+        None,
+        "",
+        _submission,
+        frozenset({F.FORBIDDEN_ROLE, F.BAD_INPUT}),
+        [({"lineItems": []}, "VALIDATION")],
+    ),
+}
+# Faults that cannot come together: an object that does not exist has no state, and the two
+# kinds of FORBIDDEN are two different actors.
+EXCLUSIVE = [{F.UNKNOWN_OBJECT, F.WRONG_STATE}, {F.FORBIDDEN_ROLE, F.NOT_THEIRS}]
+
+
+def cases() -> list[Any]:
+    found = []
+    for name, transition in TRANSITIONS.items():
+        for pair in combinations(sorted(transition.faults, key=ORDER.index), 2):
+            if any(set(pair) == exclusive for exclusive in EXCLUSIVE):
+                continue
+            inputs = transition.bad_inputs if F.BAD_INPUT in pair else [({}, "")]
+            for index, (overrides, code) in enumerate(inputs):
+                first = pair[0]
+                expected = code if first is F.BAD_INPUT else CODES[first]
+                label = f"{name}-{pair[0].name}+{pair[1].name}" + (f"-{index}" if index else "")
+                found.append(pytest.param(name, set(pair), overrides, expected, id=label))
+    return found
+
+
+def ids_of_names(values: dict[str, Any], users: Users) -> dict[str, Any]:
+    """A username given as an assignee stands for that user's id."""
+    if values.get("assigneeId") in users:
+        return {**values, "assigneeId": user_id(users[values["assigneeId"]])}
+    return values
+
+
+@pytest.mark.parametrize(("name", "faults", "bad_input", "code"), cases())
+async def test_a_call_with_two_faults_gets_the_code_of_the_first_checked(
+    api: Api,
+    users: Users,
+    name: str,
+    faults: set[Fault],
+    bad_input: dict[str, Any],
+    code: str,
+) -> None:
+    transition = TRANSITIONS[name]
+    given = await transition.given(users, F.WRONG_STATE in faults)
+    values = dict(given.input)
+    actor = given.actor
+    if F.UNKNOWN_OBJECT in faults:
+        assert transition.target is not None
+        values[transition.target] = gid(transition.target_type, 99999)
+    if F.FORBIDDEN_ROLE in faults:
+        actor = "viewer"
+    if F.NOT_THEIRS in faults:
+        assert given.not_theirs is not None
+        actor = given.not_theirs
+    if F.STALE_VERSION in faults:
+        values["expectedVersion"] = given.version + 1
+    if F.BAD_INPUT in faults:
+        values.update(bad_input)
+    values = ids_of_names(values, users)
+    before = await snapshot()
+
+    data = await api.data(actor, transition.document(), {"input": values})
+
+    payload = data[transition.mutation]
+    assert payload[transition.payload] is None
+    assert [error["code"] for error in payload["userErrors"]] == [code]
+    assert await snapshot() == before
+
+
+def test_the_table_covers_every_mutation(settings: Settings) -> None:
+    mutation_type = build_schema(settings)._schema.mutation_type
+    assert mutation_type is not None
+    # Demo sign-in changes nothing: it has no object, state or version to check.
+    assert {t.mutation for t in TRANSITIONS.values()} == set(mutation_type.fields) - {
+        "signInAsDemoUser"
+    }
