@@ -33,10 +33,17 @@ $(UI_DIST): $(UI_MODULES) $(UI_SOURCES)
 
 ui: $(UI_DIST)
 
+# The graphql-http audit suite that tests/http_audit/test_audit.py runs against a real server.
+AUDIT_MODULES := tests/http_audit/node_modules/.package-lock.json
+
+$(AUDIT_MODULES): tests/http_audit/package-lock.json
+	cd tests/http_audit && npm ci --no-audit --no-fund --loglevel=error
+	touch $(AUDIT_MODULES)
+
 run: $(STAMP) ui
 	HOST=$(HOST) PORT=$(PORT) $(BIN)/python server.py run
 
-test: $(STAMP) ui
+test: $(STAMP) ui $(AUDIT_MODULES)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy

@@ -10,9 +10,11 @@ from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
 
 from schema.execution import ModelAwareExecutionContext
-from schema.extensions.authentication import RequireAuthentication
+from schema.extensions.authentication import AnonymousBound, RequireAuthentication
+from schema.extensions.codes import ErrorCodes
 from schema.extensions.errors import log_errors, mask_unexpected_errors
 from schema.extensions.limits import limit_extensions
+from schema.extensions.suggestions import HideSuggestions
 from schema.mutations.root import Mutation
 from schema.node import read_attribute
 from schema.query import Query
@@ -30,11 +32,17 @@ class FulfillmentSchema(strawberry.Schema):
 
 def build_schema(settings: Settings, **options: Any) -> strawberry.Schema:
     """`options` go to strawberry.Schema (e.g. `subscription=`)."""
+    hide_suggestions = [] if settings.introspection else [HideSuggestions]
     return FulfillmentSchema(
         query=Query,
         mutation=Mutation,
         extensions=[
             mask_unexpected_errors(),
+            ErrorCodes,
+            *hide_suggestions,
+            # Before the parser cache: an anonymous document beyond a small bound, or one
+            # sent with a bad token, is refused unparsed.
+            AnonymousBound,
             *limit_extensions(settings),
             # After the validation cache: it replaces whatever validation found for anonymous
             # requests that ask for more than sign-in.

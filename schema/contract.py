@@ -117,7 +117,7 @@ class Verdict:
 def judge(baseline: Baseline, sdl: str, changelog: str) -> Verdict:
     """Compare `sdl` with the baseline's; each breaking change uses up one acknowledgement
     added to the changelog since the baseline."""
-    if baseline.sdl is None:
+    if baseline.sdl is None or baseline.sdl == sdl:
         return Verdict(Changes(), [])
     changes = compare(baseline.sdl, sdl)
     added = acknowledgements(changelog) - acknowledgements(baseline.changelog)

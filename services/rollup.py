@@ -27,7 +27,6 @@ from models.enums import (
     TASK_DONE_STATES,
     TASK_FINAL_STATES,
     FulfillmentState,
-    LineItemAction,
     ServiceOrderState,
     SoldProductState,
     TaskState,
@@ -39,6 +38,7 @@ from services.events.recorders import (
     record_order,
     record_sold_product,
 )
+from services.sold_products import settle_sold_product
 from services.unit_of_work import UnitOfWork
 
 # A task in one of these states shows that work on its domain order has begun.
@@ -218,18 +218,12 @@ async def _roll_line_items(
 async def _settle_sold_products(
     uow: UnitOfWork, order: ServiceOrder, finished: Mapping[int, LineItem]
 ) -> None:
-    """A fulfilled item's product becomes the customer's (or goes, for a DELETE item)."""
+    """The pending products of the items that just finished: activated or cancelled."""
     products = await SoldProduct.filter(
         line_item_id__in=list(finished), state=SoldProductState.PENDING
     )
     for product in products:
-        item = finished[product.line_item_id]
-        fulfilled = item.state is FulfillmentState.COMPLETED
-        if fulfilled and item.action is not LineItemAction.DELETE:
-            product.state = SoldProductState.ACTIVE
-            product.activated_at = uow.started_at
-        else:
-            product.state = SoldProductState.CANCELLED
+        settle_sold_product(product, finished[product.line_item_id], uow.started_at)
         await product.save(update_fields=["state", "activated_at"])
         record_sold_product(
             uow,

@@ -32,6 +32,11 @@ class Settings(BaseSettings):
     max_query_depth: int = 12
     max_query_tokens: int = 5000
     max_aliases: int = 30
+    # Request limits (README, Limits): bodies, caches, anonymous documents, query cost.
+    max_body_bytes: int = 1_000_000
+    max_cached_query_length: int = 20_000
+    anonymous_max_query_length: int = 4_000
+    max_query_cost: int = 100_000
 
     # Event relay: how often it reads the event table even when no hint arrived.
     catchup_interval_seconds: float = 1.0

@@ -1,9 +1,14 @@
 """No operation runs without an authenticated user, except the few that must (sign-in).
 
-The check runs once the document is parsed, before it is validated: an anonymous client learns
-nothing about the schema from validation errors, and gets one error and no data. Credentials
-that were sent and did not hold up (expired, wrongly signed, …) refuse every operation, so a
-client learns its token is bad instead of silently seeing less.
+Before parsing (AnonymousBound): credentials that were sent and did not hold up (expired,
+wrongly signed, …) refuse every operation, so a client learns its token is bad instead of
+silently seeing less; and an anonymous document longer than ANONYMOUS_MAX_QUERY_LENGTH is
+refused unparsed: what an anonymous client may run (the demo sign-in) is a few hundred
+characters, and parsing is work done for whoever asks.
+
+Once the document is parsed, before it is validated (RequireAuthentication): an anonymous
+operation may ask only for the sign-in fields. An anonymous client learns nothing about the
+schema from validation errors, and gets one error and no data.
 """
 
 from __future__ import annotations
@@ -31,6 +36,30 @@ _INTROSPECTION_FIELDS = frozenset({"__typename", "__schema", "__type"})
 _DEMO_FIELDS = frozenset({"demoUsers", "signInAsDemoUser"})
 
 
+REQUIRED = "Authentication required: send `Authorization: Bearer <token>`."
+
+
+def refuse(context: Context) -> None:
+    """HTTP answers the refusal with 401 and a challenge."""
+    if isinstance(context.response, Response):
+        context.response.status_code = 401
+        context.response.headers["WWW-Authenticate"] = "Bearer"
+
+
+class AnonymousBound(SchemaExtension):
+    def on_parse(self) -> Iterator[None]:
+        context = self.execution_context.context
+        if isinstance(context, Context) and context.user is None:
+            query = self.execution_context.query or ""
+            if context.auth_error is not None:
+                refuse(context)
+                raise unauthenticated(context.auth_error)
+            if len(query) > context.settings.anonymous_max_query_length:
+                refuse(context)
+                raise unauthenticated(REQUIRED)
+        yield
+
+
 class RequireAuthentication(SchemaExtension):
     def on_validate(self) -> Iterator[None]:
         context = self.execution_context.context
@@ -38,9 +67,7 @@ class RequireAuthentication(SchemaExtension):
             error = self._refusal(context)
             if error is not None:
                 self.execution_context.pre_execution_errors = [error]
-                if isinstance(context.response, Response):
-                    context.response.status_code = 401
-                    context.response.headers["WWW-Authenticate"] = "Bearer"
+                refuse(context)
         yield
 
     def _refusal(self, context: Context) -> GraphQLError | None:
@@ -49,7 +76,7 @@ class RequireAuthentication(SchemaExtension):
         allowed = _INTROSPECTION_FIELDS | (_DEMO_FIELDS if context.settings.demo_mode else set())
         if self._root_fields() <= allowed:
             return None
-        return unauthenticated("Authentication required: send `Authorization: Bearer <token>`.")
+        return unauthenticated(REQUIRED)
 
     def _root_fields(self) -> set[str]:
         """The names of the fields the operation asks for at its root ('?' if unknown)."""

@@ -1,4 +1,5 @@
-"""Unexpected errors reach the client as "Unexpected error." and the server log in full.
+"""Unexpected errors reach the client as "Unexpected error." (code INTERNAL_SERVER_ERROR) and
+the server log in full; a database that cannot be reached as SERVICE_UNAVAILABLE.
 
 Expected errors are GraphQL errors on purpose (validation, limits, bad arguments, no token)
 and keep their message; user errors are not errors at all but payload data.
@@ -12,9 +13,12 @@ from collections.abc import Callable
 from graphql import GraphQLError
 from strawberry.extensions import MaskErrors, SchemaExtension
 
+from services.availability import is_database_unavailable
+
 logger = logging.getLogger("fulfillment.graphql")
 
 UNEXPECTED = "Unexpected error."
+UNAVAILABLE = "The service is unavailable (its database cannot be reached); try again later."
 
 
 def is_unexpected(error: GraphQLError) -> bool:
@@ -34,6 +38,14 @@ def log_errors(errors: list[GraphQLError]) -> None:
 
 
 class MaskUnexpectedErrors(MaskErrors):
+    def anonymise_error(self, error: GraphQLError) -> GraphQLError:
+        down = error.original_error is not None and is_database_unavailable(error.original_error)
+        masked = super().anonymise_error(error)
+        if down:
+            masked.message = UNAVAILABLE
+        masked.extensions = {"code": "SERVICE_UNAVAILABLE" if down else "INTERNAL_SERVER_ERROR"}
+        return masked
+
     def _process_result(self, result: object) -> None:
         # Strawberry's asks `isinstance(result, <a runtime-checkable Protocol>)`, tens of
         # microseconds each time: once per delivery of every subscription event. Looking the

@@ -6,26 +6,29 @@ from datetime import datetime
 
 import strawberry
 from strawberry.scalars import JSON
+from tortoise.models import Model
 
 import models
 from resolvers import people
 from resolvers.cursors import encode_event_cursor
 from resolvers.global_ids import encode_global_id
+from resolvers.node_types import type_name
 from resolvers.plan import Now
 from schema.info import Info
 from schema.node import Node, node_type
 from schema.types.people import HIDDEN_USERS, User
 from services.events.kinds import EntityType
 
-# The GraphQL type of each entity an event can be about.
-_ENTITY_TYPES: dict[str, str] = {
-    EntityType.SERVICE_ORDER: "ServiceOrder",
-    EntityType.LINE_ITEM: "LineItem",
-    EntityType.SOLD_PRODUCT: "SoldProduct",
-    EntityType.DOMAIN_ORDER: "DomainOrder",
-    EntityType.TASK: "Task",
-    EntityType.FALLOUT: "FalloutRecord",
+# The model of each entity an event can be about, and so (from the node table) its GraphQL type.
+_ENTITY_MODELS: dict[str, type[Model]] = {
+    EntityType.SERVICE_ORDER: models.ServiceOrder,
+    EntityType.LINE_ITEM: models.LineItem,
+    EntityType.SOLD_PRODUCT: models.SoldProduct,
+    EntityType.DOMAIN_ORDER: models.DomainOrder,
+    EntityType.TASK: models.Task,
+    EntityType.FALLOUT: models.FalloutRecord,
 }
+_ENTITY_TYPES = {entity: type_name(model) for entity, model in _ENTITY_MODELS.items()}
 
 
 @node_type(models.Event, description="One change, as the append-only event history recorded it.")

@@ -23,8 +23,12 @@ async def test_an_unexpected_error_is_masked_for_the_client_and_logged(
     with caplog.at_level(logging.ERROR, logger="fulfillment.graphql"):
         body = await api.as_("viewer", "{ me { username } }")
     assert body["data"] == {"me": None}
-    assert [error["message"] for error in body["errors"]] == ["Unexpected error."]
-    assert "hunter2" not in str(body)
+    [error] = body["errors"]
+    assert (error["message"], error["extensions"]) == (
+        "Unexpected error.",
+        {"code": "INTERNAL_SERVER_ERROR"},
+    )
+    assert "hunter2" not in str(body) and "Traceback" not in str(body)
     assert "hunter2" in caplog.text
 
 

@@ -6,7 +6,7 @@ import httpx
 import pytest
 from starlette.applications import Starlette
 
-import server
+from services import availability
 
 
 async def get(app: Starlette, path: str) -> httpx.Response:
@@ -38,9 +38,14 @@ class _Connections:
 async def test_readyz_is_unavailable_when_the_database_is_down(
     app: Starlette, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(server, "connections", _Connections())
+    monkeypatch.setattr(availability, "connections", _Connections())
     response = await get(app, "/readyz")
-    assert (response.status_code, response.json()["status"]) == (503, "unavailable")
+    assert response.status_code == 503
+    assert response.json() == {
+        "status": "unavailable",
+        "database": "unavailable",
+        "broker": "degraded",
+    }
 
 
 async def test_graphiql_is_served_to_browsers(app: Starlette) -> None:

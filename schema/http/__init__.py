@@ -1,0 +1,1 @@
+"""HTTP around the GraphQL endpoint: media types, error responses, request limits."""
