@@ -28,19 +28,8 @@ from typing import Any
 
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
-from tortoise import connections
 
-from models import (
-    DomainOrder,
-    Event,
-    FalloutRecord,
-    LineItem,
-    ServiceOrder,
-    SoldProduct,
-    Task,
-    TaskDependency,
-    User,
-)
+from models import ServiceOrder, Task, TaskDependency, User
 from models.enums import FalloutAction, FalloutState, FalloutType, TaskState
 from services.catalog import DEMO_CATALOG_PATH, CatalogDocument, install_catalog, load_catalog
 from services.errors import DomainError
@@ -54,8 +43,9 @@ from services.orders import (
 from services.seed import create_demo_users
 from services.tasks import complete_task, reassign_task, start_task
 from tests.catalogs import NO_TASKS, TASK_LESS_PARENTS, TASKS_ABOVE_TASK_LESS, hollow_catalog
+from tests.conftest import empty_order_tables
 from tests.services.plan_oracle import expected_vs_stored
-from tests.services.task_plans import agent_for
+from tests.services.task_plans import Rows, agent_for, snapshot
 
 USERNAMES = ("manager", "agent1", "agent2", "viewer", "partner", "admin")
 # Who tries a step: mostly (three times in four) someone entitled to it (None), else anyone.
@@ -88,18 +78,7 @@ PRODUCTS = (
     LineItemInput(TASK_LESS_PARENTS),
     LineItemInput(TASKS_ABOVE_TASK_LESS),
 )
-# Tables an example's order fills; the catalog and the users stay from one example to the next.
-ORDER_TABLES = (
-    "event",
-    "fallout_record",
-    "task_dependency",
-    "task",
-    "domain_order",
-    "sold_product",
-    "line_item",
-    "service_order",
-    "number_sequence",
-)
+
 # Snapshot table → the entity_type its events carry.
 ENTITY_TYPES = {
     "order": "service_order",
@@ -113,7 +92,6 @@ ENTITY_TYPES = {
 CREATED_STATE: dict[str, str | None] = {"fallout": None}
 # Columns that change without a version bump: progress counters follow every task move.
 UNVERSIONED = {"version", "updated_at", "tasks_total", "tasks_done"}
-Rows = dict[str, list[dict[str, Any]]]
 
 
 @cache
@@ -312,31 +290,6 @@ def check_events(before: Rows, after: Rows, own: Counter[str], *, versions: bool
         )
     kinds = Counter(e["kind"] for e in new_events) - consequences
     assert kinds == +own, (kinds, own)
-
-
-async def snapshot(before: Rows | None = None) -> Rows:
-    """Every row a step may touch. The events are append-only: only those after `before`'s
-    are read (reading them all at every step would make the test's cost grow with its steps)."""
-    seen = before["event"] if before else []
-    last_id = seen[-1]["id"] if seen else 0
-    return {
-        "order": await ServiceOrder.all().order_by("id").values(),
-        "line_item": await LineItem.all().order_by("id").values(),
-        "sold_product": await SoldProduct.all().order_by("id").values(),
-        "domain_order": await DomainOrder.all().order_by("id").values(),
-        "task": await Task.all().order_by("id").values(),
-        "fallout": await FalloutRecord.all().order_by("id").values(),
-        "event": seen + await Event.filter(id__gt=last_id).order_by("id").values(),
-    }
-
-
-async def empty_order_tables(backend: str) -> None:
-    conn = connections.get("default")
-    if backend == "postgres":
-        await conn.execute_script(f"TRUNCATE {', '.join(ORDER_TABLES)} RESTART IDENTITY CASCADE")
-    else:
-        for table in ORDER_TABLES:
-            await conn.execute_script(f"DELETE FROM {table}")
 
 
 async def demo_users() -> dict[str, User]:
