@@ -41,7 +41,7 @@ $(AUDIT_MODULES): tests/http_audit/package-lock.json
 	touch $(AUDIT_MODULES)
 
 run: $(STAMP) ui
-	HOST=$(HOST) PORT=$(PORT) $(BIN)/python server.py run
+	HOST=$(HOST) PORT=$(PORT) DEMO_MODE=$${DEMO_MODE:-true} INTROSPECTION=$${INTROSPECTION:-true} $(BIN)/python server.py run
 
 test: $(STAMP) ui $(AUDIT_MODULES)
 	$(BIN)/ruff check .

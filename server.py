@@ -21,6 +21,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 import uvicorn
+from pydantic import ValidationError
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
@@ -211,6 +212,17 @@ def main(argv: list[str] | None = None) -> int:
     schema.add_argument("--check", action="store_true", help="write nothing; fail if stale")
     args = parser.parse_args(argv)
 
+    if args.command == "run":
+        # The embedded demo: demo sign-in and GraphiQL on, unless the environment says
+        # otherwise. `serve` (production) keeps the settings' defaults: both off.
+        os.environ.setdefault("DEMO_MODE", "true")
+        os.environ.setdefault("INTROSPECTION", "true")
+    try:
+        settings = get_settings()
+    except ValidationError as error:  # refused at start, before anything listens
+        print(f"Configuration refused:\n{error}", file=sys.stderr)
+        return 2
+
     if args.command in ("run", "migrate"):
         asyncio.run(migrate())
     if args.command == "run":
@@ -229,7 +241,12 @@ def main(argv: list[str] | None = None) -> int:
     if args.command in ("run", "serve"):
         print(welcome(args.host, args.port), flush=True)
         uvicorn.run(
-            "server:create_app", factory=True, host=args.host, port=args.port, workers=args.workers
+            "server:create_app",
+            factory=True,
+            host=args.host,
+            port=args.port,
+            workers=args.workers,
+            ws_max_size=settings.max_body_bytes,
         )
     return 0
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -24,6 +25,9 @@ class Context:
     response: Response | WebSocket | None = None
     # The graphql-transport-ws `connection_init` payload; strawberry sets it on websockets.
     connection_params: dict[str, object] | None = None
+    # Websockets: when the token of connection_init expires (schema/sockets.py closes the
+    # socket then; each operation on it checks it first).
+    credentials_expire_at: datetime | None = None
     # Made on first use: a subscription event is delivered in a context of its own, reading
     # through loaders the event's subscribers share (`reading_through`), and a thousand idle
     # sockets need none of their own.

@@ -14,6 +14,7 @@ from schema.extensions.authentication import AnonymousBound, RequireAuthenticati
 from schema.extensions.codes import ErrorCodes
 from schema.extensions.errors import log_errors, mask_unexpected_errors
 from schema.extensions.limits import limit_extensions
+from schema.extensions.live_credentials import RecheckSocketCredentials
 from schema.extensions.suggestions import HideSuggestions
 from schema.mutations.root import Mutation
 from schema.node import read_attribute
@@ -47,6 +48,8 @@ def build_schema(settings: Settings, **options: Any) -> strawberry.Schema:
             # After the validation cache: it replaces whatever validation found for anonymous
             # requests that ask for more than sign-in.
             RequireAuthentication,
+            # Also after the validation cache, for the same reason: operations on a websocket.
+            RecheckSocketCredentials,
         ],
         execution_context_class=ModelAwareExecutionContext,
         config=StrawberryConfig(default_resolver=read_attribute),

@@ -23,8 +23,6 @@ from strawberry.http import GraphQLHTTPResponse
 from strawberry.schema import BaseSchema
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.types import ExecutionResult
-from strawberry.types.execution import PreExecutionError
-from strawberry.types.unset import UnsetType
 
 from resolvers.context import Context
 from resolvers.subscriptions.connection import accept_connection
@@ -33,6 +31,8 @@ from schema.extensions.errors import UNAVAILABLE, UNEXPECTED
 from schema.http.body_limit import PayloadTooLarge
 from schema.http.errors import error_response
 from schema.http.media import GRAPHQL_RESPONSE, wants_graphql_response
+from schema.internals import PreExecutionError, UnsetType
+from schema.sockets import SocketWatch
 from services.auth import AuthenticationError, authenticate
 from services.availability import is_database_unavailable
 from services.settings import Settings
@@ -54,6 +54,7 @@ class GraphQLView(GraphQL[Context, None]):
             max_subscriptions_per_connection=settings.ws_max_operations,
         )
         self.settings = settings
+        self.sockets = SocketWatch(settings.ws_credentials_check_seconds)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -102,8 +103,10 @@ class GraphQLView(GraphQL[Context, None]):
         return response
 
     async def on_ws_connect(self, context: Context) -> UnsetType | dict[str, object] | None:
-        """graphql-transport-ws: the connection_init payload must carry a good token (4403)."""
+        """graphql-transport-ws: the connection_init payload must carry a good token (4403),
+        and the socket is closed (4403) once it no longer holds (schema/sockets.py)."""
         await accept_connection(context)
+        self.sockets.watch(context)
         return await super().on_ws_connect(context)
 
 

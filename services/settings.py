@@ -6,10 +6,12 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from models.config import DEFAULT_DATABASE_URL
+
+MIN_JWT_SECRET_BYTES = 32
 
 
 class Settings(BaseSettings):
@@ -26,9 +28,12 @@ class Settings(BaseSettings):
     jwt_issuer: str = "service-order-fulfillment"
     jwt_audience: str | None = None
     token_ttl_seconds: int = 8 * 3600
+    # Tokens whose lifetime (exp - iat, or exp - now without iat) is longer are refused.
+    max_token_lifetime_seconds: int = 24 * 3600
 
-    demo_mode: bool = True
-    introspection: bool = True
+    # Production defaults: `server.py run` (the embedded demo, `make run`) turns both on.
+    demo_mode: bool = False
+    introspection: bool = False
     max_query_depth: int = 12
     max_query_tokens: int = 5000
     max_aliases: int = 30
@@ -43,6 +48,20 @@ class Settings(BaseSettings):
     ws_connection_init_timeout_seconds: float = 5.0
     ws_max_operations: int = 50
     subscriber_queue_size: int = 1000
+    # How often open websockets' users are read again (deactivated or roles changed: closed).
+    ws_credentials_check_seconds: float = 15.0
+
+    @field_validator("jwt_secret")
+    @classmethod
+    def long_enough(cls, secret: str | None) -> str | None:
+        """HS256 with a short secret can be brute-forced offline from one token (RFC 7518
+        asks for a key at least as long as the hash: 32 bytes)."""
+        if secret is not None and len(secret.encode()) < MIN_JWT_SECRET_BYTES:
+            raise ValueError(
+                f"JWT_SECRET must be at least {MIN_JWT_SECRET_BYTES} bytes "
+                "(e.g. `openssl rand -base64 48`)"
+            )
+        return secret
 
 
 @lru_cache(maxsize=1)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from strawberry.exceptions import ConnectionRejectionError
 
 from resolvers.context import Context
-from services.auth import AuthenticationError, authenticate
+from services.auth import AuthenticationError, authenticate_credentials
 
 
 async def accept_connection(context: Context) -> None:
@@ -22,6 +22,8 @@ async def accept_connection(context: Context) -> None:
                 'Authentication required: send {"authorization": "Bearer <token>"} '
                 "in connection_init."
             )
-        context.user = await authenticate(authorization, context.settings)
+        credentials = await authenticate_credentials(authorization, context.settings)
+        context.user = credentials.user
+        context.credentials_expire_at = credentials.expires_at
     except AuthenticationError as error:
         raise ConnectionRejectionError({"message": error.message}) from error

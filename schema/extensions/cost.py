@@ -55,6 +55,7 @@ from strawberry.types.graphql import OperationType
 
 from resolvers.arguments import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
 from schema.extensions.codes import Code
+from schema.internals import graphql_schema
 
 DEFAULT_LIST_SIZE = 10
 PLAN_TASKS = DEFAULT_LIST_SIZE**3
@@ -74,7 +75,10 @@ class QueryCost(SchemaExtension):
             operation = get_operation_ast(context.graphql_document, context.operation_name)
         if operation is not None:
             self.cost = operation_cost(
-                context.schema._schema, context.graphql_document, operation, context.variables or {}
+                graphql_schema(context),
+                context.graphql_document,
+                operation,
+                context.variables or {},
             )
             if self.cost > self.max_cost:
                 # A result set before execution is the result: the operation does not run.

@@ -19,6 +19,11 @@ def issue_token(user: User, settings: Settings, *, ttl_seconds: int | None = Non
     """A token naming `user` (by username, the `sub` claim) that expires after the TTL."""
     issued_at = datetime.now(UTC)
     ttl = settings.token_ttl_seconds if ttl_seconds is None else ttl_seconds
+    if ttl > settings.max_token_lifetime_seconds:
+        raise AuthenticationError(
+            f"A token may live at most {settings.max_token_lifetime_seconds} seconds "
+            "(MAX_TOKEN_LIFETIME_SECONDS)."
+        )
     claims: dict[str, Any] = {
         "sub": user.username,
         "iss": settings.jwt_issuer,
@@ -31,7 +36,21 @@ def issue_token(user: User, settings: Settings, *, ttl_seconds: int | None = Non
 
 
 def decode_token(token: str, settings: Settings) -> dict[str, Any]:
-    """The token's claims once its signature, expiry, issuer (and audience) are checked."""
+    """The token's claims once its signature, expiry, lifetime, issuer (and audience) are
+    checked."""
+    claims = _verified_claims(token, settings)
+    # A long-lived token that leaks stays usable for long: refuse those (iat, when present,
+    # is checked by PyJWT to be a number in the past).
+    start = claims.get("iat", datetime.now(UTC).timestamp())
+    if float(claims["exp"]) - float(start) > settings.max_token_lifetime_seconds:
+        raise AuthenticationError(
+            f"The token lives longer than the {settings.max_token_lifetime_seconds} seconds "
+            "allowed."
+        )
+    return claims
+
+
+def _verified_claims(token: str, settings: Settings) -> dict[str, Any]:
     try:
         return jwt.decode(
             token,

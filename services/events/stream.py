@@ -55,6 +55,10 @@ class EventStream(AsyncIterator[Event]):
                     yield event
         while True:
             event = await self._feed.get()
+            # A relay that lags behind the cursor (one handed out by another process) still
+            # hands out events the client has seen: they are not delivered twice.
+            if self._after is not None and event.id <= self._after:
+                continue
             if await self._visibility.allows(event):
                 yield event
 

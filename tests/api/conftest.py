@@ -22,7 +22,13 @@ SECRET = "a-test-secret-that-is-long-enough-for-hs256"
 
 
 def api_settings(data_dir: Path, **overrides: Any) -> Settings:
-    values: dict[str, Any] = {"jwt_secret": SECRET, "data_dir": data_dir, "demo_mode": True}
+    # The embedded demo's configuration (`server.py run`): demo sign-in and introspection on.
+    values: dict[str, Any] = {
+        "jwt_secret": SECRET,
+        "data_dir": data_dir,
+        "demo_mode": True,
+        "introspection": True,
+    }
     values.update(overrides)
     return Settings(_env_file=None, **values)
 

@@ -166,3 +166,20 @@ async def test_rs256_refuses_a_token_signed_any_other_way(
         )
     assert response.json()["data"] is None
     assert response.status_code == 401
+
+
+async def test_a_token_living_longer_than_the_maximum_is_refused(
+    api: Api, users: dict[str, User]
+) -> None:
+    now = datetime.now(UTC)
+    token = jwt.encode(claims(iat=now, exp=now + timedelta(days=2)), SECRET, algorithm="HS256")
+    body = await request_with(api, f"Bearer {token}")
+    assert_refused(body, api, "lives longer than the 86400 seconds allowed")
+
+
+async def test_a_token_without_iat_expiring_beyond_the_maximum_is_refused(
+    api: Api, users: dict[str, User]
+) -> None:
+    long_lived = claims(iat=None, exp=datetime.now(UTC) + timedelta(days=30))
+    body = await request_with(api, "Bearer " + jwt.encode(long_lived, SECRET, algorithm="HS256"))
+    assert_refused(body, api, "lives longer than the 86400 seconds allowed")

@@ -55,7 +55,7 @@ async def test_a_query_of_too_many_tokens_is_refused(api: Api, users: Users) -> 
     assert "Document contains more than 5000 tokens" in refusal(body)
 
 
-async def test_introspection_is_on_by_default(api: Api, users: Users) -> None:
+async def test_introspection_is_on_in_the_demo_configuration(api: Api, users: Users) -> None:
     data = await api.data("viewer", "{ __schema { queryType { name } } }")
     assert data == {"__schema": {"queryType": {"name": "Query"}}}
 

@@ -40,8 +40,8 @@ def test_a_secret_kept_in_the_data_folder_is_reused(tmp_path: Path) -> None:
 
 
 def test_jwt_secret_wins_over_the_data_folder(tmp_path: Path) -> None:
-    key = signing_key(settings(tmp_path, jwt_secret="configured-secret"))
-    assert key == "configured-secret"
+    key = signing_key(settings(tmp_path, jwt_secret="a-configured-secret-of-32-bytes-or-more"))
+    assert key == "a-configured-secret-of-32-bytes-or-more"
     assert not (tmp_path / SECRET_FILE_NAME).exists()
 
 

@@ -55,3 +55,13 @@ async def test_authenticate_accepts_the_scheme_in_any_case(
 ) -> None:
     token = issue_token(users["viewer"], settings)
     assert (await authenticate(f"bearer {token}", settings)).username == "viewer"
+
+
+def test_no_token_is_issued_beyond_the_maximum_lifetime(settings: Settings) -> None:
+    with pytest.raises(AuthenticationError, match="at most 86400 seconds"):
+        issue_token(User(username="u"), settings, ttl_seconds=86401)
+
+
+def test_a_short_jwt_secret_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="at least 32 bytes"):
+        Settings(_env_file=None, jwt_secret="x" * 31, data_dir=tmp_path)

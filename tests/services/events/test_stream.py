@@ -56,6 +56,23 @@ async def test_events_committed_but_not_yet_relayed_come_once_through_the_live_f
     await stream.aclose()
 
 
+async def test_a_relay_behind_the_cursor_does_not_deliver_what_the_client_has_seen(
+    relay: Relay,
+) -> None:
+    # given three events this relay has not read yet, and a client that saw the second of them
+    # through another process
+    viewer = await make_user("viewer", [Role.VIEWER])
+    ids = await record_events(3)
+    stream = event_stream(relay, viewer, EVERYTHING, after=ids[1])
+
+    # when the relay reads them
+    await relay.poll()
+
+    # then only the one after the cursor arrives
+    assert await take(stream, 1) == ids[2:]
+    await stream.aclose()
+
+
 async def test_without_a_cursor_only_new_events_arrive(relay: Relay) -> None:
     # given
     viewer = await make_user("viewer", [Role.VIEWER])
