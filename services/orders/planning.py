@@ -127,6 +127,32 @@ def plan_line_item(
     return builder.finish()
 
 
+def unplannable_actions(catalog: CatalogGraph, specification_id: int) -> frozenset[LineItemAction]:
+    """The actions a product claims but cannot be planned for, for the catalog checks.
+
+    A product claims an action when a template anywhere in its tree declares it; it cannot be
+    planned for it when its plan for that action, with no characteristics (so no exclusion
+    applies), has no task: such an item would complete at once without doing anything.
+    """
+    claimed: set[LineItemAction] = set()
+    seen: set[int] = set()
+    frontier = [specification_id]
+    while frontier:
+        spec = catalog[frontier.pop()]
+        if spec.id in seen:
+            continue
+        seen.add(spec.id)
+        claimed.update(action for template in spec.templates for action in template.actions)
+        frontier.extend(
+            r.target_id for r in spec.relationships if r.type in DECOMPOSING_RELATIONSHIPS
+        )
+    return frozenset(
+        action
+        for action in claimed
+        if not plan_line_item(catalog, specification_id, {}, action=action).tasks
+    )
+
+
 @dataclass
 class _Tree:
     """A domain order chosen for the plan, before it is numbered."""

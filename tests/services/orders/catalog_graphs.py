@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from hypothesis import strategies as st
+
 from models.enums import LineItemAction, RelationshipType, SpecificationKind
 from services.orders.catalog_graph import (
     CatalogGraph,
@@ -87,3 +89,50 @@ def names(plan: LineItemPlan) -> list[str]:
 
 def tree(plan: LineItemPlan) -> list[tuple[str, int | None, LineItemAction]]:
     return [(d.specification_code, d.parent, d.action) for d in plan.domain_orders]
+
+
+@st.composite
+def catalogs(draw: st.DrawFn, varied_actions: bool = False) -> CatalogGraph:
+    """Random catalogs whose product is specification 1: a tree-shaped DAG of up to four
+    specifications, relationships with quantities and exclusions on characteristic `x`,
+    templates with dependencies and compensators; with `varied_actions` each template is
+    planned for a random non-empty set of actions, otherwise for ADD."""
+    count = draw(st.integers(1, 4))
+    specs = []
+    for s in range(1, count + 1):
+        relationships = tuple(
+            RelationshipNode(
+                target_id=target,
+                type=to(target).type,
+                quantity=draw(st.integers(1, 2)),
+                exclude_characteristic=draw(st.sampled_from([None, "x"])),
+                exclude_values=(draw(st.sampled_from(["A", "B"])),),
+            )
+            for target in (
+                sorted(draw(st.sets(st.integers(s + 1, count), max_size=2))) if s < count else []
+            )
+        )
+        own = draw(st.integers(0, 3))
+        templates = []
+        for k in range(own):
+            id = s * 100 + k
+            earlier = [s * 100 + j for j in range(k)]
+            depends_on = tuple(sorted(draw(st.sets(st.sampled_from(earlier)))) if earlier else ())
+            undone = draw(st.booleans())
+            actions = (
+                draw(st.sets(st.sampled_from(list(LineItemAction)), min_size=1))
+                if varied_actions
+                else {ADD}
+            )
+            templates.append(
+                template(
+                    id,
+                    *depends_on,
+                    actions=frozenset(actions),
+                    compensated_by=id + 50 if undone else None,
+                )
+            )
+            if undone:
+                templates.append(template(id + 50, actions=frozenset()))
+        specs.append(spec(s, PRODUCT, relationships, tuple(templates)))
+    return catalog(*specs)

@@ -3,10 +3,17 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from models.enums import LineItemAction, RelationshipType
-from services.orders.catalog_graph import RelationshipNode
-from services.orders.planning import PlanError, earliest_finish, plan_line_item
+from services.orders.catalog_graph import CatalogGraph, RelationshipNode
+from services.orders.planning import (
+    PlanError,
+    earliest_finish,
+    plan_line_item,
+    unplannable_actions,
+)
 from tests.services.orders.catalog_graphs import (
     ADD,
     CFS,
@@ -16,6 +23,7 @@ from tests.services.orders.catalog_graphs import (
     RESOURCE,
     RFS,
     catalog,
+    catalogs,
     delete,
     edges,
     modify,
@@ -352,3 +360,69 @@ def test_a_planned_task_carries_its_template_s_point_of_no_return() -> None:
     plan = plan_line_item(graph, 1, {})
 
     assert [t.point_of_no_return for t in plan.tasks] == [False, True]
+
+
+def test_a_product_that_claims_an_action_it_cannot_plan_is_reported() -> None:
+    # The only DELETE template is behind a relationship walked for ADD only.
+    add_only = RelationshipNode(
+        target_id=2, type=RelationshipType.REQUIRES, actions=frozenset({ADD})
+    )
+    graph = catalog(
+        spec(1, PRODUCT, (add_only,), (template(1), modify(2))),
+        spec(2, RESOURCE, (), (template(3), delete(4))),
+    )
+
+    assert unplannable_actions(graph, 1) == {DELETE}
+
+
+def test_a_product_that_plans_every_action_it_claims_is_not_reported() -> None:
+    graph = catalog(
+        spec(1, PRODUCT, (to(2),), (template(1), modify(2))),
+        spec(2, RESOURCE, (), (template(3), delete(4))),
+    )
+
+    assert unplannable_actions(graph, 1) == frozenset()
+
+
+VALUES = st.sampled_from(["A", "B", "C"])
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    graph=catalogs(varied_actions=True),
+    action=st.sampled_from(list(LineItemAction)),
+    before=VALUES,
+    after=VALUES,
+)
+def test_every_action_orders_domain_orders_its_way(
+    graph: CatalogGraph, action: LineItemAction, before: str, after: str
+) -> None:
+    previous = {"x": before} if action is MODIFY else None
+
+    plan = plan_line_item(graph, 1, {"x": after}, action=action, previous_characteristics=previous)
+
+    def ancestors(index: int) -> set[int]:
+        found = set()
+        parent = plan.domain_orders[index].parent
+        while parent is not None:
+            found.add(parent)
+            parent = plan.domain_orders[parent].parent
+        return found
+
+    for waiter, waited in plan.dependencies:
+        mine, theirs = plan.tasks[waiter].domain_order, plan.tasks[waited].domain_order
+        if mine == theirs:
+            continue
+        if plan.domain_orders[mine].action is DELETE:
+            assert theirs in ancestors(mine)  # torn down after what is above it
+        else:
+            assert mine in ancestors(theirs)  # built after what is below it
+    for index, planned in enumerate(plan.domain_orders):
+        # Only a MODIFY mixes modes: below it, what the change adds or removes.
+        parent = planned.parent
+        if parent is not None and plan.domain_orders[parent].action is not MODIFY:
+            assert planned.action is plan.domain_orders[parent].action
+        # A change or a teardown has work in every domain order's subtree.
+        if planned.action is not ADD:
+            subtree = {index} | {i for i in range(len(plan.domain_orders)) if index in ancestors(i)}
+            assert any(t.domain_order in subtree for t in plan.tasks)

@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from models.enums import TASK_DONE_STATES, LineItemAction, TaskState
-from services.orders.catalog_graph import CatalogGraph, RelationshipNode
+from services.orders.catalog_graph import CatalogGraph
 from services.orders.planning import LineItemPlan, earliest_finish, plan_line_item
 from services.orders.replanning import (
     Compensating,
@@ -30,6 +30,7 @@ from tests.services.orders.catalog_graphs import (
     RESOURCE,
     RFS,
     catalog,
+    catalogs,
     spec,
     template,
     to,
@@ -294,37 +295,6 @@ def test_a_ready_task_that_gains_unfinished_work_waits_again() -> None:
 
 
 # The properties, over random catalogs, characteristics and progress, and chains of revisions.
-
-
-@st.composite
-def catalogs(draw: st.DrawFn) -> CatalogGraph:
-    count = draw(st.integers(1, 4))
-    specs = []
-    for s in range(1, count + 1):
-        relationships = tuple(
-            RelationshipNode(
-                target_id=target,
-                type=to(target).type,
-                quantity=draw(st.integers(1, 2)),
-                exclude_characteristic=draw(st.sampled_from([None, "x"])),
-                exclude_values=(draw(st.sampled_from(["A", "B"])),),
-            )
-            for target in (
-                sorted(draw(st.sets(st.integers(s + 1, count), max_size=2))) if s < count else []
-            )
-        )
-        own = draw(st.integers(0, 3))
-        templates = []
-        for k in range(own):
-            id = s * 100 + k
-            earlier = [s * 100 + j for j in range(k)]
-            depends_on = tuple(sorted(draw(st.sets(st.sampled_from(earlier)))) if earlier else ())
-            undone = draw(st.booleans())
-            templates.append(template(id, *depends_on, compensated_by=id + 50 if undone else None))
-            if undone:
-                templates.append(template(id + 50, actions=NONE))
-        specs.append(spec(s, PRODUCT, relationships, tuple(templates)))
-    return catalog(*specs)
 
 
 def progress(old: PersistedPlan, data: st.DataObject) -> PersistedPlan:
