@@ -66,26 +66,20 @@ def plan(size: int, seed: int = 14) -> tuple[list[Row], list[tuple[int, int]]]:
     return rows, dependencies
 
 
-def best_of(call: Callable[[], object], budget: float = 0.5) -> float:
-    """The fastest of repeated runs within `budget` seconds (at least 5), in seconds: on a
-    shared machine the median mostly measures the neighbours (see `median_of`)."""
-    samples: list[float] = []
+def samples(call: Callable[[], object], budget: float = 0.5) -> list[float]:
+    """Seconds per call, repeated for `budget` seconds (at least 5 runs)."""
+    taken: list[float] = []
     deadline = time.perf_counter() + budget
-    while len(samples) < 5 or time.perf_counter() < deadline:
+    while len(taken) < 5 or time.perf_counter() < deadline:
         began = time.perf_counter()
         call()
-        samples.append(time.perf_counter() - began)
-    return min(samples)
+        taken.append(time.perf_counter() - began)
+    return taken
 
 
-def median_of(call: Callable[[], object], budget: float = 0.5) -> float:
-    samples: list[float] = []
-    deadline = time.perf_counter() + budget
-    while len(samples) < 5 or time.perf_counter() < deadline:
-        began = time.perf_counter()
-        call()
-        samples.append(time.perf_counter() - began)
-    return statistics.median(samples)
+def best_of(call: Callable[[], object]) -> float:
+    """The fastest run: on a shared machine the median mostly measures the neighbours."""
+    return min(samples(call))
 
 
 def measure(size: int) -> list[str]:
@@ -109,7 +103,7 @@ def measure(size: int) -> list[str]:
         # What a change's transaction pays: rows to inputs, schedule, jeopardy.
         jeopardy(tasks, schedule(build(), dependencies, now=NOW, due=due))
 
-    median = median_of(change)
+    median = statistics.median(samples(change))
     return [
         f"{size:,}",
         f"{len(dependencies):,}",

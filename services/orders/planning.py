@@ -94,6 +94,16 @@ class LineItemPlan:
             counts[task.domain_order] += 1
         return counts
 
+    def subtree_task_counts(self) -> list[int]:
+        """Number of tasks of each domain order and all its descendants."""
+        counts = self.task_counts()
+        # Depth first: children come after their parents, so one backwards pass adds them up.
+        for index in reversed(range(len(self.domain_orders))):
+            parent = self.domain_orders[index].parent
+            if parent is not None:
+                counts[parent] += counts[index]
+        return counts
+
 
 EMPTY_PLAN = LineItemPlan(domain_orders=(), tasks=(), dependencies=(), finish_minutes=())
 
