@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging.config
 import re
+import sys
 import uuid
 from typing import Any, Literal
 
@@ -76,7 +77,8 @@ def formatter(format: LogFormat = "json") -> structlog.stdlib.ProcessorFormatter
         renderer = structlog.processors.JSONRenderer(serializer=_orjson_dumps)
         last: list[Processor] = [structlog.processors.format_exc_info, renderer]
     else:
-        last = [structlog.dev.ConsoleRenderer()]
+        # Colours for a terminal only, not for a file the output is sent to.
+        last = [structlog.dev.ConsoleRenderer(colors=sys.stderr.isatty())]
     return structlog.stdlib.ProcessorFormatter(
         foreign_pre_chain=_shared_processors(),
         processors=[structlog.stdlib.ProcessorFormatter.remove_processors_meta, *last],
