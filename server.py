@@ -37,13 +37,21 @@ from models.config import tortoise_config
 from schema import contract
 from schema.build import build_served_schema
 from schema.http.body_limit import BodySizeLimit
+from schema.http.metrics import metrics_endpoint
+from schema.http.telemetry import Telemetry
 from schema.view import GraphQLView
 from services.auth import AuthenticationError, issue_token
 from services.availability import database_answers
 from services.catalog import install_catalog, load_catalog, validate_catalog_file
 from services.events.runtime import broker_status, run_events
+from services.observability.logs import configure_logging, logging_config
+from services.observability.metrics import prepare_workers, worker_stopped
+from services.observability.sampler import sampling
+from services.observability.tracing import TracingUnavailable, configure_tracing, tracing_requested
 from services.seed import seed_demo
 from services.settings import Settings, get_settings
+
+WORKER_HEALTHCHECK_SECONDS = 30
 
 
 async def healthz(request: Request) -> JSONResponse:
@@ -76,6 +84,7 @@ def routes(settings: Settings) -> list[BaseRoute]:
         WebSocketRoute("/graphql", graphql),
         Route("/healthz", healthz),
         Route("/readyz", readyz),
+        Route("/metrics", metrics_endpoint(settings)),
         ui_mount(),
     ]
 
@@ -91,12 +100,18 @@ def create_app(settings: Settings | None = None) -> Starlette:
         async with (
             RegisterTortoise(app, config=tortoise_config(settings.database_url)),
             run_events(settings),
+            sampling(),
         ):
             tune_garbage_collector()
             yield
+        worker_stopped()
 
-    limits = [Middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)]
-    return Starlette(routes=routes(settings), middleware=limits, lifespan=lifespan)
+    # Telemetry first (outermost): it sees every answer, the body limit's 413 included.
+    middleware = [
+        Middleware(Telemetry),
+        Middleware(BodySizeLimit, max_bytes=settings.max_body_bytes),
+    ]
+    return Starlette(routes=routes(settings), middleware=middleware, lifespan=lifespan)
 
 
 def tune_garbage_collector() -> None:
@@ -214,14 +229,24 @@ def main(argv: list[str] | None = None) -> int:
 
     if args.command == "run":
         # The embedded demo: demo sign-in and GraphiQL on, unless the environment says
-        # otherwise. `serve` (production) keeps the settings' defaults: both off.
+        # otherwise. `serve` (production) keeps the settings' defaults: both off. And logs
+        # for a person reading the terminal (`serve`: JSON lines).
         os.environ.setdefault("DEMO_MODE", "true")
         os.environ.setdefault("INTROSPECTION", "true")
+        os.environ.setdefault("LOG_FORMAT", "console")
     try:
         settings = get_settings()
     except ValidationError as error:  # refused at start, before anything listens
         print(f"Configuration refused:\n{error}", file=sys.stderr)
         return 2
+    log_config = logging_config(settings.log_format, settings.log_level)
+    configure_logging(settings.log_format, settings.log_level)
+    if args.command in ("run", "serve") and tracing_requested(os.environ):
+        try:  # refused at start rather than in each worker
+            configure_tracing(os.environ)
+        except TracingUnavailable as error:
+            print(error, file=sys.stderr)
+            return 2
 
     if args.command in ("run", "migrate"):
         asyncio.run(migrate())
@@ -240,6 +265,8 @@ def main(argv: list[str] | None = None) -> int:
         return asyncio.run(with_database(lambda: print_token(args.username, args.ttl)))
     if args.command in ("run", "serve"):
         print(welcome(args.host, args.port), flush=True)
+        if args.workers > 1:
+            prepare_workers(settings.data_dir)
         uvicorn.run(
             "server:create_app",
             factory=True,
@@ -247,6 +274,13 @@ def main(argv: list[str] | None = None) -> int:
             port=args.port,
             workers=args.workers,
             ws_max_size=settings.max_body_bytes,
+            log_config=log_config,
+            # The service writes its own access line, with the request's id and operation.
+            access_log=False,
+            # How long the supervisor of several workers waits for one to answer before it
+            # kills it as hung. Its default (5 s) is shorter than a worker takes to import the
+            # service on a loaded 2-core machine: every worker was killed before serving.
+            timeout_worker_healthcheck=WORKER_HEALTHCHECK_SECONDS,
         )
     return 0
 

@@ -37,8 +37,12 @@ class DomainOrder(Model, ProgressCounters):
     depth = fields.IntField(default=0)
     # Creation order within the line item: parents always come before their children.
     position = fields.IntField(default=0)
+    # The whole subtree's tasks (its own and its descendants'), as on line items and orders.
     tasks_total = fields.IntField(default=0)
     tasks_done = fields.IntField(default=0)
+    # Its own tasks only.
+    own_tasks_total = fields.IntField(default=0)
+    own_tasks_done = fields.IntField(default=0)
 
     service_order_id: int
     line_item_id: int

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from tortoise import fields
 from tortoise.models import Model
@@ -43,6 +43,13 @@ class Task(Model):
     expected_duration_minutes = fields.IntField(default=60)
     due_at = fields.DatetimeField(null=True)
     attempts = fields.IntField(default=0)
+    # COMPLETED or SKIPPED: what a fallout resolution decided while the task still waited on
+    # its predecessors. It is applied as soon as they are all done (services/tasks/readiness.py).
+    # CharEnumField has no typing for null=True: say so, or None would not type-check.
+    deferred_outcome = cast(
+        "fields.Field[TaskState | None]",
+        fields.CharEnumField(TaskState, max_length=16, null=True),
+    )
     version = fields.IntField(default=1)
     position = fields.IntField(default=0)
     created_at = fields.DatetimeField(auto_now_add=True)

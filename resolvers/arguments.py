@@ -13,12 +13,12 @@ from resolvers.cursors import decode_cursor
 from resolvers.errors import ApiError, invalid_argument
 from resolvers.global_ids import decode_id
 from services.errors import DomainError
+from services.inputs import optional_text
+from services.limits import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, TextBound
 from services.queries.pagination import PageRequest
 
 M = TypeVar("M", bound=Model)
 
-DEFAULT_PAGE_SIZE = 50
-MAX_PAGE_SIZE = 100
 ME = "me"
 
 
@@ -42,6 +42,17 @@ def filter_id(value: str | None, model: type[M], *, field: str) -> int | None:
         return None
     try:
         return decode_id(value, model, field=field)
+    except DomainError as error:
+        raise invalid_argument(error) from error
+
+
+def filter_text(value: str | None, *, field: str, bound: TextBound) -> str | None:
+    """A text a list is filtered by, within the bounds of the column it is compared with."""
+    if value is None:
+        return None
+    try:
+        # A blank filter matches what it says (nothing), not everything.
+        return optional_text(value, field=field, what=f"The {field} filter", bound=bound) or ""
     except DomainError as error:
         raise invalid_argument(error) from error
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from services.cursors import decode_prefixed, encode_prefixed
 from services.events.cursor import decode_cursor as decode_event_cursor
 from services.events.cursor import encode_cursor as encode_event_cursor
+from services.limits import MAX_ROW_ID
 
 _PREFIX = "cursor:"
 
@@ -18,7 +19,9 @@ def encode_cursor(row_id: int) -> str:
 
 
 def decode_cursor(cursor: str, *, field: str = "after") -> int:
-    return decode_prefixed(_PREFIX, cursor, field=field, message="Not a cursor of this list.")
+    return decode_prefixed(
+        _PREFIX, cursor, max_id=MAX_ROW_ID, field=field, message="Not a cursor of this list."
+    )
 
 
 __all__ = ["decode_cursor", "decode_event_cursor", "encode_cursor", "encode_event_cursor"]

@@ -1,6 +1,10 @@
 """Opaque global ids: base64 of `<GraphQL type name>:<primary key>`, as Relay clients expect.
 
-The type names are the node table's (resolvers/node_types.py).
+The type names are the node table's (resolvers/node_types.py). An id has one encoding: only the
+text `encode_global_id` writes decodes (so not `ServiceOrder:0001`, Arabic-Indic or superscript
+digits, unpadded or non-canonical base64), and only for a key within its column's range
+(services/limits.py). Anything else is not an id of ours: a VALIDATION error as input, null from
+`node(id:)`.
 """
 
 from __future__ import annotations
@@ -9,13 +13,19 @@ import base64
 import binascii
 from typing import Any
 
+from tortoise.fields import BigIntField
 from tortoise.models import Model
 
 from resolvers.node_types import BY_MODEL, BY_NAME, NodeType
 from services.errors import DomainError, NotFoundError, ValidationError
+from services.limits import MAX_EVENT_ID, MAX_ROW_ID
 
 # Read for every id a plan shows: a dict lookup, not a walk of the table.
 _TYPE_NAMES = {model: node.name for model, node in BY_MODEL.items()}
+_MAX_KEYS = {
+    model: MAX_EVENT_ID if isinstance(model._meta.pk, BigIntField) else MAX_ROW_ID
+    for model in BY_MODEL
+}
 
 
 def global_id(row: Model) -> str:
@@ -34,9 +44,12 @@ def parse_global_id(value: str) -> tuple[NodeType[Any], int] | None:
         return None
     type_name, _, key = text.partition(":")
     node_type = BY_NAME.get(type_name)
-    if node_type is None or not key.isdigit() or len(key) > 18:
+    if node_type is None or not (key.isascii() and key.isdigit()) or len(key) > 19:
         return None
-    return node_type, int(key)
+    pk = int(key)
+    if not 1 <= pk <= _MAX_KEYS[node_type.model] or encode_global_id(type_name, pk) != value:
+        return None
+    return node_type, pk
 
 
 def decode_id(value: str, model: type[Model], *, field: str) -> int:

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from models import Event, ServiceOrder, User
 from models.enums import ServiceOrderState
-from resolvers.arguments import filter_id, page_request
+from resolvers.arguments import filter_id, filter_text, page_request
 from resolvers.context import Context
 from resolvers.cursors import decode_event_cursor
 from resolvers.global_ids import parse_global_id
 from resolvers.visibility import readable_order
+from services.limits import NAME, NUMBER
 from services.queries.lists import OrderFilter, list_service_orders, order_history
 from services.queries.pagination import Page
 
@@ -33,9 +34,9 @@ async def service_orders(
 ) -> Page[ServiceOrder]:
     where = OrderFilter(
         state=state,
-        customer=customer,
+        customer=filter_text(customer, field="customer", bound=NAME),
         submitted_by_id=filter_id(submitted_by_id, User, field="submittedById"),
-        number=number,
+        number=filter_text(number, field="number", bound=NUMBER),
     )
     page = await list_service_orders(context.actor, where, page_request(first, after))
     _prime(context, page.rows)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 import strawberry
 from graphql import GraphQLError
+from strawberry.extensions import SchemaExtension
 from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
 
@@ -16,10 +18,12 @@ from schema.extensions.errors import log_errors, mask_unexpected_errors
 from schema.extensions.limits import limit_extensions
 from schema.extensions.live_credentials import RecheckSocketCredentials
 from schema.extensions.suggestions import HideSuggestions
+from schema.extensions.telemetry import Telemetry
 from schema.mutations.root import Mutation
 from schema.node import read_attribute
 from schema.query import Query
 from schema.subscriptions import Subscription
+from services.observability.tracing import configure_tracing, tracing_requested
 from services.settings import Settings
 
 
@@ -38,6 +42,9 @@ def build_schema(settings: Settings, **options: Any) -> strawberry.Schema:
         query=Query,
         mutation=Mutation,
         extensions=[
+            # First, so that it ends last: it sees the errors as they are sent (coded, masked).
+            Telemetry,
+            *tracing_extensions(),
             mask_unexpected_errors(),
             ErrorCodes,
             *hide_suggestions,
@@ -55,6 +62,17 @@ def build_schema(settings: Settings, **options: Any) -> strawberry.Schema:
         config=StrawberryConfig(default_resolver=read_attribute),
         **options,
     )
+
+
+def tracing_extensions() -> list[type[SchemaExtension]]:
+    """OpenTelemetry's, when the OTEL_* variables switch it on (services/observability/tracing.py);
+    none otherwise."""
+    if not tracing_requested(os.environ):
+        return []
+    configure_tracing(os.environ)
+    from schema.extensions.tracing import OperationTracing  # needs the `otel` extra
+
+    return [OperationTracing]
 
 
 def build_served_schema(settings: Settings) -> strawberry.Schema:

@@ -23,8 +23,6 @@ from strawberry.http import GraphQLHTTPResponse
 from strawberry.schema import BaseSchema
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.types import ExecutionResult
-from strawberry.types.execution import PreExecutionError
-from strawberry.types.unset import UnsetType
 
 from resolvers.context import Context
 from resolvers.subscriptions.connection import accept_connection
@@ -33,6 +31,7 @@ from schema.extensions.errors import UNAVAILABLE, UNEXPECTED
 from schema.http.body_limit import PayloadTooLarge
 from schema.http.errors import error_response
 from schema.http.media import GRAPHQL_RESPONSE, wants_graphql_response
+from schema.internals import PreExecutionError, UnsetType
 from schema.sockets import SocketWatch
 from services.auth import AuthenticationError, authenticate
 from services.availability import is_database_unavailable

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from models.domain_orders import DomainOrder
 from models.orders import ProgressCounters
 
 
@@ -17,7 +18,16 @@ class TaskProgress:
 
 
 def progress_of(counters: ProgressCounters) -> TaskProgress:
-    done, total = counters.tasks_done, counters.tasks_total
+    """Everything beneath an order, a line item or a domain order (its whole subtree)."""
+    return _progress(counters.tasks_done, counters.tasks_total)
+
+
+def own_progress_of(domain_order: DomainOrder) -> TaskProgress:
+    """A domain order's own tasks, without its descendants'."""
+    return _progress(domain_order.own_tasks_done, domain_order.own_tasks_total)
+
+
+def _progress(done: int, total: int) -> TaskProgress:
     return TaskProgress(total_tasks=total, completed_tasks=done, percent=percent_done(done, total))
 
 

@@ -5,14 +5,20 @@ call, never incremented: the caller holds the order lock, so the count is exact 
 update cannot happen. Only the line items that contain a touched domain order are recounted
 (their other domain orders included); the order itself is recounted whole. An event is
 written only when a state actually changes.
+
+Rollups are subtree-true (DESIGN, "The whole life of an order"): a domain order's state and
+counters cover its own tasks and all its descendants', so a parent with no tasks of its own is
+not COMPLETED while its children work; its own tasks are counted apart (`own_tasks_*`). A line
+item's cover all its domain orders, the order's all its tasks. A subtree without any task has
+nothing to wait for: it is COMPLETED as soon as it exists (decomposition rolls it up).
 """
 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import cast
+from typing import TypeVar, cast
 
 from tortoise.functions import Count, Sum
 
@@ -52,6 +58,8 @@ _ROLLED_ORDER_STATES = frozenset(
     }
 )
 
+_DOMAIN_ORDER_FIELDS = ["state", "tasks_total", "tasks_done", "own_tasks_total", "own_tasks_done"]
+
 
 @dataclass
 class TaskTally:
@@ -89,6 +97,28 @@ class TaskTally:
         return FulfillmentState.PENDING
 
 
+_Key = TypeVar("_Key", bound=Hashable)
+
+
+def subtree_tallies(
+    own: Mapping[_Key, TaskTally], parent_of: Mapping[_Key, _Key | None]
+) -> dict[_Key, TaskTally]:
+    """Each domain order's tally with all its descendants' added.
+
+    `parent_of` maps every domain order to its parent and must list parents before their
+    children (creation order does), so that one backwards pass adds every subtree up.
+    """
+    subtree: dict[_Key, TaskTally] = {}
+    for key in parent_of:
+        subtree[key] = TaskTally()
+        subtree[key].add(own.get(key, TaskTally()))
+    for key in reversed(list(parent_of)):
+        parent = parent_of[key]
+        if parent is not None:
+            subtree[parent].add(subtree[key])
+    return subtree
+
+
 def order_state(item_states: Iterable[FulfillmentState]) -> ServiceOrderState:
     """The order's state once approved, from the states of its line items."""
     states = list(item_states)
@@ -112,7 +142,10 @@ async def roll_up(uow: UnitOfWork, order: ServiceOrder, domain_order_ids: Iterab
             cast(int, i)
             for i in await DomainOrder.filter(id__in=touched).values_list("line_item_id", flat=True)
         }
-        domain_orders = await DomainOrder.filter(line_item_id__in=line_item_ids)
+        # Ordered by position: parents before their children, as subtree_tallies needs.
+        domain_orders = await DomainOrder.filter(line_item_id__in=line_item_ids).order_by(
+            "position", "id"
+        )
         tallies = await _tally_by_domain_order([d.id for d in domain_orders])
         await _roll_domain_orders(uow, order, domain_orders, tallies)
         await _roll_line_items(uow, order, line_item_ids, domain_orders, tallies)
@@ -140,12 +173,17 @@ async def _roll_domain_orders(
     domain_orders: list[DomainOrder],
     tallies: Mapping[int, TaskTally],
 ) -> None:
+    subtrees = subtree_tallies(tallies, {d.id: d.parent_id for d in domain_orders})
     for domain_order in domain_orders:
-        tally = tallies.get(domain_order.id, TaskTally())
+        own = tallies.get(domain_order.id, TaskTally())
         previous = domain_order.state
-        if not _apply(domain_order, tally):
+        changed = _apply(domain_order, subtrees[domain_order.id])
+        if (own.total, own.done) != (domain_order.own_tasks_total, domain_order.own_tasks_done):
+            domain_order.own_tasks_total, domain_order.own_tasks_done = own.total, own.done
+            changed = True
+        if not changed:
             continue
-        await domain_order.save(update_fields=["state", "tasks_total", "tasks_done"])
+        await domain_order.save(update_fields=_DOMAIN_ORDER_FIELDS)
         if domain_order.state != previous:
             record_domain_order(
                 uow, EventKind.DOMAIN_ORDER_STATE_CHANGED, domain_order, previous_state=previous

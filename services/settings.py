@@ -63,6 +63,12 @@ class Settings(BaseSettings):
             )
         return secret
 
+    # Operations (README, Operations). `server.py run` (make run) logs to the console.
+    log_format: Literal["json", "console"] = "json"
+    log_level: str = "INFO"
+    # /metrics is served to `Authorization: Bearer <METRICS_TOKEN>`, and not at all without it.
+    metrics_token: str | None = Field(default=None, min_length=16)
+
 
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:

@@ -89,7 +89,8 @@ async def database(request: pytest.FixtureRequest) -> AsyncIterator[str]:
             await drop_postgres_database(url)
 
 
-_TABLES_IN_DELETE_ORDER = (
+# What orders fill: the orders and everything beneath them, their events and numbers.
+_ORDER_TABLES = (
     "event",
     "fallout_record",
     "task_dependency",
@@ -98,6 +99,9 @@ _TABLES_IN_DELETE_ORDER = (
     "sold_product",
     "line_item",
     "service_order",
+)
+_TABLES_IN_DELETE_ORDER = (
+    *_ORDER_TABLES,
     "task_template_dependency",
     "task_template",
     "specification_relationship",
@@ -110,12 +114,21 @@ _TABLES_IN_DELETE_ORDER = (
 
 
 async def empty_all_tables(backend: str) -> None:
+    await _empty(backend, _TABLES_IN_DELETE_ORDER)
+
+
+async def empty_order_tables(backend: str) -> None:
+    """Remove every order (and its events and numbers), keeping the catalog and the users."""
+    await _empty(backend, (*_ORDER_TABLES, "number_sequence"))
+
+
+async def _empty(backend: str, tables: tuple[str, ...]) -> None:
     conn = connections.get("default")
     if backend == "postgres":
-        tables = ", ".join(dict.fromkeys(_TABLES_IN_DELETE_ORDER))
-        await conn.execute_script(f"TRUNCATE {tables} RESTART IDENTITY CASCADE")
+        names = ", ".join(dict.fromkeys(tables))
+        await conn.execute_script(f"TRUNCATE {names} RESTART IDENTITY CASCADE")
     else:
-        for table in dict.fromkeys(_TABLES_IN_DELETE_ORDER):
+        for table in dict.fromkeys(tables):
             await conn.execute_script(f"DELETE FROM {table}")
         await conn.execute_script("DELETE FROM sqlite_sequence")
 

@@ -60,6 +60,7 @@ from services.events.feed import FeedClosed
 from services.events.filters import EventFilter
 from services.events.runtime import current_relay
 from services.events.stream import EventStream, event_stream
+from services.observability.metrics import DELIVERIES, SUBSCRIPTIONS_ACTIVE
 from services.policy import view_key
 
 log = logging.getLogger(__name__)
@@ -97,16 +98,21 @@ async def live_events(
     except DomainError as error:
         raise invalid_argument(error) from error
     _cut_off_when_closed(stream, context)
+    SUBSCRIPTIONS_ACTIVE.inc()
     try:
         async for event in stream:
             share = _share_of(event)
             reading = context.reading_through(share.loaders)
             entity = await load_entity(reading, event)
             if entity is not None:
+                DELIVERIES.inc()
                 yield LiveEvent(event, entity, share, reading)
     except FeedClosed:
         return  # the socket is being closed with the reason (_cut_off)
+    except DomainError as error:  # the stream's own check of its cursor
+        raise invalid_argument(error) from error
     finally:
+        SUBSCRIPTIONS_ACTIVE.dec()
         await stream.aclose()
 
 

@@ -15,6 +15,8 @@ from contextlib import suppress
 from graphql import GraphQLError
 from strawberry.extensions import ParserCache, ValidationCache
 
+from schema.internals import cached_parse
+
 
 def cacheable(query: str | None, max_length: int) -> bool:
     return query is not None and len(query) <= max_length
@@ -27,11 +29,10 @@ class BoundedParserCache(ParserCache):
 
     def on_parse(self) -> Iterator[None]:
         context = self.execution_context
-        if cacheable(context.query, self.max_query_length):
+        query = context.query
+        if query is not None and cacheable(query, self.max_query_length):
             with suppress(GraphQLError):
-                context.graphql_document = self.cached_parse_document(
-                    context.query, **context.parse_options
-                )
+                context.graphql_document = cached_parse(self, query, **context.parse_options)
         yield
 
 

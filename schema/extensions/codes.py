@@ -22,9 +22,9 @@ from enum import StrEnum
 
 from graphql import GraphQLError
 from strawberry.extensions import SchemaExtension
-from strawberry.types.execution import PreExecutionError
 
 from schema.extensions.errors import is_unexpected
+from schema.internals import PreExecutionError
 
 
 class Code(StrEnum):

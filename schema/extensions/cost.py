@@ -53,9 +53,9 @@ from graphql.utilities import get_operation_ast
 from strawberry.extensions import SchemaExtension
 from strawberry.types.graphql import OperationType
 
-from resolvers.arguments import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
 from schema.extensions.codes import Code
 from schema.internals import graphql_schema
+from services.limits import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
 
 DEFAULT_LIST_SIZE = 10
 PLAN_TASKS = DEFAULT_LIST_SIZE**3

@@ -11,8 +11,9 @@ import logging
 from collections.abc import Callable
 
 from graphql import GraphQLError
-from strawberry.extensions import MaskErrors, SchemaExtension
+from strawberry.extensions import SchemaExtension
 
+from schema.internals import LeanMaskErrors
 from services.availability import is_database_unavailable
 
 logger = logging.getLogger("fulfillment.graphql")
@@ -37,7 +38,7 @@ def log_errors(errors: list[GraphQLError]) -> None:
             logger.debug("GraphQL error: %s", error.message)
 
 
-class MaskUnexpectedErrors(MaskErrors):
+class MaskUnexpectedErrors(LeanMaskErrors):
     def anonymise_error(self, error: GraphQLError) -> GraphQLError:
         down = error.original_error is not None and is_database_unavailable(error.original_error)
         masked = super().anonymise_error(error)
@@ -45,14 +46,6 @@ class MaskUnexpectedErrors(MaskErrors):
             masked.message = UNAVAILABLE
         masked.extensions = {"code": "SERVICE_UNAVAILABLE" if down else "INTERNAL_SERVER_ERROR"}
         return masked
-
-    def _process_result(self, result: object) -> None:
-        # Strawberry's asks `isinstance(result, <a runtime-checkable Protocol>)`, tens of
-        # microseconds each time: once per delivery of every subscription event. Looking the
-        # attribute up answers the same question.
-        errors = getattr(result, "errors", None)
-        if errors:
-            result.errors = self._process_errors(errors)  # type: ignore[attr-defined]
 
 
 def mask_unexpected_errors() -> Callable[[], SchemaExtension]:

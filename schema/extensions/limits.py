@@ -20,13 +20,12 @@ from strawberry.extensions import (
     AddValidationRules,
     MaxTokensLimiter,
     SchemaExtension,
-    max_aliases,
-    query_depth_limiter,
 )
 
 from schema.extensions.caches import BoundedParserCache, BoundedValidationCache
 from schema.extensions.codes import Code, set_code
 from schema.extensions.cost import QueryCost
+from schema.internals import alias_limit_rule, depth_limit_rule
 from services.settings import Settings
 
 # Distinct query texts kept parsed and validated; bounded so that unique texts cannot grow
@@ -62,12 +61,12 @@ def too_complex(rule: type[ASTValidationRule]) -> type[ASTValidationRule]:
 
 @cache
 def depth_rule(max_depth: int) -> type[ASTValidationRule]:
-    return too_complex(query_depth_limiter.create_validator(max_depth, should_ignore=None))
+    return too_complex(depth_limit_rule(max_depth))
 
 
 @cache
 def alias_rule(max_alias_count: int) -> type[ASTValidationRule]:
-    return too_complex(max_aliases.create_validator(max_alias_count))
+    return too_complex(alias_limit_rule(max_alias_count))
 
 
 def limit_extensions(settings: Settings) -> list[Callable[[], SchemaExtension]]:

@@ -15,7 +15,7 @@ from schema.node import Node, node_type
 from schema.selection import asked_fields
 from schema.types.catalog import ServiceSpecification
 from schema.types.progress import Progress
-from services.progress import TaskProgress, progress_of
+from services.progress import TaskProgress, own_progress_of, progress_of
 
 if TYPE_CHECKING:
     from schema.types.orders import LineItem, ServiceOrder
@@ -34,13 +34,29 @@ DomainOrderType = Annotated["DomainOrder", strawberry.lazy("schema.types.domain_
 class DomainOrder(Node):
     number: str
     kind: SpecificationKind
-    state: FulfillmentState
     depth: int = strawberry.field(description="0 for the product's domain order.")
 
-    @strawberry.field(graphql_type=Progress)
+    state: FulfillmentState = strawberry.field(
+        description="Rolled up from its whole subtree: COMPLETED only when every task of its "
+        "own and of every domain order beneath it is final."
+    )
+
+    @strawberry.field(
+        graphql_type=Progress,
+        description="The whole subtree: its own tasks and those of every domain order beneath "
+        "it (what its state is rolled up from).",
+    )
     @staticmethod
     def progress(root: models.DomainOrder) -> TaskProgress:
         return progress_of(root)
+
+    @strawberry.field(
+        graphql_type=Progress,
+        description="Its own tasks only, without its children's (`tasks` lists them).",
+    )
+    @staticmethod
+    def own_progress(root: models.DomainOrder) -> TaskProgress:
+        return own_progress_of(root)
 
     @strawberry.field(graphql_type=ServiceSpecification)
     @staticmethod

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, cast
 
 import strawberry
 from strawberry.scalars import JSON
@@ -29,7 +29,7 @@ from schema.types.history import HistoryEvent
 from schema.types.people import HIDDEN_USERS, User
 from schema.types.permissions import ServiceOrderPermissions
 from schema.types.progress import Progress
-from services import permissions
+from services import json_values, permissions
 from services.progress import TaskProgress, progress_of
 
 if TYPE_CHECKING:
@@ -144,11 +144,16 @@ class SoldProduct(Node):
         return now_or_later(info.context.loaders.specification, root.specification_id)
 
 
+def _shown_characteristics(root: strawberry.Parent[models.LineItem]) -> JSON:
+    # Whatever was stored, a value every response can encode (services/json_values.py).
+    return cast(JSON, json_values.shown(root.characteristics))
+
+
 @node_type(models.LineItem, description="One product of an order, and what fulfilling it takes.")
 class LineItem(Node):
     position: int
     action: LineItemAction
-    characteristics: JSON
+    characteristics: JSON = strawberry.field(resolver=_shown_characteristics)
     quantity: int
     state: FulfillmentState
 

@@ -36,6 +36,11 @@ class Task(Node):
     due_at: datetime | None
     expected_duration_minutes: int
     attempts: int = strawberry.field(description="How many times the task was started.")
+    deferred_outcome: TaskState | None = strawberry.field(
+        description="COMPLETED or SKIPPED: what a fallout resolution decided for this task "
+        "while it still waited on its predecessors (it is PENDING meanwhile). Applied as soon "
+        "as every task it depends on is done; null otherwise."
+    )
     version: int = strawberry.field(description="Goes up by one on every change.")
     created_at: datetime
     started_at: datetime | None

@@ -7,6 +7,7 @@ so a client can read the history and then subscribe from where it stopped.
 from __future__ import annotations
 
 from services.cursors import decode_prefixed, encode_prefixed
+from services.limits import MAX_EVENT_ID
 
 _PREFIX = "event:"
 
@@ -16,4 +17,6 @@ def encode_cursor(event_id: int) -> str:
 
 
 def decode_cursor(cursor: str, *, field: str = "after") -> int:
-    return decode_prefixed(_PREFIX, cursor, field=field, message="Not an event cursor.")
+    return decode_prefixed(
+        _PREFIX, cursor, max_id=MAX_EVENT_ID, field=field, message="Not an event cursor."
+    )

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from models import Event
+from services.observability.metrics import DROPS
 
 EventPredicate = Callable[[Event], bool]
 
@@ -67,6 +68,7 @@ class Feed:
         try:
             self._queue.put_nowait(event)
         except asyncio.QueueFull:
+            DROPS.inc()
             self.close(
                 FeedClosed(
                     f"subscriber too slow: {self._maxsize} events waiting; "

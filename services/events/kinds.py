@@ -38,6 +38,7 @@ class EventKind(StrEnum):
     TASK_REASSIGNED = "task.reassigned"
     TASK_ON_HOLD = "task.on_hold"
     TASK_RETRIED = "task.retried"
+    TASK_DEFERRED = "task.deferred"
     FALLOUT_CREATED = "fallout.created"
     FALLOUT_REASSIGNED = "fallout.reassigned"
     FALLOUT_RESOLVED = "fallout.resolved"

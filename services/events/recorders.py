@@ -215,15 +215,18 @@ _BY_FALLOUT = ("falloutId", "falloutNumber")
     kinds={
         EventKind.TASK_READY: Fields(("assignmentGroupId",)),
         EventKind.TASK_STARTED: Fields(),
-        # Completed by its assignee (with their note) or by resolving its fallout.
-        EventKind.TASK_COMPLETED: Fields(sometimes=("note", *_BY_FALLOUT)),
-        EventKind.TASK_SKIPPED: Fields(_BY_FALLOUT),
+        # Completed by its assignee (with their note), by resolving its fallout, or (deferred)
+        # on its release, as a resolution decided while it waited on its predecessors.
+        EventKind.TASK_COMPLETED: Fields(sometimes=("note", *_BY_FALLOUT, "deferred")),
+        EventKind.TASK_SKIPPED: Fields(sometimes=(*_BY_FALLOUT, "deferred")),
         # Reassigned by a manager, or with its fallout (then naming it).
         EventKind.TASK_REASSIGNED: Fields(
             ("previousAssigneeId", "reason"), sometimes=("falloutId",)
         ),
         EventKind.TASK_ON_HOLD: Fields(_BY_FALLOUT),
         EventKind.TASK_RETRIED: Fields(_BY_FALLOUT),
+        # Resolved as COMPLETED or SKIPPED while it still waits: back to PENDING until then.
+        EventKind.TASK_DEFERRED: Fields(("deferredOutcome", *_BY_FALLOUT)),
     },
 )
 def record_task(

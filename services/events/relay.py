@@ -16,19 +16,24 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from datetime import UTC, datetime
 from typing import cast
 
 from tortoise.expressions import Q
+from tortoise.queryset import QuerySet
 
 from models import Event
 from services.events.feed import EventPredicate, Feed, FeedClosed, Frontier
 from services.events.gaps import GAP_TIMEOUT_SECONDS, Gaps
+from services.observability.metrics import RELAY_EVENTS, RELAY_LAG
 
 log = logging.getLogger(__name__)
 
 # At start the relay cannot know which of the latest ids are still in flight: it treats the
 # ids missing among this many below the newest as open gaps.
 STARTUP_LOOKBACK_IDS = 1000
+# The backlog is counted up to this many events: enough to see it grow, at a bounded cost.
+BACKLOG_LIMIT = 10_000
 _FAILURE_PAUSE_SECONDS = 1.0
 
 
@@ -95,10 +100,12 @@ class Relay:
             for expired in self._gaps.expire():
                 log.warning("event id %s never committed in time; assumed rolled back", expired)
             while True:
-                batch = await self._read_batch()
+                batch = await self._unread().limit(self._batch_size)
                 for event in batch:
                     self._hand_out(event)
                 handed_out += len(batch)
+                if batch:
+                    _observe_handed_out(batch)
                 if len(batch) < self._batch_size:
                     return handed_out
 
@@ -115,11 +122,17 @@ class Relay:
         self._gaps.open([event_id for event_id in lookback if event_id not in seen])
         self._high_water = high_water
 
-    async def _read_batch(self) -> list[Event]:
+    async def backlog(self) -> int:
+        """How many committed events this relay has not handed out yet (at most
+        BACKLOG_LIMIT): the outbox's backlog, as this process sees it."""
+        unread = await self._unread().limit(BACKLOG_LIMIT).values_list("id", flat=True)
+        return len(unread)
+
+    def _unread(self) -> QuerySet[Event]:
         newer = Q(id__gt=self._high_water)
         pending = self._gaps.ids()
         where = newer | Q(id__in=sorted(pending)) if pending else newer
-        return await Event.filter(where).order_by("id").limit(self._batch_size)
+        return Event.filter(where).order_by("id")
 
     def _hand_out(self, event: Event) -> None:
         # Synchronous on purpose: the frontier moves and the feeds receive in one step.
@@ -155,3 +168,9 @@ class Relay:
                 if self._failing:
                     log.warning("event relay reads the event table again")
                 self._failing = False
+
+
+def _observe_handed_out(batch: list[Event]) -> None:
+    RELAY_EVENTS.inc(len(batch))
+    newest = batch[-1].occurred_at
+    RELAY_LAG.set(max(0.0, (datetime.now(UTC) - newest).total_seconds()))

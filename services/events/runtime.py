@@ -109,6 +109,11 @@ def current_relay() -> Relay:
     return _running.relay
 
 
+def running_relay() -> Relay | None:
+    """This process's relay, or None when the events machinery is not running (metrics)."""
+    return None if _running is None else _running.relay
+
+
 def broker_status() -> BrokerStatus:
     """For /readyz: "degraded" while the broker is down (events still flow, by catch-up)."""
     return NOT_RUNNING if _running is None else _running.broker_status()

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import AsyncGenerator, AsyncIterator, Callable
 
 from models import Event, User
+from services.errors import ValidationError
 from services.events.feed import Feed, FeedClosed
 from services.events.filters import EventFilter
 from services.events.relay import Relay
@@ -50,6 +51,7 @@ class EventStream(AsyncIterator[Event]):
 
     async def _generate(self) -> AsyncGenerator[Event, None]:
         if self._after is not None:
+            await _check_issued(self._after)
             async for event in _replay(self._feed, self._wanted, self._after):
                 if await self._visibility.allows(event):
                     yield event
@@ -70,6 +72,14 @@ def event_stream(
     first (if given), then each new one as it commits."""
     require(actor, Action.SUBSCRIBE)
     return EventStream(relay, actor, wanted, after)
+
+
+async def _check_issued(after: int) -> None:
+    """A cursor past the newest event was never issued (every cursor a client received names
+    a committed event): refused, rather than a subscription that waits for an event id that
+    may never come and then skips every event before it."""
+    if after > 0 and not await Event.filter(id__gte=after).exists():
+        raise ValidationError("The cursor is past the newest event.", field="after")
 
 
 async def _replay(feed: Feed, wanted: EventFilter, after: int) -> AsyncIterator[Event]:

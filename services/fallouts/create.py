@@ -57,8 +57,10 @@ async def create_fallout(
         record_fallout(uow, EventKind.FALLOUT_CREATED, fallout, previous_state=None)
         previous = task.state
         task.state = TaskState.ON_HOLD
+        # The new fallout's resolution decides the task's fate afresh.
+        task.deferred_outcome = None
         task.version += 1
-        await task.save(update_fields=["state", "version", "updated_at"])
+        await task.save(update_fields=["state", "deferred_outcome", "version", "updated_at"])
         record_task(
             uow,
             EventKind.TASK_ON_HOLD,

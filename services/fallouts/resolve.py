@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 from models import FalloutRecord, ServiceOrder, Task, User
-from models.enums import FalloutAction, FalloutState, TaskState
+from models.enums import TASK_DONE_STATES, FalloutAction, FalloutState, TaskState
 from services.events.kinds import EventKind
 from services.events.recorders import Detail, record_fallout, record_task
-from services.fallouts.rules import can_be_resolved, is_open
+from services.fallouts.rules import can_be_resolved, is_open, outcome_of
 from services.inputs import required_text
 from services.locking import lock_fallout
 from services.policy import Action
 from services.rollup import roll_up
 from services.tasks.finish import finish_task
 from services.tasks.readiness import predecessors_done
+from services.tasks.rules import state_after_hold
 from services.transitions import check_transition
 from services.unit_of_work import UnitOfWork, unit_of_work
 
@@ -83,15 +84,26 @@ async def _release_task(
     uow: UnitOfWork, order: ServiceOrder, task: Task, fallout: FalloutRecord, action: FalloutAction
 ) -> None:
     details: dict[str, Detail] = {"falloutId": fallout.id, "falloutNumber": fallout.number}
-    if action is FalloutAction.COMPLETE_TASK:
-        await finish_task(uow, order, task, TaskState.COMPLETED, **details)
-    elif action is FalloutAction.SKIP_TASK:
-        await finish_task(uow, order, task, TaskState.SKIPPED, **details)
-    else:
-        # Back in the queue; the next start counts the attempt. A task put on hold before its
-        # predecessors were done waits for them again.
-        task.state = TaskState.READY if await predecessors_done(task) else TaskState.PENDING
-        task.version += 1
-        await task.save(update_fields=["state", "version", "updated_at"])
+    outcome = outcome_of(action)
+    state = state_after_hold(outcome, await predecessors_done(task))
+    if state in TASK_DONE_STATES:
+        await finish_task(uow, order, task, state, **details)
+        return
+    # Back to wait for its predecessors, or (RETRY_TASK) in the queue; the next start counts
+    # the attempt. A decided outcome waits with the task and is applied on its release.
+    task.state = state
+    task.deferred_outcome = outcome if state is TaskState.PENDING else None
+    task.version += 1
+    await task.save(update_fields=["state", "deferred_outcome", "version", "updated_at"])
+    if task.deferred_outcome is None:
         record_task(uow, EventKind.TASK_RETRIED, task, previous_state=TaskState.ON_HOLD, **details)
-        await roll_up(uow, order, [task.domain_order_id])
+    else:
+        record_task(
+            uow,
+            EventKind.TASK_DEFERRED,
+            task,
+            previous_state=TaskState.ON_HOLD,
+            deferredOutcome=task.deferred_outcome.value,
+            **details,
+        )
+    await roll_up(uow, order, [task.domain_order_id])

@@ -4,7 +4,15 @@ the API shows them (`viewerCan`), so that a flag and its mutation cannot disagre
 from __future__ import annotations
 
 from models import FalloutRecord, Task
-from models.enums import FALLOUT_OPEN_STATES, TaskState
+from models.enums import FALLOUT_OPEN_STATES, FalloutAction, TaskState
+
+# What each resolution decides for the task: finished so, or (None) worked again. When the task
+# finishes is the task's own rule (tasks/rules.py: not before its predecessors).
+_OUTCOMES: dict[FalloutAction, TaskState | None] = {
+    FalloutAction.RETRY_TASK: None,
+    FalloutAction.COMPLETE_TASK: TaskState.COMPLETED,
+    FalloutAction.SKIP_TASK: TaskState.SKIPPED,
+}
 
 
 def is_open(fallout: FalloutRecord) -> bool:
@@ -16,5 +24,14 @@ def can_be_reassigned(fallout: FalloutRecord) -> bool:
 
 
 def can_be_resolved(fallout: FalloutRecord, task: Task) -> bool:
-    """An open fallout whose task it holds: the resolution decides that task's fate."""
+    """An open fallout whose task it holds: the resolution decides that task's fate.
+
+    Every action is accepted whatever the task waits on, so this one flag stands for all
+    three: COMPLETE_TASK and SKIP_TASK on a task whose predecessors are not done are recorded
+    and applied once they are (see `outcome_of` and tasks/rules.py `state_after_hold`).
+    """
     return is_open(fallout) and task.state is TaskState.ON_HOLD
+
+
+def outcome_of(action: FalloutAction) -> TaskState | None:
+    return _OUTCOMES[action]

@@ -3,12 +3,18 @@
 Planning works on these values rather than on model rows so that it is a pure function of the
 catalog and the line item, testable without a database. Only the specifications reachable from
 the ordered products through decomposing relationships are loaded.
+
+The fields for planning by action, points of no return and compensation
+(docs/design/lifecycle-and-installed-base.md) have defaults that mean today's catalog: every
+template is planned for ADD only, every relationship is walked for every action, nothing is a
+point of no return or has a compensator. The loader fills them once the models carry them.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any, cast
 
 from models import (
@@ -17,7 +23,15 @@ from models import (
     TaskTemplate,
     TaskTemplateDependency,
 )
-from models.enums import DECOMPOSING_RELATIONSHIPS, RelationshipType, SpecificationKind
+from models.enums import (
+    DECOMPOSING_RELATIONSHIPS,
+    LineItemAction,
+    RelationshipType,
+    SpecificationKind,
+)
+
+ADD_ONLY = frozenset({LineItemAction.ADD})
+ALL_ACTIONS = frozenset(LineItemAction)
 
 
 @dataclass(frozen=True)
@@ -29,6 +43,11 @@ class TemplateNode:
     expected_duration_minutes: int
     # Ids of the templates this one waits for (of the same specification, if the catalog is sane).
     depends_on: tuple[int, ...] = ()
+    # The actions the template is planned for; empty for a compensation-only template.
+    actions: frozenset[LineItemAction] = ADD_ONLY
+    point_of_no_return: bool = False
+    # Id of the template (of the same specification) whose task undoes this one's.
+    compensated_by: int | None = None
 
 
 @dataclass(frozen=True)
@@ -38,6 +57,9 @@ class RelationshipNode:
     quantity: int = 1
     exclude_characteristic: str | None = None
     exclude_values: tuple[Any, ...] = ()
+    # What a product is made of does not depend on the action; a relationship may still be
+    # limited to some (a teardown needs no survey of the premises).
+    actions: frozenset[LineItemAction] = ALL_ACTIONS
 
     def excludes(self, characteristics: Mapping[str, Any]) -> bool:
         """Whether the line item's characteristics rule the target out.
@@ -59,6 +81,9 @@ class SpecificationNode:
     kind: SpecificationKind
     relationships: tuple[RelationshipNode, ...] = ()
     templates: tuple[TemplateNode, ...] = ()
+    # The line item characteristics whose change this specification's MODIFY work reacts to;
+    # None: it reacts to any MODIFY.
+    depends_on_characteristics: frozenset[str] | None = None
 
 
 @dataclass(frozen=True)
@@ -67,6 +92,11 @@ class CatalogGraph:
 
     def __getitem__(self, specification_id: int) -> SpecificationNode:
         return self.specifications[specification_id]
+
+    @cached_property
+    def templates(self) -> Mapping[int, TemplateNode]:
+        """Every template of the graph by id: a compensator is named by its id."""
+        return {t.id: t for s in self.specifications.values() for t in s.templates}
 
 
 async def load_catalog_graph(root_ids: Iterable[int]) -> CatalogGraph:

@@ -26,6 +26,7 @@ from services.events.recorders import record_order, record_task
 from services.numbering import NumberKind, allocate_numbers
 from services.orders.catalog_graph import load_catalog_graph
 from services.orders.planning import LineItemPlan, plan_line_item
+from services.rollup import roll_up
 from services.unit_of_work import UnitOfWork
 
 
@@ -96,6 +97,16 @@ async def decompose_order(uow: UnitOfWork, order: ServiceOrder) -> None:
     order.version += 1
     await order.save(update_fields=["state", "tasks_total", "tasks_done", "version", "updated_at"])
     record_order(uow, EventKind.SERVICE_ORDER_STATE_CHANGED, order, previous_state=previous)
+    # Everything else starts PENDING, as written; a subtree without tasks has nothing to wait
+    # for and completes now, and with it an item (or an order) that has no tasks at all.
+    empty = [
+        ids[i]
+        for plan, ids in zip(plans, domain_order_ids, strict=True)
+        for i, count in enumerate(plan.subtree_task_counts())
+        if count == 0
+    ]
+    if empty:
+        await roll_up(uow, order, empty)
 
 
 def _record_ready_tasks(
@@ -120,6 +131,7 @@ async def _insert_domain_orders(
     numbered = [[next(numbers) for _ in plan.domain_orders] for plan in plans]
     ids: list[list[int]] = [[0] * len(plan.domain_orders) for plan in plans]
     task_counts = [plan.task_counts() for plan in plans]
+    subtree_counts = [plan.subtree_task_counts() for plan in plans]
     depth = 0
     while True:
         level = [
@@ -143,8 +155,10 @@ async def _insert_domain_orders(
                     kind=planned.kind,
                     depth=depth,
                     position=i,
-                    tasks_total=task_counts[p][i],
+                    tasks_total=subtree_counts[p][i],
                     tasks_done=0,
+                    own_tasks_total=task_counts[p][i],
+                    own_tasks_done=0,
                 )
             )
         await DomainOrder.bulk_create(rows)

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from datetime import datetime
 from typing import Any
 
 from tortoise.exceptions import IntegrityError
@@ -14,15 +14,12 @@ from models.enums import LineItemAction, Priority, ServiceOrderState, Specificat
 from services.errors import ConflictError, ValidationError
 from services.events.kinds import EventKind
 from services.events.recorders import record_order
-from services.inputs import required_text
+from services.inputs import required_text, utc_datetime
+from services.json_values import checked_object
+from services.limits import CODE, MAX_LINE_ITEMS, MAX_QUANTITY, NAME
 from services.numbering import NumberKind, allocate_number
 from services.policy import Action, require
 from services.unit_of_work import unit_of_work
-
-# Bounds that keep one order's plan a size a single transaction can write.
-MAX_LINE_ITEMS = 100
-MAX_QUANTITY = 50
-_MAX_TEXT = 128  # the width of the customer and external id columns
 
 
 @dataclass(frozen=True)
@@ -44,22 +41,17 @@ class SubmitOrderInput:
 
 async def submit_service_order(actor: User, data: SubmitOrderInput) -> ServiceOrder:
     require(actor, Action.SUBMIT_ORDER)
-    customer = required_text(data.customer, field="customer", what="Customer", max_length=_MAX_TEXT)
+    customer = required_text(data.customer, field="customer", what="Customer", bound=NAME)
     external_id = (
         None
         if data.external_id is None
-        else required_text(
-            data.external_id, field="externalId", what="An external id", max_length=_MAX_TEXT
-        )
+        else required_text(data.external_id, field="externalId", what="An external id", bound=NAME)
     )
-    _check_line_items(data.line_items)
-    requested = data.requested_completion_date
-    if requested is not None and requested.tzinfo is None:
-        # A date without a zone is read as UTC, the zone of every date the service stores.
-        requested = requested.replace(tzinfo=UTC)
+    items = _line_items(data.line_items)
+    requested = utc_datetime(data.requested_completion_date, field="requestedCompletionDate")
 
     async with unit_of_work(actor) as uow:
-        specifications = await _product_specifications(data.line_items)
+        specifications = await _product_specifications(items)
         if external_id is not None:
             await _check_external_id_unused(actor, external_id)
         number = await allocate_number(NumberKind.SERVICE_ORDER)
@@ -87,7 +79,7 @@ async def submit_service_order(actor: User, data: SubmitOrderInput) -> ServiceOr
                     characteristics=dict(item.characteristics),
                     quantity=item.quantity,
                 )
-                for position, item in enumerate(data.line_items)
+                for position, item in enumerate(items)
             ]
         )
         record_order(
@@ -98,35 +90,37 @@ async def submit_service_order(actor: User, data: SubmitOrderInput) -> ServiceOr
             customer=customer,
             externalId=external_id,
             priority=order.priority.value,
-            lineItems=len(data.line_items),
+            lineItems=len(items),
         )
     return order
 
 
-def _check_line_items(items: Sequence[LineItemInput]) -> None:
+def _line_items(items: Sequence[LineItemInput]) -> list[LineItemInput]:
+    """The line items within their bounds, their codes and characteristics as read."""
     if not items:
         raise ValidationError("An order needs at least one line item.", field="lineItems")
     if len(items) > MAX_LINE_ITEMS:
         raise ValidationError(
             f"An order has at most {MAX_LINE_ITEMS} line items.", field="lineItems"
         )
+    checked = []
     for index, item in enumerate(items):
         path = f"lineItems[{index}]"
-        if not item.specification_code.strip():
-            raise ValidationError(
-                "A specification code is required.", field=f"{path}.specificationCode"
-            )
+        code = required_text(
+            item.specification_code,
+            field=f"{path}.specificationCode",
+            what="A specification code",
+            bound=CODE,
+        )
         if not 1 <= item.quantity <= MAX_QUANTITY:
             raise ValidationError(
                 f"Quantity must be between 1 and {MAX_QUANTITY}.", field=f"{path}.quantity"
             )
-        if not isinstance(item.characteristics, Mapping) or not all(
-            isinstance(key, str) for key in item.characteristics
-        ):
-            raise ValidationError(
-                "Characteristics must be an object with string keys.",
-                field=f"{path}.characteristics",
-            )
+        characteristics = checked_object(
+            item.characteristics, field=f"{path}.characteristics", what="Characteristics"
+        )
+        checked.append(replace(item, specification_code=code, characteristics=characteristics))
+    return checked
 
 
 async def _product_specifications(

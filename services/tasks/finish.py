@@ -4,16 +4,15 @@ from __future__ import annotations
 
 from models import ServiceOrder, Task
 from models.enums import TaskState
-from services.events.kinds import EventKind
 from services.events.recorders import Detail, record_task
 from services.rollup import roll_up
-from services.tasks.readiness import release_dependents
+from services.tasks.readiness import (
+    FINISH_FIELDS,
+    FINISHED_KIND,
+    mark_finished,
+    release_dependents,
+)
 from services.unit_of_work import UnitOfWork
-
-_EVENT_KIND = {
-    TaskState.COMPLETED: EventKind.TASK_COMPLETED,
-    TaskState.SKIPPED: EventKind.TASK_SKIPPED,
-}
 
 
 async def finish_task(
@@ -21,10 +20,8 @@ async def finish_task(
 ) -> None:
     """Move `task` (already checked) to COMPLETED or SKIPPED; `details` join the payload."""
     previous = task.state
-    task.state = state
-    task.version += 1
-    task.completed_at = uow.started_at
-    await task.save(update_fields=["state", "version", "completed_at", "updated_at"])
-    record_task(uow, _EVENT_KIND[state], task, previous_state=previous, **details)
-    released = await release_dependents(uow, task)
-    await roll_up(uow, order, {task.domain_order_id, *(t.domain_order_id for t in released)})
+    mark_finished(uow, task, state)
+    await task.save(update_fields=FINISH_FIELDS)
+    record_task(uow, FINISHED_KIND[state], task, previous_state=previous, **details)
+    moved = await release_dependents(uow, task)
+    await roll_up(uow, order, {task.domain_order_id, *(t.domain_order_id for t in moved)})

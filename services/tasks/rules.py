@@ -25,3 +25,22 @@ def can_be_reassigned(task: Task) -> bool:
 def can_be_put_on_hold(task: Task) -> bool:
     """Whether fallout can be reported on the task."""
     return task.state in _HOLDABLE_STATES
+
+
+def state_after_hold(outcome: TaskState | None, predecessors_done: bool) -> TaskState:
+    """Where a held task goes when its fallout is resolved.
+
+    `outcome` is what the resolution decided: COMPLETED or SKIPPED, or None to work the task
+    again. Dependency order comes first, whatever was decided: a task whose predecessors are
+    not all done goes back to PENDING to wait for them (keeping `outcome` as its
+    `deferred_outcome`); otherwise it takes the outcome at once, or is READY to be worked.
+    """
+    if not predecessors_done:
+        return TaskState.PENDING
+    return outcome or TaskState.READY
+
+
+def state_when_released(task: Task) -> TaskState:
+    """A PENDING task whose last predecessor is done: READY, or the outcome a resolution
+    decided for it while it waited."""
+    return task.deferred_outcome or TaskState.READY

@@ -29,7 +29,7 @@ query Plan($id: ID!) {{
       soldProduct {{ state specification {{ code }} }}
       rootDomainOrder {{ id children {{ id children {{ id children {{ id }} }} }} }}
       domainOrders {{
-        id number kind state {PROGRESS}
+        id number kind state {PROGRESS} ownProgress {{ totalTasks completedTasks percent }}
         specification {{ code kind domain }}
         parent {{ id }}
         children {{ id }}
@@ -124,8 +124,14 @@ async def test_progress_and_states_agree_at_every_level(api: Api, users: Users) 
     }
     [item] = shown["lineItems"]
     assert item["progress"] == shown["progress"]
-    per_domain_order = [d["progress"]["completedTasks"] for d in item["domainOrders"]]
-    assert sum(per_domain_order) == done
+    root, *_ = item["domainOrders"]
+    assert root["parent"] is None
+    # A domain order's progress is its subtree's (the root's: the whole item's), ownProgress
+    # its own tasks'.
+    assert root["progress"] == item["progress"]
+    own = [d["ownProgress"] for d in item["domainOrders"]]
+    assert sum(p["completedTasks"] for p in own) == done
+    assert sum(p["totalTasks"] for p in own) == total
     assert item["soldProduct"] == {"state": "PENDING", "specification": {"code": "MOBILE_LINE"}}
 
 

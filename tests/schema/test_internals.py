@@ -1,10 +1,11 @@
-"""The library behaviour the schema relies on beyond what is plainly public: Strawberry's own
-executor class (schema/internals.py), and the graphql-core hooks of one subscription event
+"""The library behaviour the schema relies on beyond what is plainly public: each Strawberry
+internal wrapped in schema/internals.py, and the graphql-core hooks of one subscription event
 that the fan-out overrides (resolvers/subscriptions/fanout.py).
 
-Each of these would fail quietly after an upgrade that changed it: subscribers each rendering
-their own events, or nested fields read through a socket's stale loaders. These tests make the
-failure loud, on a schema of their own.
+Most of these would fail quietly after an upgrade that changed them: subscribers each
+rendering their own events, nested fields read through a socket's stale loaders, an override
+no longer called, a cache that no longer gives the same document. These tests make the failure
+loud, on a schema of their own.
 """
 
 from __future__ import annotations
@@ -13,18 +14,20 @@ from collections.abc import AsyncGenerator
 from typing import Any
 
 import strawberry
-from graphql import Executor
+from graphql import Executor, GraphQLError, build_schema, parse, validate
+from strawberry.extensions import ParserCache
 from strawberry.types import ExecutionResult
 
-from schema.internals import StrawberryExecutor, graphql_schema
-
-
-@strawberry.type
-class Query:
-    @strawberry.field
-    @staticmethod
-    def variables(info: strawberry.Info, value: str | None = None) -> str:
-        return ",".join(f"{name}={value}" for name, value in sorted(info.variable_values.items()))
+from schema.internals import (
+    LeanMaskErrors,
+    PreExecutionError,
+    StrawberryExecutor,
+    UnsetType,
+    alias_limit_rule,
+    cached_parse,
+    depth_limit_rule,
+    graphql_schema,
+)
 
 
 @strawberry.type
@@ -34,6 +37,29 @@ class Tick:
     @strawberry.field
     def context_name(self, info: strawberry.Info) -> str:
         return str(info.context["name"])
+
+
+@strawberry.type
+class Query:
+    @strawberry.field
+    @staticmethod
+    def variables(info: strawberry.Info, value: str | None = None) -> str:
+        return ",".join(f"{name}={value}" for name, value in sorted(info.variable_values.items()))
+
+    @strawberry.field
+    @staticmethod
+    def failing() -> str | None:
+        raise RuntimeError("a secret")
+
+    @strawberry.field
+    @staticmethod
+    def refused() -> str | None:
+        raise GraphQLError("refused on purpose")
+
+    @strawberry.field
+    @staticmethod
+    def me() -> Tick:
+        return Tick(number=0)
 
 
 @strawberry.type
@@ -138,6 +164,84 @@ async def test_a_per_event_executor_runs_in_the_context_given_to_it() -> None:
 
     # then: the event's fields read the per-event executor's context, not the socket's
     assert result.data == {"ticks": {"contextName": "the event's"}}
+
+
+class CountingMask(LeanMaskErrors):
+    calls = 0
+
+    def _process_result(self, result: object) -> None:
+        CountingMask.calls += 1
+        super()._process_result(result)
+
+
+async def test_mask_errors_processes_each_result_through_the_overridden_step() -> None:
+    # given
+    CountingMask.calls = 0
+    schema = strawberry.Schema(query=Query, extensions=[lambda: CountingMask()])
+
+    # when
+    result = await schema.execute("{ failing }")
+
+    # then: the override ran, and masked the error
+    assert CountingMask.calls == 1
+    assert result.errors is not None
+    assert [error.message for error in result.errors] == ["Unexpected error."]
+
+
+async def test_mask_errors_keeps_the_errors_it_should_not_mask() -> None:
+    # given
+    def runtime_errors(error: GraphQLError) -> bool:
+        return isinstance(error.original_error, RuntimeError)
+
+    schema = strawberry.Schema(
+        query=Query, extensions=[lambda: LeanMaskErrors(should_mask_error=runtime_errors)]
+    )
+
+    # when
+    result = await schema.execute("{ failing refused }")
+
+    # then
+    assert result.errors is not None
+    messages = sorted(error.message for error in result.errors)
+    assert messages == ["Unexpected error.", "refused on purpose"]
+
+
+def test_the_limit_rules_refuse_what_is_too_deep_or_has_too_many_aliases() -> None:
+    # given
+    built = build_schema(strawberry.Schema(query=Query).as_str())
+
+    # when
+    too_deep = validate(built, parse("{ me { number } }"), [depth_limit_rule(0)])
+    deep_enough = validate(built, parse("{ me { number } }"), [depth_limit_rule(1)])
+    aliased = validate(built, parse("{ a: variables b: variables }"), [alias_limit_rule(1)])
+
+    # then
+    assert len(too_deep) == 1 and deep_enough == []
+    assert len(aliased) == 1
+
+
+def test_the_parser_cache_gives_the_same_document_for_the_same_text() -> None:
+    # given
+    cache = ParserCache(maxsize=4)
+
+    # when
+    first = cached_parse(cache, "{ variables }")
+    again = cached_parse(cache, "{ variables }")
+
+    # then: one document, so one operation object for every subscriber who sends that text
+    assert first is again
+
+
+async def test_a_request_refused_before_execution_is_a_pre_execution_error() -> None:
+    # given
+    schema = strawberry.Schema(query=Query)
+
+    # when
+    result = await schema.execute("{ nosuchfield }")
+
+    # then
+    assert isinstance(result, PreExecutionError)
+    assert isinstance(strawberry.UNSET, UnsetType)
 
 
 async def test_an_extension_reaches_the_graphql_core_schema_of_its_operation() -> None:

@@ -1,7 +1,9 @@
 """What the rollup should say, worked out independently from the task rows in plain Python.
 
 The tests compare the stored states and counters of domain orders, line items and the order
-with this, so the rollup is checked against the rule, not against itself.
+with this, so the rollup is checked against the rule, not against itself. A domain order's
+state and counters are its whole subtree's (found here by walking parent links upwards, not
+as the rollup does), its own counters its own tasks'.
 """
 
 from __future__ import annotations
@@ -42,10 +44,27 @@ async def expected_vs_stored(order_id: int) -> tuple[dict[str, object], dict[str
     expected: dict[str, object] = {}
     stored: dict[str, object] = {}
     item_of = {d.id: d.line_item_id for d in domain_orders}
+    parent_of = {d.id: d.parent_id for d in domain_orders}
+
+    def ancestry(domain_order_id: int | None) -> set[int]:
+        found: set[int] = set()
+        while domain_order_id is not None:
+            found.add(domain_order_id)
+            domain_order_id = parent_of[domain_order_id]
+        return found
+
+    above = {t.id: ancestry(t.domain_order_id) for t in tasks}
     for d in domain_orders:
-        mine = [t for t in tasks if t.domain_order_id == d.id]
-        expected[f"DO {d.id}"] = (rolled_state(mine), *counters(mine))
-        stored[f"DO {d.id}"] = (str(d.state), d.tasks_total, d.tasks_done)
+        subtree = [t for t in tasks if d.id in above[t.id]]
+        own = [t for t in tasks if t.domain_order_id == d.id]
+        expected[f"DO {d.id}"] = (rolled_state(subtree), *counters(subtree), *counters(own))
+        stored[f"DO {d.id}"] = (
+            str(d.state),
+            d.tasks_total,
+            d.tasks_done,
+            d.own_tasks_total,
+            d.own_tasks_done,
+        )
     item_states = []
     for item in items:
         mine = [t for t in tasks if item_of[t.domain_order_id] == item.id]

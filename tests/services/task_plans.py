@@ -161,8 +161,16 @@ async def put_task(task_id: int, state: TaskState, *, assignee: User | None = No
     return task
 
 
-async def snapshot() -> dict[str, list[dict[str, Any]]]:
-    """Every row a task or fallout operation may touch, to prove a failure changed nothing."""
+Rows = dict[str, list[dict[str, Any]]]
+
+
+async def snapshot(before: Rows | None = None) -> Rows:
+    """Every row a task or fallout operation may touch, to prove a failure changed nothing.
+
+    Events are append-only: given the snapshot `before`, only the events after its last one are
+    read (a long run of steps would otherwise read them all again at every step)."""
+    seen = before["event"] if before else []
+    last_id = seen[-1]["id"] if seen else 0
     return {
         "order": await ServiceOrder.all().order_by("id").values(),
         "line_item": await LineItem.all().order_by("id").values(),
@@ -170,7 +178,7 @@ async def snapshot() -> dict[str, list[dict[str, Any]]]:
         "domain_order": await DomainOrder.all().order_by("id").values(),
         "task": await Task.all().order_by("id").values(),
         "fallout": await FalloutRecord.all().order_by("id").values(),
-        "event": await Event.all().order_by("id").values(),
+        "event": seen + await Event.filter(id__gt=last_id).order_by("id").values(),
     }
 
 

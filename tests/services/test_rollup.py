@@ -19,7 +19,7 @@ from models.enums import (
 from services.fallouts import create_fallout, resolve_fallout
 from services.orders import LineItemInput
 from services.progress import percent_done
-from services.rollup import TaskTally, order_state, roll_up
+from services.rollup import TaskTally, order_state, roll_up, subtree_tallies
 from services.tasks import complete_task, start_task
 from services.unit_of_work import unit_of_work
 from tests.services.plan_oracle import expected_vs_stored
@@ -229,3 +229,22 @@ async def test_an_order_with_a_cancelled_item_ends_partial(users: dict[str, User
     assert (stored.state, stored.version) == (ServiceOrderState.PARTIAL, version + 1)
     assert (await plan.sold_product("one")).state is SoldProductState.CANCELLED
     assert (await plan.sold_product("two")).state is SoldProductState.ACTIVE
+
+
+def test_a_domain_order_s_tally_adds_up_its_whole_subtree() -> None:
+    # root ─ middle (no tasks) ─ leaf;  root ─ other
+    own = {
+        "root": TaskTally(Counter({T.READY: 1})),
+        "leaf": TaskTally(Counter({T.COMPLETED: 2}), attempts=2),
+        "other": TaskTally(Counter({T.IN_PROGRESS: 1}), attempts=1),
+    }
+    parents = {"root": None, "middle": "root", "leaf": "middle", "other": "root"}
+
+    subtrees = subtree_tallies(own, parents)
+
+    assert {k: (t.total, t.done, t.fulfillment_state()) for k, t in subtrees.items()} == {
+        "root": (4, 2, F.IN_PROGRESS),
+        "middle": (2, 2, F.COMPLETED),
+        "leaf": (2, 2, F.COMPLETED),
+        "other": (1, 0, F.IN_PROGRESS),
+    }

@@ -48,3 +48,40 @@ async def test_a_client_back_with_its_last_cursor_gets_what_it_missed_then_the_l
     assert (live["kind"], live["task"]["number"]) == ("task.reassigned", other.number)
     assert live["cursor"] not in replayed
     await client.close()
+
+
+async def test_a_cursor_past_the_newest_event_is_an_error_of_that_operation(
+    server: LiveServer, users: dict[str, User]
+) -> None:
+    # given events up to some id, and a cursor beyond it (never issued)
+    await ready_task(users)
+    newest = await Event.all().order_by("-id").first()
+    assert newest is not None
+    client = await server.client("viewer")
+
+    # when a client subscribes after it
+    await client.subscribe("1", TASK_CHANGED, {"after": encode_cursor(newest.id + 1)})
+
+    # then the operation ends with a coded error, instead of waiting silently
+    message = await client.receive()
+    assert message["type"] == "next"
+    [error] = message["payload"]["errors"]
+    assert error["extensions"]["code"] == "VALIDATION"
+    assert await client.receive() == {"id": "1", "type": "complete"}
+    await client.close()
+
+
+async def test_a_cursor_of_the_newest_event_is_accepted(
+    server: LiveServer, users: dict[str, User]
+) -> None:
+    # given the newest event's cursor
+    task, agent = await ready_task(users)
+    newest = await Event.all().order_by("-id").first()
+    assert newest is not None
+    client = await server.client("viewer")
+    await client.subscribe("1", TASK_CHANGED, {"after": encode_cursor(newest.id)})
+
+    # when a change happens, then it is delivered
+    await start_task(agent, task.id)
+    assert (await client.next_data("1"))["taskChanged"]["kind"] == "task.started"
+    await client.close()

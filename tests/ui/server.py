@@ -30,7 +30,7 @@ class RunningServer:
         return server_command(self.env, *args)
 
 
-def server_env(data_dir: Path) -> dict[str, str]:
+def server_env(data_dir: Path, **extra: str) -> dict[str, str]:
     return isolated_env(
         DATABASE_URL=f"sqlite://{data_dir / 'ui-tests.sqlite3'}",
         BROADCAST_URL="memory://",
@@ -40,12 +40,15 @@ def server_env(data_dir: Path) -> dict[str, str]:
         DEMO_MODE="true",
         INTROSPECTION="true",
         CATCHUP_INTERVAL_SECONDS="0.5",
+        **extra,
     )
 
 
 @contextmanager
-def running_server(data_dir: Path) -> Iterator[RunningServer]:
-    env = server_env(data_dir)
+def running_server(data_dir: Path, **extra_env: str) -> Iterator[RunningServer]:
+    """`extra_env`: more variables of the server's environment; its output is in
+    `data_dir / "server.log"`."""
+    env = server_env(data_dir, **extra_env)
     port = free_port()
     server = RunningServer(url=f"http://127.0.0.1:{port}", env=env)
     server.command("migrate")

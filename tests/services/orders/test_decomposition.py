@@ -302,10 +302,14 @@ async def test_counters_start_with_every_task_to_do(users: dict[str, User]) -> N
         (7, 0, FulfillmentState.PENDING),
         (6, 0, FulfillmentState.PENDING),
     ]
-    for domain_order in await DomainOrder.filter(service_order_id=order.id):
+    domain_orders = await DomainOrder.filter(service_order_id=order.id)
+    for domain_order in domain_orders:
         own = await Task.filter(domain_order_id=domain_order.id).count()
-        assert (domain_order.tasks_total, domain_order.tasks_done) == (own, 0)
+        assert (domain_order.own_tasks_total, domain_order.own_tasks_done) == (own, 0)
         assert domain_order.state is FulfillmentState.PENDING
+    roots = [d for d in domain_orders if d.parent_id is None]
+    # A root's subtree is its whole line item.
+    assert [(d.tasks_total, d.tasks_done) for d in roots] == [(7, 0), (6, 0)]
     stored = await ServiceOrder.get(id=order.id)
     assert (stored.tasks_total, stored.tasks_done) == (13, 0)
 

@@ -1,0 +1,141 @@
+"""The service's Prometheus metrics (README, Operations, lists them with their meaning).
+
+Every figure a hot path records is a counter or histogram increment, or a gauge set: no work
+per field, one or two increments per request or delivery.
+
+Several uvicorn workers (`serve --workers N`) share one listening socket, so a scrape reaches
+one of them at random. `serve` then runs prometheus-client's multiprocess mode: it points
+PROMETHEUS_MULTIPROC_DIR at an empty directory before the workers start (`prepare_workers`),
+each worker writes its figures to memory-mapped files there, and whichever worker answers
+/metrics adds them all up. Rejected: a scrape per process (a port per worker), which uvicorn's
+shared socket has no place for and which would make Prometheus's configuration follow the
+worker count. The multiprocess mode has no process metrics (CPU, memory): those come only in
+single-process mode; each gauge says how workers combine (`multiprocess_mode`).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+from prometheus_client import (
+    CONTENT_TYPE_LATEST,
+    REGISTRY,
+    CollectorRegistry,
+    Counter,
+    Gauge,
+    Histogram,
+    disable_created_metrics,
+    generate_latest,
+    multiprocess,
+)
+
+# No `_created` series beside each counter and histogram: they double the output and no
+# alert or dashboard here reads them.
+disable_created_metrics()  # type: ignore[no-untyped-call]
+
+MULTIPROC_VARIABLE = "PROMETHEUS_MULTIPROC_DIR"
+CONTENT_TYPE = CONTENT_TYPE_LATEST
+PREFIX = "fulfillment"
+
+# Seconds. The plan of an 800-task order takes ~0.3 s; anything past 10 s is an incident.
+LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0)
+
+# GraphQL
+GRAPHQL_REQUESTS = Histogram(
+    f"{PREFIX}_graphql_request_duration_seconds",
+    "GraphQL requests over HTTP, from the first byte in to the last byte out.",
+    ["operation", "type", "outcome"],
+    buckets=LATENCY_BUCKETS,
+)
+GRAPHQL_ERRORS = Counter(
+    f"{PREFIX}_graphql_errors_total",
+    "GraphQL errors sent to clients (HTTP and websockets), by extensions.code.",
+    ["code"],
+)
+# HTTP (every route)
+HTTP_REQUESTS = Counter(
+    f"{PREFIX}_http_requests_total",
+    "HTTP requests answered, by route and status code.",
+    ["route", "status"],
+)
+# Websockets and subscriptions
+WEBSOCKETS_OPEN = Gauge(
+    f"{PREFIX}_websockets_open",
+    "Websocket connections accepted and not yet closed.",
+    multiprocess_mode="livesum",
+)
+SUBSCRIPTIONS_ACTIVE = Gauge(
+    f"{PREFIX}_subscriptions_active",
+    "Subscriptions running (each reading its own feed of the relay).",
+    multiprocess_mode="livesum",
+)
+DELIVERIES = Counter(
+    f"{PREFIX}_subscription_deliveries_total",
+    "Events delivered to subscribers (one per subscriber and event).",
+)
+DROPS = Counter(
+    f"{PREFIX}_subscription_drops_total",
+    "Subscribers cut off because their queue was full (too slow; they may resume with after:).",
+)
+# The event relay and the outbox (the event table)
+RELAY_EVENTS = Counter(
+    f"{PREFIX}_relay_events_total",
+    "Events the relay read from the event table and handed to its subscribers.",
+)
+RELAY_LAG = Gauge(
+    f"{PREFIX}_relay_lag_seconds",
+    "Age of the newest event the relay handed out, when it handed it out "
+    "(from its unit of work's start to the relay).",
+    multiprocess_mode="livemax",
+)
+OUTBOX_BACKLOG = Gauge(
+    f"{PREFIX}_outbox_backlog_events",
+    "Events committed that this process's relay has not handed out yet (sampled; capped).",
+    multiprocess_mode="livemax",
+)
+# The database pool (PostgreSQL; SQLite has a single connection and no pool)
+DB_POOL_CONNECTIONS = Gauge(
+    f"{PREFIX}_db_pool_connections",
+    "Connections of the database pool, by state (in_use, idle).",
+    ["state"],
+    multiprocess_mode="livesum",
+)
+DB_POOL_MAX = Gauge(
+    f"{PREFIX}_db_pool_max_connections",
+    "The database pool's maximum size.",
+    multiprocess_mode="livesum",
+)
+
+
+def multiprocess_dir() -> str | None:
+    return os.environ.get(MULTIPROC_VARIABLE) or None
+
+
+def render() -> bytes:
+    """The text exposition of every metric: this process's, or all workers' added up."""
+    if multiprocess_dir() is None:
+        return generate_latest(REGISTRY)
+    registry = CollectorRegistry()
+    multiprocess.MultiProcessCollector(registry)  # type: ignore[no-untyped-call]
+    return generate_latest(registry)
+
+
+def prepare_workers(data_dir: Path) -> None:
+    """Before `serve` starts several workers: an empty directory for their figures.
+
+    Called in the parent process, whose own metrics (made at import) stay in memory: the
+    workers are started afresh (spawned) and read the variable when they import the metrics.
+    """
+    directory = Path(os.environ.get(MULTIPROC_VARIABLE) or data_dir / "prometheus")
+    # Figures of an earlier run would be added to this one's.
+    shutil.rmtree(directory, ignore_errors=True)
+    directory.mkdir(parents=True)
+    os.environ[MULTIPROC_VARIABLE] = str(directory)
+
+
+def worker_stopped() -> None:
+    """A worker leaving: its live gauges (websockets, pool, ...) stop counting."""
+    if multiprocess_dir() is not None:
+        multiprocess.mark_process_dead(os.getpid())  # type: ignore[no-untyped-call]

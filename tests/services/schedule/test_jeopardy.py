@@ -1,0 +1,175 @@
+"""Jeopardy levels and reasons as a pure function of a schedule."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from services.schedule.jeopardy import AT_RISK, CRITICAL, LATE, NONE, Jeopardy, jeopardy
+from services.schedule.schedule import HeldInterval, ScheduleTask, schedule
+from tests.services.schedule.dags import History, at, done, histories, running, todo
+
+DAY = 24 * 60
+
+
+def assess(
+    tasks: list[ScheduleTask],
+    dependencies: tuple[tuple[int, int], ...] = (),
+    *,
+    now: int,
+    due: int | None = None,
+    held: tuple[HeldInterval, ...] = (),
+) -> Jeopardy:
+    plan = schedule(
+        tasks, dependencies, now=at(now), due=None if due is None else at(due), held=held
+    )
+    return jeopardy(tasks, plan)
+
+
+def test_an_order_expected_well_before_its_due_date_is_not_in_jeopardy() -> None:
+    result = assess([todo(60)], now=0, due=3 * DAY)
+
+    assert (result.order.level, result.order.reason) == (NONE, "")
+
+
+def test_an_order_expected_within_a_day_of_its_due_date_is_at_risk() -> None:
+    result = assess([todo(60)], now=0, due=5 * 60)
+
+    assert result.order.level is AT_RISK
+    assert result.order.reason == (
+        "expected completion 2026-12-01 is only 4 h before the requested 2026-12-01"
+    )
+
+
+def test_an_order_expected_after_its_due_date_is_late_and_says_by_how_much() -> None:
+    result = assess([todo(4 * DAY)], now=0, due=3 * DAY)
+
+    assert result.order.level is LATE
+    assert result.order.reason == (
+        "expected completion 2026-12-05 is 1 day after the requested 2026-12-04"
+    )
+
+
+def test_an_order_expected_two_days_late_is_critical() -> None:
+    result = assess([todo(6 * DAY)], now=0, due=3 * DAY)
+
+    assert result.order.level is CRITICAL
+    assert result.order.reason.endswith("is 3 days after the requested 2026-12-04")
+
+
+def test_an_order_whose_due_date_has_passed_is_critical() -> None:
+    result = assess([running(60, started=0)], now=100, due=90)
+
+    assert result.order.level is CRITICAL
+    assert result.order.reason == "the requested 2026-12-01 has passed"
+
+
+def test_a_complete_order_is_not_in_jeopardy_however_late_it_finished() -> None:
+    result = assess([done(60, started=0, ended=5 * DAY)], now=5 * DAY, due=DAY)
+
+    assert result.order.level is NONE
+    assert result.next_threshold_at is None
+
+
+def test_a_task_running_past_its_planned_end_is_late_and_says_by_how_much() -> None:
+    result = assess([running(60, started=0, number=42)], now=7 * 60)
+
+    assert result.tasks[0].level is LATE
+    assert result.tasks[0].reason == "TASK0000042 is 6 h past its planned end"
+    assert result.order == result.tasks[0]  # without a due date: as late as its latest task
+
+
+def test_a_task_running_a_day_past_its_planned_end_is_critical() -> None:
+    result = assess([running(60, started=0, number=42)], now=60 + DAY)
+
+    assert result.tasks[0].level is CRITICAL
+
+
+def test_a_task_planned_to_end_after_its_due_date_is_late() -> None:
+    tasks = [running(60, started=0), todo(60, number=7)]
+
+    result = assess(tasks, ((1, 0),), now=30, due=90)
+
+    assert result.tasks[1].level is LATE
+    assert (
+        result.tasks[1].reason
+        == "TASK0000007 is planned to end 30 min after its due 2026-12-01 10:30"
+    )
+
+
+def test_done_tasks_are_not_in_jeopardy() -> None:
+    result = assess([done(10, started=0, ended=DAY), todo(10)], ((1, 0),), now=DAY, due=DAY)
+
+    assert result.tasks[0].level is NONE
+
+
+def test_the_next_threshold_is_when_time_alone_raises_a_level() -> None:
+    # A 60-minute task due in 26 h: at risk once it is planned to end less than 24 h before.
+    result = assess([todo(60)], now=0, due=26 * 60)
+
+    assert result.order.level is NONE
+    assert result.next_threshold_at == at(60)
+    assert assess([todo(60)], now=60, due=26 * 60).order.level is AT_RISK
+    assert assess([todo(60)], now=59, due=26 * 60).order.level is NONE
+
+
+def test_a_running_task_s_next_threshold_is_its_planned_end() -> None:
+    result = assess([running(60, started=0)], now=10)
+
+    assert result.next_threshold_at == at(61)
+
+
+def test_while_held_the_due_date_moves_with_the_clock_and_lateness_does_not_grow() -> None:
+    held = (HeldInterval(at(10)),)
+
+    early = assess([todo(60)], now=20, due=120, held=held)
+    later = assess([todo(60)], now=20 + 3 * DAY, due=120, held=held)
+
+    assert early.order.level is later.order.level is AT_RISK
+    assert "only 50 min before the requested" in later.order.reason
+
+
+@settings(max_examples=150, deadline=None)
+@given(histories(), st.integers(0, 3 * DAY), st.integers(0, 3 * DAY), st.integers(1, 4 * DAY))
+def test_with_a_fixed_plan_no_level_falls_as_time_passes(
+    history: History, first: int, second: int, due: int
+) -> None:
+    earlier, later = sorted((first, second))
+    now = history.now
+
+    def levels(minutes: int) -> list[int]:
+        clock = now + timedelta(minutes=minutes)
+        plan = schedule(
+            history.tasks, history.dependencies, now=clock, due=now + timedelta(minutes=due)
+        )
+        result = jeopardy(history.tasks, plan)
+        return [result.order.level.rank] + [t.level.rank for t in result.tasks]
+
+    assert all(a <= b for a, b in zip(levels(earlier), levels(later), strict=True))
+
+
+@settings(max_examples=150, deadline=None)
+@given(histories(), st.integers(1, 4 * DAY))
+def test_no_level_changes_before_the_next_threshold_and_one_does_at_it(
+    history: History, due: int
+) -> None:
+    deadline = history.now + timedelta(minutes=due)
+
+    def result(clock: timedelta) -> Jeopardy:
+        plan = schedule(history.tasks, history.dependencies, now=history.now + clock, due=deadline)
+        return jeopardy(history.tasks, plan)
+
+    first = result(timedelta(0))
+    if first.next_threshold_at is None:
+        return
+    wait = first.next_threshold_at - history.now
+    just_before = result(wait - timedelta(microseconds=1))
+    at_threshold = result(wait)
+    assert [t.level for t in just_before.tasks] == [t.level for t in first.tasks]
+    assert just_before.order.level is first.order.level
+    assert [first.order.level, *(t.level for t in first.tasks)] != [
+        at_threshold.order.level,
+        *(t.level for t in at_threshold.tasks),
+    ]
