@@ -36,7 +36,9 @@ def server_env(data_dir: Path, **extra: str) -> dict[str, str]:
         BROADCAST_URL="memory://",
         DATA_DIR=str(data_dir),
         JWT_SECRET="ui-tests-secret-ui-tests-secret-0123456789",
+        # The embedded demo's configuration (`server.py run` turns both on; `serve` does not).
         DEMO_MODE="true",
+        INTROSPECTION="true",
         CATCHUP_INTERVAL_SECONDS="0.5",
         **extra,
     )
