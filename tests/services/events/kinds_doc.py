@@ -24,20 +24,45 @@ _DECLARING = {Path("services/events/kinds.py"), Path("services/events/recorders.
 
 
 def writers() -> dict[EventKind, list[str]]:
-    """The modules under services/ that name each kind (as `EventKind.NAME`)."""
+    """The modules under services/ that name each kind (as `EventKind.NAME`), or that import a
+    module-level constant naming kinds (`readiness.FINISHED_KIND`, used by `finish.py`)."""
+    trees = {
+        path.relative_to(ROOT): ast.parse(path.read_text(), str(path))
+        for path in sorted((ROOT / "services").rglob("*.py"))
+        if path.relative_to(ROOT) not in _DECLARING
+    }
     found: dict[EventKind, set[str]] = defaultdict(set)
-    for path in sorted((ROOT / "services").rglob("*.py")):
-        relative = path.relative_to(ROOT)
-        if relative in _DECLARING:
-            continue
-        for node in ast.walk(ast.parse(path.read_text(), str(path))):
-            if (
-                isinstance(node, ast.Attribute)
-                and isinstance(node.value, ast.Name)
-                and node.value.id == "EventKind"
-            ):
-                found[EventKind[node.attr]].add(relative.as_posix())
+    constants: dict[tuple[str, str], set[EventKind]] = {}
+    for relative, tree in trees.items():
+        for kind in _kinds_named(tree):
+            found[kind].add(relative.as_posix())
+        module = ".".join(relative.with_suffix("").parts)
+        for statement in tree.body:
+            if isinstance(statement, ast.Assign | ast.AnnAssign):
+                targets = (
+                    statement.targets if isinstance(statement, ast.Assign) else [statement.target]
+                )
+                kinds = _kinds_named(statement)
+                for target in targets:
+                    if kinds and isinstance(target, ast.Name):
+                        constants[(module, target.id)] = kinds
+    for relative, tree in trees.items():
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and node.module:
+                for alias in node.names:
+                    for kind in constants.get((node.module, alias.name), set()):
+                        found[kind].add(relative.as_posix())
     return {kind: sorted(modules) for kind, modules in found.items()}
+
+
+def _kinds_named(tree: ast.AST) -> set[EventKind]:
+    return {
+        EventKind[node.attr]
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Attribute)
+        and isinstance(node.value, ast.Name)
+        and node.value.id == "EventKind"
+    }
 
 
 def _names(keys: tuple[str, ...], *, suffix: str = "") -> list[str]:
