@@ -145,6 +145,7 @@ async def _plan(
         return None
     order = orders[0]
     viewer = _viewer(reader)
+    order_model = _as(ServiceOrder, state=ServiceOrderState(order["state"]))
     group_ids: list[int] = []
     if permissions.task_permissions_read_groups(viewer):
         rows = await fetch(statements.group_ids_of_user(), [viewer.id])
@@ -204,7 +205,7 @@ async def _plan(
                 }
                 for f in fallouts_by_task[row["id"]]
             ],
-            "viewerCan": _task_can(viewer, row, group_ids),
+            "viewerCan": _task_can(viewer, row, order_model, group_ids),
         }
 
     def domain_order(row: Row) -> Json:
@@ -298,8 +299,8 @@ def _task_model(row: Row) -> Task:
     )
 
 
-def _task_can(viewer: User, row: Row, group_ids: Sequence[int]) -> Json:
-    can = permissions.task_permissions(viewer, _task_model(row), group_ids)
+def _task_can(viewer: User, row: Row, order: ServiceOrder, group_ids: Sequence[int]) -> Json:
+    can = permissions.task_permissions(viewer, _task_model(row), order, group_ids)
     return {
         "start": can.start,
         "complete": can.complete,

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import dataclass
 
-from models import FalloutRecord, ServiceOrder, Task, User
+from models import FalloutRecord, LineItem, ServiceOrder, Task, User
 from services.fallouts import rules as fallouts_rules
 from services.orders import rules as orders_rules
 from services.policy import (
@@ -21,6 +21,7 @@ from services.policy import (
     can_complete_task,
     can_create_fallout,
     can_resolve_fallout,
+    can_revise_order,
     can_start_task,
     is_allowed,
 )
@@ -32,6 +33,14 @@ class OrderPermissions:
     approve: bool
     reject: bool
     reopen: bool
+    hold: bool
+    resume: bool
+    revise: bool
+
+
+@dataclass(frozen=True, slots=True)
+class LineItemPermissions:
+    revise: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +65,9 @@ class RolePermissions:
     approve_orders: bool
     reject_orders: bool
     reopen_orders: bool
+    hold_orders: bool
+    resume_orders: bool
+    revise_orders: bool
     start_tasks: bool
     complete_tasks: bool
     reassign_tasks: bool
@@ -70,14 +82,31 @@ def order_permissions(user: User, order: ServiceOrder) -> OrderPermissions:
         approve=orders_rules.can_be_approved(order) and is_allowed(user, Action.APPROVE_ORDER),
         reject=orders_rules.can_be_rejected(order) and is_allowed(user, Action.REJECT_ORDER),
         reopen=orders_rules.can_be_reopened(order) and is_allowed(user, Action.REOPEN_ORDER),
+        hold=orders_rules.can_be_held(order) and is_allowed(user, Action.HOLD_ORDER),
+        resume=orders_rules.can_be_resumed(order) and is_allowed(user, Action.RESUME_ORDER),
+        revise=orders_rules.can_be_revised(order)
+        and can_revise_order(user, order, orders_rules.is_revised_in_flight(order)),
     )
 
 
-def task_permissions(user: User, task: Task, user_group_ids: Collection[int]) -> TaskPermissions:
-    """`user_group_ids`: the user's assignment groups (an agent claims a task of theirs)."""
+def line_item_permissions(user: User, item: LineItem, order: ServiceOrder) -> LineItemPermissions:
+    """`order`: the item's. Revising it is revising its order, unless it is past its point of
+    no return (then it can be kept as it is, not changed nor removed)."""
+    return LineItemPermissions(
+        revise=orders_rules.line_item_can_be_revised(item)
+        and order_permissions(user, order).revise,
+    )
+
+
+def task_permissions(
+    user: User, task: Task, order: ServiceOrder, user_group_ids: Collection[int]
+) -> TaskPermissions:
+    """`order`: the task's (a held one starts no task); `user_group_ids`: the user's assignment
+    groups (an agent claims a task of theirs)."""
     # The state rule first: it is the cheaper check, and most tasks of a plan fail it.
     return TaskPermissions(
-        start=tasks_rules.can_be_started(task) and can_start_task(user, task, user_group_ids),
+        start=tasks_rules.can_be_started(task, order)
+        and can_start_task(user, task, user_group_ids),
         complete=tasks_rules.can_be_completed(task) and can_complete_task(user, task),
         reassign=tasks_rules.can_be_reassigned(task) and is_allowed(user, Action.REASSIGN_TASK),
         create_fallout=tasks_rules.can_be_put_on_hold(task) and can_create_fallout(user, task),
@@ -106,6 +135,9 @@ def role_permissions(user: User) -> RolePermissions:
         approve_orders=is_allowed(user, Action.APPROVE_ORDER),
         reject_orders=is_allowed(user, Action.REJECT_ORDER),
         reopen_orders=is_allowed(user, Action.REOPEN_ORDER),
+        hold_orders=is_allowed(user, Action.HOLD_ORDER),
+        resume_orders=is_allowed(user, Action.RESUME_ORDER),
+        revise_orders=is_allowed(user, Action.REVISE_ORDER),
         start_tasks=is_allowed(user, Action.START_TASK),
         complete_tasks=is_allowed(user, Action.COMPLETE_TASK),
         reassign_tasks=is_allowed(user, Action.REASSIGN_TASK),

@@ -38,6 +38,7 @@ from services.events.recorders import (
     record_order,
     record_sold_product,
 )
+from services.held_time import HOLD_FIELDS, end_hold
 from services.sold_products import settle_sold_product
 from services.unit_of_work import UnitOfWork
 
@@ -52,6 +53,7 @@ _FINAL_ITEM_STATES = frozenset(
 _ROLLED_ORDER_STATES = frozenset(
     {
         ServiceOrderState.IN_PROGRESS,
+        ServiceOrderState.HELD,
         ServiceOrderState.COMPLETED,
         ServiceOrderState.PARTIAL,
         ServiceOrderState.FAILED,
@@ -249,6 +251,9 @@ async def _roll_order(uow: UnitOfWork, order: ServiceOrder) -> None:
             "state", flat=True
         )
         state = order_state(FulfillmentState(cast(str, s)) for s in item_states)
+        if previous is ServiceOrderState.HELD and state is ServiceOrderState.IN_PROGRESS:
+            # Held work goes on being held; only its end (a final state) ends the hold.
+            state = previous
     if (state, tally.total, tally.done) == (previous, order.tasks_total, order.tasks_done):
         return
     order.tasks_total, order.tasks_done = tally.total, tally.done
@@ -261,6 +266,10 @@ async def _roll_order(uow: UnitOfWork, order: ServiceOrder) -> None:
             # Fulfilment ended (fully, partly or not at all).
             order.completed_at = uow.started_at
             fields.append("completed_at")
+        if previous is ServiceOrderState.HELD:
+            # Its last work finished while held: final wins over the hold (DESIGN).
+            end_hold(order, uow.started_at)
+            fields += HOLD_FIELDS
     await order.save(update_fields=fields)
     if state != previous:
         record_order(uow, EventKind.SERVICE_ORDER_STATE_CHANGED, order, previous_state=previous)

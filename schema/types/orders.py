@@ -27,7 +27,7 @@ from schema.selection import asked_fields
 from schema.types.catalog import ServiceSpecification
 from schema.types.history import HistoryEvent
 from schema.types.people import HIDDEN_USERS, User
-from schema.types.permissions import ServiceOrderPermissions
+from schema.types.permissions import LineItemPermissions, ServiceOrderPermissions
 from schema.types.progress import Progress
 from services import json_values, permissions
 from services.progress import TaskProgress, progress_of
@@ -68,6 +68,13 @@ class ServiceOrder(Node):
     requested_completion_date: datetime | None
     state: ServiceOrderState
     version: int = strawberry.field(description="Goes up by one on every change.")
+    revision: int = strawberry.field(
+        description="0 as submitted; goes up by one with every `reviseServiceOrder`."
+    )
+    held_from: ServiceOrderState | None = strawberry.field(
+        description="While HELD: the state `resumeServiceOrder` restores."
+    )
+    held_at: datetime | None = strawberry.field(description="While HELD: since when.")
     created_at: datetime
     updated_at: datetime
     completed_at: datetime | None
@@ -161,6 +168,11 @@ class LineItem(Node):
     @staticmethod
     def progress(root: models.LineItem) -> TaskProgress:
         return progress_of(root)
+
+    @strawberry.field(graphql_type=LineItemPermissions, description="What you may do to it now.")
+    @staticmethod
+    def viewer_can(root: models.LineItem, info: Info) -> Now[permissions.LineItemPermissions]:
+        return viewer_permissions.line_item_permissions(info.context, root)
 
     @strawberry.field(graphql_type=ServiceSpecification)
     @staticmethod

@@ -15,6 +15,20 @@ class ServiceOrderPermissions:
     approve: bool = strawberry.field(description="`approveServiceOrder`.")
     reject: bool = strawberry.field(description="`rejectServiceOrder`.")
     reopen: bool = strawberry.field(description="`reopenServiceOrder`.")
+    hold: bool = strawberry.field(description="`holdServiceOrder`.")
+    resume: bool = strawberry.field(description="`resumeServiceOrder`.")
+    revise: bool = strawberry.field(
+        description="`reviseServiceOrder` (its items past their point of no return aside: "
+        "see `LineItem.viewerCan.revise`)."
+    )
+
+
+@strawberry.type(description="What you may do to this line item now.")
+class LineItemPermissions:
+    revise: bool = strawberry.field(
+        description="Change or remove it in `reviseServiceOrder`: false past its point of no "
+        "return."
+    )
 
 
 @strawberry.type(description="What you may do to this task now.")
@@ -40,6 +54,11 @@ class UserPermissions:
     approve_orders: bool
     reject_orders: bool
     reopen_orders: bool
+    hold_orders: bool
+    resume_orders: bool
+    revise_orders: bool = strawberry.field(
+        description="Partners revise only their own orders, and only before approval."
+    )
     start_tasks: bool
     complete_tasks: bool
     reassign_tasks: bool

@@ -19,6 +19,7 @@ import pytest_asyncio
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from models import LineItem
 from schema.build import build_schema
 from services.orders import reject_service_order
 from services.settings import Settings
@@ -129,6 +130,32 @@ def line_items(targets: Targets) -> st.SearchStrategy[Any]:
     return st.one_of(st.lists(item, max_size=3), anything)
 
 
+def revised_line_items(targets: Targets) -> st.SearchStrategy[Any]:
+    codes = st.one_of(st.sampled_from(["FIBRE_BROADBAND", "MOBILE_LINE"]), texts)
+    item = st.fixed_dictionaries(
+        {"specificationCode": codes},
+        optional={
+            "id": optional(ids(*targets["line_item"])),
+            "action": st.one_of(st.sampled_from(["ADD", "MODIFY", "DELETE"]), anything),
+            "quantity": st.one_of(st.integers(-2, 60), numbers),
+            "characteristics": characteristics,
+            "soldProductId": optional(ids(*targets["line_item"])),
+        },
+    )
+    return st.one_of(st.lists(item, max_size=3), anything)
+
+
+def revise(targets: Targets) -> st.SearchStrategy[dict[str, Any]]:
+    return st.fixed_dictionaries(
+        {
+            "serviceOrderId": ids(*targets["order"]),
+            "reason": texts,
+            "lineItems": revised_line_items(targets),
+        },
+        optional={"expectedVersion": versions},
+    )
+
+
 def submit(targets: Targets) -> st.SearchStrategy[dict[str, Any]]:
     return st.fixed_dictionaries(
         {"customer": texts, "lineItems": line_items(targets)},
@@ -185,6 +212,21 @@ MUTATIONS: dict[str, tuple[str, str, Inputs]] = {
         "serviceOrder { id state }",
         on_order("note"),
     ),
+    "holdServiceOrder": (
+        "HoldServiceOrderInput",
+        "serviceOrder { id state heldFrom }",
+        on_order("reason"),
+    ),
+    "resumeServiceOrder": (
+        "ResumeServiceOrderInput",
+        "serviceOrder { id state }",
+        on_order("note"),
+    ),
+    "reviseServiceOrder": (
+        "ReviseServiceOrderInput",
+        "serviceOrder { id revision lineItems { quantity characteristics } }",
+        revise,
+    ),
     "startTask": (
         "StartTaskInput",
         "task { id state }",
@@ -234,14 +276,21 @@ MUTATIONS: dict[str, tuple[str, str, Inputs]] = {
 
 @pytest_asyncio.fixture
 async def targets(users: Users) -> Targets:
-    """Real objects for the ids to name: orders NEW and REJECTED, a started task, an open
-    fallout (on another started task), and the users."""
+    """Real objects for the ids to name: orders NEW, REJECTED and IN_PROGRESS (of a started
+    task), the new one's line item, an open fallout (on another started task), and the
+    users."""
     new = await new_order(users)
     rejected = await reject_service_order(users["manager"], (await new_order(users)).id, "No")
     task, _agent = await started_task(users)
     fallout = await open_fallout(users)
+    items = [item.id for item in await LineItem.filter(service_order_id=new.id)]
     return {
-        "order": [gid("ServiceOrder", new.id), gid("ServiceOrder", rejected.id)],
+        "order": [
+            gid("ServiceOrder", new.id),
+            gid("ServiceOrder", rejected.id),
+            gid("ServiceOrder", task.service_order_id),
+        ],
+        "line_item": [gid("LineItem", i) for i in items],
         "task": [gid("Task", task.id), gid("Task", fallout.task_id)],
         "fallout": [gid("FalloutRecord", fallout.id)],
         "user": [gid("User", user.id) for user in users.values()],

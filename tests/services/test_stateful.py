@@ -4,7 +4,8 @@ Hypothesis draws the order (one or two line items of any demo product, or of the
 catalog's products with no tasks or task-less parent domain orders) and a sequence of steps: an
 operation, who tries it (someone entitled to, or any demo user), which task or fallout it
 targets (fallout goes on PENDING, READY and IN_PROGRESS tasks alike), and how a fallout is
-resolved (every action). After the approval and after each step:
+resolved (every action); a manager holds and resumes the order. After the approval and after
+each step:
 - a refused step changed no row and wrote no event;
 - a step that went through wrote exactly its own events (the model predicts them: a finishing
   resolution on a task that still waits is deferred), plus one event for every state that
@@ -13,6 +14,8 @@ resolved (every action). After the approval and after each step:
 - a task's or fallout's version went up by exactly the number of its events;
 - every rollup state and counter, subtree-true, and every sold product equals what the task
   rows imply (plan_oracle.py), so progress is the task rows';
+- a HELD order starts no task (a start that went through was on an order not held), and it
+  remembers what it was held from, and since when, exactly while held;
 - dependency order: no task READY, IN_PROGRESS or COMPLETED while one it waits on is not done;
   no task PENDING when all it waits on is done; a deferred outcome only on a waiting task;
   ON_HOLD exactly with an open fallout; an order whose tasks are all final is COMPLETED; every
@@ -30,7 +33,7 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from models import ServiceOrder, Task, TaskDependency, User
-from models.enums import FalloutAction, FalloutState, FalloutType, TaskState
+from models.enums import FalloutAction, FalloutState, FalloutType, ServiceOrderState, TaskState
 from services.catalog import DEMO_CATALOG_PATH, CatalogDocument, install_catalog, load_catalog
 from services.errors import DomainError
 from services.fallouts import create_fallout, reassign_fallout, resolve_fallout
@@ -38,6 +41,8 @@ from services.orders import (
     LineItemInput,
     SubmitOrderInput,
     approve_service_order,
+    hold_service_order,
+    resume_service_order,
     submit_service_order,
 )
 from services.seed import create_demo_users
@@ -57,6 +62,8 @@ OPERATIONS = (
     "create_fallout",
     "reassign_fallout",
     "resolve_fallout",
+    "hold",
+    "resume",
 )
 # The event of a resolution for a task whose predecessors are done; one that still waits is
 # "task.deferred" unless retried.
@@ -134,6 +141,8 @@ TARGETS: dict[str, tuple[str, frozenset[str]]] = {
     "create_fallout": ("task", frozenset({T.PENDING, T.READY, T.IN_PROGRESS})),
     "reassign_task": ("task", frozenset({T.PENDING, T.READY, T.IN_PROGRESS, T.ON_HOLD})),
     "reassign_fallout": ("fallout", frozenset({F.OPEN, F.IN_PROGRESS})),
+    "hold": ("order", frozenset({ServiceOrderState.IN_PROGRESS})),
+    "resume": ("order", frozenset({ServiceOrderState.HELD})),
 }
 IN_TURN = list(TARGETS)
 
@@ -175,11 +184,17 @@ class Run:
         """Try `operation` on `row`; the events it should write itself."""
         agent = (self.users["agent1"], self.users["agent2"])[step.pick % 2]
         manager = self.users["manager"]
-        assignee = self.by_id.get(row["assignee_id"])
+        assignee = self.by_id.get(row.get("assignee_id") or 0)
 
         def actor(entitled: User) -> User:
             return entitled if step.actor is None else self.users[step.actor]
 
+        if operation == "hold":
+            await hold_service_order(actor(manager), row["id"], "permit pending")
+            return Counter({"service_order.held": 1})
+        if operation == "resume":
+            await resume_service_order(actor(manager), row["id"], "permit granted")
+            return Counter({"service_order.resumed": 1})
         if operation == "start":
             entitled = await agent_for(await Task.get(id=row["id"]), self.users)
             await start_task(actor(entitled), row["id"])
@@ -231,6 +246,10 @@ class Run:
             on_hold = state is TaskState.ON_HOLD
             assert open_fallouts[task_id] == int(on_hold), f"{number} hold vs fallout"
         [order] = rows["order"]
+        held = order["state"] is ServiceOrderState.HELD
+        assert (order["held_from"], order["held_at"] is not None) == (
+            (ServiceOrderState.IN_PROGRESS, True) if held else (None, False)
+        ), "a hold remembers what it was held from and since when, and only while held"
         if all(t["state"] in {TaskState.COMPLETED, TaskState.SKIPPED} for t in tasks.values()):
             assert order["state"].value == "COMPLETED", "all the work is done, the order open"
             assert order["completed_at"] is not None
@@ -344,6 +363,9 @@ async def test_random_operations_keep_the_plan_consistent(
             assert await snapshot(rows) == rows, f"{step} was refused but changed something"
             continue
         event(f"done: {operation}")
+        if operation == "start":
+            [order_row] = rows["order"]
+            assert order_row["state"] is not ServiceOrderState.HELD, "a task started while held"
         after = await snapshot(rows)
         run.check_invariants(after)
         await run.check_rollups(step)
