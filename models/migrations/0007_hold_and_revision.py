@@ -12,7 +12,7 @@ from tortoise import fields
 
 
 class Migration(migrations.Migration):
-    dependencies = [('models', '0003_deferred_outcome_and_own_progress')]
+    dependencies = [('models', '0004_leases')]
 
     initial = False
 

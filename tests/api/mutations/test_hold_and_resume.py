@@ -6,7 +6,7 @@ from typing import Any
 
 from models import Event, ServiceOrder, Task
 from models.enums import TaskState
-from services.orders import hold_service_order
+from services.orders import hold_service_order, resume_service_order
 from services.tasks import complete_task, start_task
 from tests.api.graphql import Api
 from tests.api.mutations.helpers import (
@@ -18,6 +18,7 @@ from tests.api.mutations.helpers import (
     succeeded,
     task_id,
 )
+from tests.fake_clock import FakeClock
 from tests.services.task_plans import agent_for, snapshot
 
 ORDER = """
@@ -131,6 +132,22 @@ async def test_resume_restores_the_state_and_tasks_start_again(api: Api, users: 
     shown = await api.data(agent.username, CAN_START, {"id": task_id(task)})
     assert shown["node"]["viewerCan"] == {"start": True}
     assert succeeded(await run(api, agent.username, START, taskId=task_id(task)), "task")
+
+
+async def test_each_hold_adds_its_length_to_the_orders_held_time(
+    users: Users, clock: FakeClock
+) -> None:
+    order = await in_progress_order(users)
+    manager = users["manager"]
+    await hold_service_order(manager, order.id, "Permit pending")
+    clock.advance(hours=2)
+    await resume_service_order(manager, order.id)
+    await hold_service_order(manager, order.id, "Customer away")
+    clock.advance(minutes=30)
+
+    await resume_service_order(manager, order.id)
+
+    assert (await ServiceOrder.get(id=order.id)).held_seconds == 2.5 * 3600
 
 
 async def test_a_held_order_whose_last_work_finishes_is_final(api: Api, users: Users) -> None:
