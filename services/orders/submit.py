@@ -19,7 +19,7 @@ from services.json_values import checked_object
 from services.limits import CODE, MAX_LINE_ITEMS, MAX_QUANTITY, NAME
 from services.numbering import NumberKind, allocate_number
 from services.policy import Action, require
-from services.unit_of_work import unit_of_work
+from services.unit_of_work import now, unit_of_work
 
 
 @dataclass(frozen=True)
@@ -48,7 +48,7 @@ async def submit_service_order(actor: User, data: SubmitOrderInput) -> ServiceOr
         else required_text(data.external_id, field="externalId", what="An external id", bound=NAME)
     )
     items = _line_items(data.line_items)
-    requested = utc_datetime(data.requested_completion_date, field="requestedCompletionDate")
+    requested = _requested_completion(data.requested_completion_date)
 
     async with unit_of_work(actor) as uow:
         specifications = await _product_specifications(items)
@@ -154,3 +154,13 @@ def _external_id_conflict(external_id: str | None) -> ConflictError:
         f"You already submitted an order with the external id {external_id!r}.",
         field="externalId",
     )
+
+
+def _requested_completion(value: datetime | None) -> datetime | None:
+    """The due date of the order's schedule: one already past could never be met."""
+    requested = utc_datetime(value, field="requestedCompletionDate")
+    if requested is not None and requested <= now():
+        raise ValidationError(
+            "The requested completion date has already passed.", field="requestedCompletionDate"
+        )
+    return requested

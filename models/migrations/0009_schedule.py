@@ -1,0 +1,90 @@
+from tortoise import migrations
+from tortoise.migrations import operations as ops
+from models.enums import JeopardyLevel
+from tortoise import fields
+from tortoise.indexes import Index
+
+class Migration(migrations.Migration):
+    dependencies = [('models', '0003_deferred_outcome_and_own_progress')]
+
+    initial = False
+
+    operations = [
+        ops.AddField(
+            model_name='ServiceOrder',
+            name='expected_completion_at',
+            field=fields.DatetimeField(null=True, auto_now=False, auto_now_add=False),
+        ),
+        ops.AddField(
+            model_name='ServiceOrder',
+            name='jeopardy',
+            field=fields.CharEnumField(default=JeopardyLevel.NONE, description='NONE: NONE\nAT_RISK: AT_RISK\nLATE: LATE\nCRITICAL: CRITICAL', enum_type=JeopardyLevel, max_length=16),
+        ),
+        ops.AddField(
+            model_name='ServiceOrder',
+            name='jeopardy_reason',
+            field=fields.CharField(default='', max_length=256),
+        ),
+        ops.AddField(
+            model_name='ServiceOrder',
+            name='lateness_minutes',
+            field=fields.IntField(default=0),
+        ),
+        ops.AddField(
+            model_name='ServiceOrder',
+            name='next_jeopardy_check_at',
+            field=fields.DatetimeField(null=True, auto_now=False, auto_now_add=False),
+        ),
+        ops.AddField(
+            model_name='ServiceOrder',
+            name='scheduled_at',
+            field=fields.DatetimeField(null=True, auto_now=False, auto_now_add=False),
+        ),
+        ops.AddIndex(
+            model_name='ServiceOrder',
+            index=Index(fields=['jeopardy', 'lateness_minutes', 'id']),
+        ),
+        ops.AddIndex(
+            model_name='ServiceOrder',
+            index=Index(fields=['next_jeopardy_check_at']),
+        ),
+        ops.AddField(
+            model_name='Task',
+            name='jeopardy',
+            field=fields.CharEnumField(default=JeopardyLevel.NONE, description='NONE: NONE\nAT_RISK: AT_RISK\nLATE: LATE\nCRITICAL: CRITICAL', enum_type=JeopardyLevel, max_length=16),
+        ),
+        ops.AddField(
+            model_name='Task',
+            name='jeopardy_reason',
+            field=fields.CharField(default='', max_length=256),
+        ),
+        ops.AddField(
+            model_name='Task',
+            name='lateness_minutes',
+            field=fields.IntField(default=0),
+        ),
+        ops.AddField(
+            model_name='Task',
+            name='on_critical_path',
+            field=fields.BooleanField(default=False),
+        ),
+        ops.AddField(
+            model_name='Task',
+            name='planned_end_at',
+            field=fields.DatetimeField(null=True, auto_now=False, auto_now_add=False),
+        ),
+        ops.AddField(
+            model_name='Task',
+            name='planned_start_at',
+            field=fields.DatetimeField(null=True, auto_now=False, auto_now_add=False),
+        ),
+        ops.AddField(
+            model_name='Task',
+            name='slack_minutes',
+            field=fields.IntField(null=True),
+        ),
+        ops.AddIndex(
+            model_name='Task',
+            index=Index(fields=['jeopardy', 'lateness_minutes', 'id']),
+        ),
+    ]
