@@ -1,3 +1,13 @@
+"""The schedule (issue 14): each task's planned start and end, slack, critical-path flag,
+jeopardy and how late it is; each order's expected completion, jeopardy, lateness, the next
+time the jeopardy sweeper looks at it, and the clock its schedule was computed at. Indexes for
+the lists sorted by lateness (orders by jeopardy, overdue tasks) and the sweeper's work list.
+
+Existing rows get no schedule here (the defaults: nothing planned, NONE): an open order's
+first change or sweep computes it (services/schedule/reschedule.py). `task.due_at` keeps its
+old value until then.
+"""
+
 from tortoise import migrations
 from tortoise.migrations import operations as ops
 from models.enums import JeopardyLevel
