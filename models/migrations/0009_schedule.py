@@ -15,7 +15,7 @@ from tortoise import fields
 from tortoise.indexes import Index
 
 class Migration(migrations.Migration):
-    dependencies = [('models', '0003_deferred_outcome_and_own_progress')]
+    dependencies = [('models', '0004_leases')]
 
     initial = False
 

@@ -11,6 +11,7 @@ from tortoise.exceptions import IntegrityError
 
 from models import LineItem, ServiceOrder, ServiceSpecification, User
 from models.enums import LineItemAction, Priority, ServiceOrderState, SpecificationKind
+from services.clock import now
 from services.errors import ConflictError, ValidationError
 from services.events.kinds import EventKind
 from services.events.recorders import record_order
@@ -19,7 +20,7 @@ from services.json_values import checked_object
 from services.limits import CODE, MAX_LINE_ITEMS, MAX_QUANTITY, NAME
 from services.numbering import NumberKind, allocate_number
 from services.policy import Action, require
-from services.unit_of_work import now, unit_of_work
+from services.unit_of_work import unit_of_work
 
 
 @dataclass(frozen=True)
