@@ -16,6 +16,7 @@ from services.inputs import required_text
 from services.locking import lock_order
 from services.orders.rules import HOLDABLE_STATE, can_be_held
 from services.policy import Action
+from services.rollup import roll_up
 from services.transitions import check_transition
 from services.unit_of_work import unit_of_work
 
@@ -46,4 +47,6 @@ async def hold_service_order(
         record_order(
             uow, EventKind.SERVICE_ORDER_HELD, order, previous_state=previous, reason=reason
         )
+        # No task moves; the rollup's end recomputes the schedule (its due dates wait too).
+        await roll_up(uow, order, [])
     return order

@@ -11,6 +11,7 @@ from services.inputs import optional_text
 from services.locking import lock_order
 from services.orders.rules import RESUMABLE_STATE, can_be_resumed
 from services.policy import Action
+from services.rollup import roll_up
 from services.transitions import check_transition
 from services.unit_of_work import unit_of_work
 
@@ -44,4 +45,6 @@ async def resume_service_order(
             note=note,
             restoredState=order.state.value,
         )
+        # No task moves; the rollup's end recomputes the schedule (the hold's time added).
+        await roll_up(uow, order, [])
     return order

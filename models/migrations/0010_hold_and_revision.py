@@ -12,7 +12,7 @@ from tortoise import fields
 
 
 class Migration(migrations.Migration):
-    dependencies = [('models', '0004_leases')]
+    dependencies = [('models', '0009_schedule')]
 
     initial = False
 
