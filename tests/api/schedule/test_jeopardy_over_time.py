@@ -6,13 +6,15 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from models import Event
-from services.events.kinds import EventKind
 from tests.api.graphql import Api, gid
 from tests.api.mutations.helpers import Users, succeeded
 from tests.api.plan_work import start
 from tests.fake_clock import FakeClock
-from tests.services.schedule.orders import fibre_order, first_critical_task
+from tests.services.schedule.orders import (
+    fibre_order,
+    first_critical_task,
+    order_jeopardy_events,
+)
 from tests.services.task_plans import agent_for
 
 ORDER = """
@@ -60,10 +62,7 @@ async def test_completing_a_task_late_moves_the_expected_completion_and_raises_j
     assert after["jeopardyReason"].endswith(
         f"is 1 h after the requested {order.requested_completion_date:%Y-%m-%d}"
     )
-    kinds = await Event.filter(
-        service_order_id=order.id, kind=EventKind.SERVICE_ORDER_JEOPARDY_CHANGED
-    ).values_list("payload", flat=True)
-    assert [p["jeopardy"] for p in kinds] == ["LATE"]  # type: ignore[index]
+    assert await order_jeopardy_events(order.id) == ["LATE"]
 
 
 async def test_completing_a_task_early_moves_the_expected_completion_earlier(

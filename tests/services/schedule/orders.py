@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from models import ServiceOrder, Task, User
+from models import Event, ServiceOrder, Task, User
 from models.enums import TaskState
+from services.events.kinds import EventKind
 from services.orders import LineItemInput, SubmitOrderInput, approve_service_order
 from services.orders import submit_service_order as submit
 
@@ -36,3 +37,11 @@ async def first_critical_task(order: ServiceOrder) -> Task:
     ).first()
     assert task is not None
     return task
+
+
+async def order_jeopardy_events(order_id: int) -> list[str]:
+    """The levels of the order's `service_order.jeopardy_changed` events, in order."""
+    events = await Event.filter(
+        service_order_id=order_id, kind=EventKind.SERVICE_ORDER_JEOPARDY_CHANGED
+    ).order_by("id")
+    return [str(event.payload["jeopardy"]) for event in events]

@@ -7,26 +7,18 @@ from datetime import timedelta
 
 import pytest
 
-from models import Event, ServiceOrder, User
+from models import ServiceOrder, User
 from models.enums import JeopardyLevel
-from services.events.kinds import EventKind
 from services.schedule.sweeper import sweep_jeopardy
 from services.sweeping.runtime import SWEEPERS, sweep_once
 from tests.fake_clock import FakeClock
-from tests.services.schedule.orders import fibre_order
+from tests.services.schedule.orders import fibre_order, order_jeopardy_events
 from tests.services.task_plans import snapshot
 
 # Requested 25 h after the expected completion: on time, until an hour passes with the first
 # task not started (the completion slides with the clock) and the margin falls under a day.
 MARGIN = timedelta(hours=25)
 JEOPARDY = next(sweeper for sweeper in SWEEPERS if sweeper.name == "jeopardy")
-
-
-async def order_events(order_id: int) -> list[str]:
-    kinds = await Event.filter(
-        service_order_id=order_id, kind=EventKind.SERVICE_ORDER_JEOPARDY_CHANGED
-    ).values_list("payload", flat=True)
-    return [str(payload["jeopardy"]) for payload in kinds]  # type: ignore[index]
 
 
 async def test_an_order_is_due_for_a_check_when_time_alone_would_raise_its_level(
@@ -61,7 +53,7 @@ async def test_the_sweeper_raises_the_level_when_time_passes_the_threshold_once(
 
     stored = await ServiceOrder.get(id=order.id)
     assert stored.jeopardy is JeopardyLevel.AT_RISK
-    assert await order_events(order.id) == ["AT_RISK"]
+    assert await order_jeopardy_events(order.id) == ["AT_RISK"]
     assert stored.next_jeopardy_check_at is not None
     assert stored.next_jeopardy_check_at > clock.now()
 
@@ -93,7 +85,7 @@ async def test_time_passing_every_threshold_takes_the_order_to_critical_one_leve
         clock.set(stored.next_jeopardy_check_at)
         await sweep_jeopardy()
 
-    assert await order_events(order.id) == ["AT_RISK", "LATE", "CRITICAL"]
+    assert await order_jeopardy_events(order.id) == ["AT_RISK", "LATE", "CRITICAL"]
 
 
 @pytest.mark.postgres_only
@@ -106,7 +98,7 @@ async def test_of_two_processes_only_the_lease_holder_sweeps(
     one, two = await asyncio.gather(sweep_once(JEOPARDY, "one"), sweep_once(JEOPARDY, "two"))
 
     assert sorted([one is None, two is None]) == [False, True]
-    assert await order_events(order.id) == ["AT_RISK"]
+    assert await order_jeopardy_events(order.id) == ["AT_RISK"]
 
 
 @pytest.mark.postgres_only
@@ -117,4 +109,4 @@ async def test_two_passes_at_once_write_one_event(users: dict[str, User], clock:
     changed = await asyncio.gather(sweep_jeopardy(), sweep_jeopardy())
 
     assert sorted(changed)[0] == 0
-    assert await order_events(order.id) == ["AT_RISK"]
+    assert await order_jeopardy_events(order.id) == ["AT_RISK"]
