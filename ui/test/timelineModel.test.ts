@@ -144,13 +144,27 @@ describe("layoutTimeline", () => {
     assert.ok(result.now.x > result.labelWidth && result.now.x < d5.x);
   });
 
-  test("the earlier of the requested and expected dates has its label on the left", () => {
-    const late = layout(DIAMOND, { requestedAt: iso(2), expectedAt: iso(5) });
-    assert.equal(late.requested!.anchor, "end");
-    const early = layout(DIAMOND, { requestedAt: iso(9), expectedAt: iso(5) });
-    assert.equal(early.expected!.anchor, "end");
-    assert.equal(early.requested!.anchor, "end", "at the right edge it goes left as well");
-    assert.equal(early.now.anchor, "start");
+  test("the labels of dates close together go on separate lines of the axis", () => {
+    const close = layout(DIAMOND, { requestedAt: iso(5.1), expectedAt: iso(5) });
+    assert.equal(close.now.row, 1);
+    assert.equal(close.requested!.row, 1, "far from now: the first line");
+    assert.equal(close.expected!.row, 2);
+    assert.ok(close.axisHeight > layout().axisHeight, "the axis grows by a line");
+    const apart = layout(DIAMOND, { requestedAt: iso(2.5), expectedAt: iso(5) });
+    assert.deepEqual([apart.requested!.row, apart.expected!.row], [1, 1]);
+  });
+
+  test("a label at the right edge goes to the left of its line", () => {
+    const result = layout(DIAMOND, { requestedAt: iso(9), expectedAt: iso(5) });
+    assert.equal(result.requested!.anchor, "end");
+    assert.equal(result.now.anchor, "start");
+  });
+
+  test("a narrower label column leaves the time scale to the right of it", () => {
+    const result = layoutTimeline({ groups: DIAMOND, now: NOW }, { ...METRICS, labelWidth: 200 });
+    assert.equal(result.labelWidth, 200);
+    assert.ok(Math.min(...result.bars.map((bar) => bar.x)) >= 200);
+    assert.ok(Math.max(...result.bars.map((bar) => bar.x + bar.width)) <= 200 + METRICS.chartWidth);
   });
 
   test("tasks without a schedule are listed apart, not drawn", () => {

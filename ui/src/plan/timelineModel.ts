@@ -46,6 +46,8 @@ export interface TimelineMetrics {
   rem: number;
   /** Width of the time area, right of the labels. */
   chartWidth: number;
+  /** Width of the label column (number, name, level); LABEL_REM rem unless given. */
+  labelWidth?: number;
   /** The viewer's UTC offset in minutes (east positive), so that day ticks fall on midnight. */
   utcOffsetMinutes?: number;
 }
@@ -94,9 +96,10 @@ export interface Tick {
 export interface Marker {
   at: number;
   x: number;
-  /** Which side of its line the label goes: "end" puts it on the left (the right edge, or
-   * the earlier of the requested and expected dates when both are shown). */
+  /** Which side of its line the label goes: "end" puts it on the left (at the right edge). */
   anchor: "start" | "end";
+  /** The line of the axis its label is on (1 first): labels of close dates never overlap. */
+  row: number;
 }
 
 export interface TimelineLayout {
@@ -125,7 +128,7 @@ const DONE = new Set(["COMPLETED", "SKIPPED", "CANCELLED"]);
 export const TICK_STEPS = [5, 10, 15, 30, 60, 120, 180, 360, 720, 1440, 2880, 10080, 20160];
 const MIN_TICK_REM = 7;
 const MIN_BAR_REM = 0.4;
-/** The label column: the task's number and name, then its jeopardy level (STATUS_REM). */
+/** The label column: the task's name, then its jeopardy level (STATUS_REM). */
 export const LABEL_REM = 24;
 export const STATUS_REM = 5.5;
 
@@ -145,7 +148,8 @@ export function spanOf(task: TimelineTask): { start: number; end: number } | nul
 }
 
 export function tickStep(spanMs: number, chartWidth: number, rem: number): number {
-  const fits = Math.max(1, Math.floor(chartWidth / (MIN_TICK_REM * rem)));
+  // At least two ticks, so that even a narrow chart shows where it is in time.
+  const fits = Math.max(2, Math.floor(chartWidth / (MIN_TICK_REM * rem)));
   return TICK_STEPS.find((step) => spanMs / (step * MINUTE) <= fits) ?? TICK_STEPS.at(-1)!;
 }
 
@@ -194,9 +198,7 @@ function arrowPath(from: Bar, to: Bar, rem: number, rowHeight: number): string {
  * before service before product), the plan's order where they start together. */
 export function layoutTimeline(input: TimelineInput, metrics: TimelineMetrics): TimelineLayout {
   const { rem } = metrics;
-  const labelWidth = LABEL_REM * rem;
-  // Three lines of labels: the ticks, "Now", then the requested and expected dates.
-  const axisHeight = 4 * rem;
+  const labelWidth = metrics.labelWidth ?? LABEL_REM * rem;
   const rowHeight = 2.5 * rem;
   const groupHeight = 2 * rem;
   const barHeight = 1.6 * rem;
@@ -226,6 +228,10 @@ export function layoutTimeline(input: TimelineInput, metrics: TimelineMetrics): 
   end += pad;
   const scale = chartWidth / (end - start);
   const x = (at: number): number => labelWidth + (at - start) * scale;
+  const placed = markers(input.now, requestedAt, expectedAt, x, labelWidth + chartWidth, rem);
+  // The ticks' line of labels, then as many lines as the now / requested / expected labels take.
+  const rows = Math.max(...[placed.now, placed.requested, placed.expected].map((m) => m?.row ?? 1));
+  const axisHeight = markerBaseline(rows, rem) + 0.6 * rem;
 
   const groups: GroupRow[] = [];
   const bars: Bar[] = [];
@@ -304,11 +310,18 @@ export function layoutTimeline(input: TimelineInput, metrics: TimelineMetrics): 
     unscheduled,
     arrows,
     ticks: ticksOf(start, end, stepMinutes, x, metrics.utcOffsetMinutes),
-    ...markers(input.now, requestedAt, expectedAt, x, labelWidth + chartWidth, rem),
+    ...placed,
   };
 }
 
-const MARKER_LABEL_REM = 7;
+/** The width a marker's label is given ("Requested", bold), and the lines of the axis for them. */
+const MARKER_LABEL_REM = 6.5;
+const MARKER_ROWS = 3;
+
+/** The label line of the axis (1, 2 or 3) a marker's label is written on. */
+export function markerBaseline(row: number, rem: number): number {
+  return (1.1 + 1.2 * row) * rem;
+}
 
 function markers(
   now: number,
@@ -318,19 +331,24 @@ function markers(
   right: number,
   rem: number,
 ): { now: Marker; requested: Marker | null; expected: Marker | null } {
-  const at = (time: number, anchor: Marker["anchor"]): Marker => {
+  const width = MARKER_LABEL_REM * rem;
+  const taken: { row: number; from: number; to: number }[] = [];
+  const at = (time: number | null): Marker | null => {
+    if (time === null) return null;
     const position = x(time);
     // A label that would run off the right edge goes to the left of its line.
-    return { at: time, x: position, anchor: position + MARKER_LABEL_REM * rem > right ? "end" : anchor };
+    const anchor = position + width > right ? "end" : "start";
+    const from = anchor === "start" ? position : position - width;
+    const to = from + width;
+    // The first line of labels where it overlaps none placed before it (dates close together).
+    let row = 1;
+    while (row < MARKER_ROWS && taken.some((t) => t.row === row && t.from < to && from < t.to)) row += 1;
+    taken.push({ row, from, to });
+    return { at: time, x: position, anchor, row };
   };
-  // Requested and expected share a line of labels: the earlier one's goes on its left.
-  const requestedFirst = requestedAt !== null && expectedAt !== null && requestedAt <= expectedAt;
-  const expectedFirst = requestedAt !== null && expectedAt !== null && expectedAt < requestedAt;
-  return {
-    now: at(now, "start"),
-    requested: requestedAt === null ? null : at(requestedAt, requestedFirst ? "end" : "start"),
-    expected: expectedAt === null ? null : at(expectedAt, expectedFirst ? "end" : "start"),
-  };
+  // In this order: "Now" keeps the first line, the dates go round it.
+  const placedNow = at(now) as Marker;
+  return { now: placedNow, requested: at(requestedAt), expected: at(expectedAt) };
 }
 
 export type BarMove = "next" | "previous" | "first" | "last" | "successor" | "predecessor";
