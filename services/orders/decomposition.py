@@ -20,13 +20,16 @@ from typing import cast
 
 from models import DomainOrder, LineItem, ServiceOrder, SoldProduct, Task, TaskDependency
 from models.enums import ServiceOrderState, TaskState
+
+# The module, not its function: the rollup reads the order rules of this package
+# (orders/rules.py), so it may still be loading when this module is imported.
+from services import rollup
 from services.errors import InvalidStateError
 from services.events.kinds import EventKind
 from services.events.recorders import record_order, record_task
 from services.numbering import NumberKind, allocate_numbers
 from services.orders.catalog_graph import load_catalog_graph
 from services.orders.planning import LineItemPlan, plan_line_item
-from services.rollup import roll_up
 from services.unit_of_work import UnitOfWork
 
 
@@ -106,7 +109,7 @@ async def decompose_order(uow: UnitOfWork, order: ServiceOrder) -> None:
         if count == 0
     ]
     if empty:
-        await roll_up(uow, order, empty)
+        await rollup.roll_up(uow, order, empty)
 
 
 def _record_ready_tasks(
@@ -210,6 +213,7 @@ async def _insert_tasks(
                     expected_duration_minutes=planned.expected_duration_minutes,
                     due_at=started + timedelta(minutes=plan.finish_minutes[i]),
                     position=planned.position,
+                    is_point_of_no_return=planned.point_of_no_return,
                 )
                 for i, planned in enumerate(plan.tasks)
             ]
