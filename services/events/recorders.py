@@ -85,6 +85,9 @@ def payload_problems(kind: str, payload: Mapping[str, object]) -> list[str]:
 
 
 _ORDER_PROGRESS = ("state", "tasksTotal", "tasksDone")
+# A jeopardy change: the new level and why, the level before, and the due date it is measured
+# against (the order's, moved by the time held; a task's latest finish).
+_JEOPARDY = ("jeopardy", "previousJeopardy", "jeopardyReason", "dueAt")
 
 
 @_recorder(
@@ -101,6 +104,8 @@ _ORDER_PROGRESS = ("state", "tasksTotal", "tasksDone")
             ("lineItems", "soldProducts", "domainOrders", "tasks", "readyTasks", "taskDependencies")
         ),
         EventKind.SERVICE_ORDER_STATE_CHANGED: Fields(_ORDER_PROGRESS),
+        # Its level moved (services/schedule/reschedule.py: on a change, or with time).
+        EventKind.SERVICE_ORDER_JEOPARDY_CHANGED: Fields((*_JEOPARDY, "expectedCompletionAt")),
     },
 )
 def record_order(
@@ -245,6 +250,7 @@ _BY_FALLOUT = ("falloutId", "falloutNumber")
         EventKind.TASK_CANCELLED: Fields(("reason",)),
         # Back from READY to PENDING: a revision gave it a predecessor that is not done.
         EventKind.TASK_WAITING: Fields(),
+        EventKind.TASK_JEOPARDY_CHANGED: Fields(_JEOPARDY),
     },
 )
 def record_task(
@@ -268,6 +274,7 @@ def record_task(
     if kind in (EventKind.TASK_READY, EventKind.TASK_CREATED):
         # Who may pick it up: the agents of its group watch for what became ready.
         payload["assignmentGroupId"] = task.assignment_group_id
+    uow.tasks[task.id] = task
     uow.record(
         kind,
         entity_id=task.id,

@@ -40,7 +40,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import timedelta
 from typing import cast
 
 from models import DomainOrder, FalloutRecord, LineItem, ServiceOrder, Task, TaskDependency
@@ -269,7 +268,6 @@ async def _create_tasks(
                 priority=order.priority,
                 assignment_group_id=planned.assignment_group_id,
                 expected_duration_minutes=planned.expected_duration_minutes,
-                due_at=uow.started_at + timedelta(minutes=new.finish_minutes[index]),
                 position=planned.position,
                 is_point_of_no_return=planned.point_of_no_return,
             )
@@ -299,7 +297,6 @@ async def _create_compensations(
                 # Undone by the group of its template, next to the work it undoes.
                 assignment_group_id=template.assignment_group_id,
                 expected_duration_minutes=template.expected_duration_minutes,
-                due_at=uow.started_at + timedelta(minutes=template.expected_duration_minutes),
                 position=undone.position,
                 is_point_of_no_return=template.point_of_no_return,
                 compensates_id=undone.id,

@@ -13,7 +13,7 @@ from tortoise import fields
 from tortoise.indexes import Index
 
 class Migration(migrations.Migration):
-    dependencies = [('models', '0003_deferred_outcome_and_own_progress')]
+    dependencies = [('models', '0009_schedule')]
 
     initial = False
 
