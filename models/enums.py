@@ -45,9 +45,12 @@ class ServiceOrderState(StrEnum):
     IN_PROGRESS = "IN_PROGRESS"
     # Stopped by a manager: no task of it starts until it is resumed (`held_from` says to what).
     HELD = "HELD"
+    # The whole order was cancelled and compensating tasks are still open.
+    CANCELLING = "CANCELLING"
     COMPLETED = "COMPLETED"
     PARTIAL = "PARTIAL"
     FAILED = "FAILED"
+    CANCELLED = "CANCELLED"
 
 
 class LineItemAction(StrEnum):
@@ -61,6 +64,8 @@ class FulfillmentState(StrEnum):
 
     PENDING = "PENDING"
     IN_PROGRESS = "IN_PROGRESS"
+    # Cancelled, with compensating tasks still open in it.
+    CANCELLING = "CANCELLING"
     COMPLETED = "COMPLETED"
     FAILED = "FAILED"
     CANCELLED = "CANCELLED"

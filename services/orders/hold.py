@@ -10,13 +10,15 @@ from __future__ import annotations
 
 from models import ServiceOrder, User
 from models.enums import ServiceOrderState
+
+# The module, not its function: the rollup imports this package (see decomposition.py).
+from services import rollup
 from services.events.kinds import EventKind
 from services.events.recorders import record_order
 from services.inputs import required_text
 from services.locking import lock_order
 from services.orders.rules import HOLDABLE_STATE, can_be_held
 from services.policy import Action
-from services.rollup import roll_up
 from services.transitions import check_transition
 from services.unit_of_work import unit_of_work
 
@@ -48,5 +50,5 @@ async def hold_service_order(
             uow, EventKind.SERVICE_ORDER_HELD, order, previous_state=previous, reason=reason
         )
         # No task moves; the rollup's end recomputes the schedule (its due dates wait too).
-        await roll_up(uow, order, [])
+        await rollup.roll_up(uow, order, [])
     return order

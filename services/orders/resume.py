@@ -4,6 +4,9 @@ length is added to the order's held time (services/held_time.py)."""
 from __future__ import annotations
 
 from models import ServiceOrder, User
+
+# The module, not its function: the rollup imports this package (see decomposition.py).
+from services import rollup
 from services.events.kinds import EventKind
 from services.events.recorders import record_order
 from services.held_time import HOLD_FIELDS, end_hold
@@ -11,7 +14,6 @@ from services.inputs import optional_text
 from services.locking import lock_order
 from services.orders.rules import RESUMABLE_STATE, can_be_resumed
 from services.policy import Action
-from services.rollup import roll_up
 from services.transitions import check_transition
 from services.unit_of_work import unit_of_work
 
@@ -46,5 +48,5 @@ async def resume_service_order(
             restoredState=order.state.value,
         )
         # No task moves; the rollup's end recomputes the schedule (the hold's time added).
-        await roll_up(uow, order, [])
+        await rollup.roll_up(uow, order, [])
     return order

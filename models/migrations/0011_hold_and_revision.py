@@ -12,7 +12,7 @@ from tortoise import fields
 
 
 class Migration(migrations.Migration):
-    dependencies = [('models', '0009_schedule')]
+    dependencies = [('models', '0010_lifecycle_cancel')]
 
     initial = False
 
@@ -20,7 +20,7 @@ class Migration(migrations.Migration):
         ops.AlterField(
             model_name='ServiceOrder',
             name='state',
-            field=fields.CharEnumField(default=ServiceOrderState.NEW, description='NEW: NEW\nACKNOWLEDGED: ACKNOWLEDGED\nREJECTED: REJECTED\nIN_PROGRESS: IN_PROGRESS\nHELD: HELD\nCOMPLETED: COMPLETED\nPARTIAL: PARTIAL\nFAILED: FAILED', enum_type=ServiceOrderState, max_length=16),
+            field=fields.CharEnumField(default=ServiceOrderState.NEW, description='NEW: NEW\nACKNOWLEDGED: ACKNOWLEDGED\nREJECTED: REJECTED\nIN_PROGRESS: IN_PROGRESS\nHELD: HELD\nCANCELLING: CANCELLING\nCOMPLETED: COMPLETED\nPARTIAL: PARTIAL\nFAILED: FAILED\nCANCELLED: CANCELLED', enum_type=ServiceOrderState, max_length=16),
         ),
         ops.AddField(
             model_name='ServiceOrder',
@@ -30,7 +30,7 @@ class Migration(migrations.Migration):
         ops.AddField(
             model_name='ServiceOrder',
             name='held_from',
-            field=fields.CharEnumField(null=True, description='NEW: NEW\nACKNOWLEDGED: ACKNOWLEDGED\nREJECTED: REJECTED\nIN_PROGRESS: IN_PROGRESS\nHELD: HELD\nCOMPLETED: COMPLETED\nPARTIAL: PARTIAL\nFAILED: FAILED', enum_type=ServiceOrderState, max_length=16),
+            field=fields.CharEnumField(null=True, description='NEW: NEW\nACKNOWLEDGED: ACKNOWLEDGED\nREJECTED: REJECTED\nIN_PROGRESS: IN_PROGRESS\nHELD: HELD\nCANCELLING: CANCELLING\nCOMPLETED: COMPLETED\nPARTIAL: PARTIAL\nFAILED: FAILED\nCANCELLED: CANCELLED', enum_type=ServiceOrderState, max_length=16),
         ),
         ops.AddField(
             model_name='ServiceOrder',
