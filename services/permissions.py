@@ -9,7 +9,7 @@ assignee, a version).
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 from models import FalloutRecord, LineItem, ServiceOrder, Task, User
@@ -18,6 +18,7 @@ from services.orders import rules as orders_rules
 from services.policy import (
     Action,
     can_be_assigned_tasks,
+    can_cancel_order,
     can_complete_task,
     can_create_fallout,
     can_resolve_fallout,
@@ -36,11 +37,13 @@ class OrderPermissions:
     hold: bool
     resume: bool
     revise: bool
+    cancel: bool
 
 
 @dataclass(frozen=True, slots=True)
 class LineItemPermissions:
     revise: bool
+    cancel: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +71,7 @@ class RolePermissions:
     hold_orders: bool
     resume_orders: bool
     revise_orders: bool
+    cancel_orders: bool
     start_tasks: bool
     complete_tasks: bool
     reassign_tasks: bool
@@ -77,7 +81,10 @@ class RolePermissions:
     be_assigned_tasks: bool
 
 
-def order_permissions(user: User, order: ServiceOrder) -> OrderPermissions:
+def order_permissions(
+    user: User, order: ServiceOrder, items: Sequence[LineItem]
+) -> OrderPermissions:
+    """`items`: all of the order's line items (whether it can be cancelled depends on them)."""
     return OrderPermissions(
         approve=orders_rules.can_be_approved(order) and is_allowed(user, Action.APPROVE_ORDER),
         reject=orders_rules.can_be_rejected(order) and is_allowed(user, Action.REJECT_ORDER),
@@ -86,15 +93,21 @@ def order_permissions(user: User, order: ServiceOrder) -> OrderPermissions:
         resume=orders_rules.can_be_resumed(order) and is_allowed(user, Action.RESUME_ORDER),
         revise=orders_rules.can_be_revised(order)
         and can_revise_order(user, order, orders_rules.is_revised_in_flight(order)),
+        cancel=orders_rules.can_be_cancelled_whole(order, items) and can_cancel_order(user, order),
     )
 
 
 def line_item_permissions(user: User, item: LineItem, order: ServiceOrder) -> LineItemPermissions:
-    """`order`: the item's. Revising it is revising its order, unless it is past its point of
-    no return (then it can be kept as it is, not changed nor removed)."""
+    """`order`: the item's. Cancelling one item is cancelling the order for that item; revising
+    it (changing or removing it) is revising the order, unless the item is past its point of no
+    return or its work is over (then it can only be kept as it is)."""
     return LineItemPermissions(
         revise=orders_rules.line_item_can_be_revised(item)
-        and order_permissions(user, order).revise,
+        and orders_rules.can_be_revised(order)
+        and can_revise_order(user, order, orders_rules.is_revised_in_flight(order)),
+        cancel=orders_rules.item_can_be_cancelled(item)
+        and orders_rules.can_be_cancelled(order)
+        and can_cancel_order(user, order),
     )
 
 
@@ -138,6 +151,7 @@ def role_permissions(user: User) -> RolePermissions:
         hold_orders=is_allowed(user, Action.HOLD_ORDER),
         resume_orders=is_allowed(user, Action.RESUME_ORDER),
         revise_orders=is_allowed(user, Action.REVISE_ORDER),
+        cancel_orders=is_allowed(user, Action.CANCEL_ORDER),
         start_tasks=is_allowed(user, Action.START_TASK),
         complete_tasks=is_allowed(user, Action.COMPLETE_TASK),
         reassign_tasks=is_allowed(user, Action.REASSIGN_TASK),

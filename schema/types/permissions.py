@@ -21,13 +21,21 @@ class ServiceOrderPermissions:
         description="`reviseServiceOrder` (its items past their point of no return aside: "
         "see `LineItem.viewerCan.revise`)."
     )
+    cancel: bool = strawberry.field(
+        description="`cancelServiceOrder` of the whole order: false when an item left to "
+        "cancel is past its point of no return (then cancel the others by `lineItemIds`)."
+    )
 
 
 @strawberry.type(description="What you may do to this line item now.")
 class LineItemPermissions:
     revise: bool = strawberry.field(
         description="Change or remove it in `reviseServiceOrder`: false past its point of no "
-        "return."
+        "return, once cancelled or final."
+    )
+    cancel: bool = strawberry.field(
+        description="`cancelServiceOrder` with this item in `lineItemIds`: false once it is "
+        "past its point of no return, cancelled already or final."
     )
 
 
@@ -59,6 +67,7 @@ class UserPermissions:
     revise_orders: bool = strawberry.field(
         description="Partners revise only their own orders, and only before approval."
     )
+    cancel_orders: bool
     start_tasks: bool
     complete_tasks: bool
     reassign_tasks: bool

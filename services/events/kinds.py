@@ -31,6 +31,7 @@ class EventKind(StrEnum):
     SERVICE_ORDER_HELD = "service_order.held"
     SERVICE_ORDER_RESUMED = "service_order.resumed"
     SERVICE_ORDER_REVISED = "service_order.revised"
+    SERVICE_ORDER_CANCELLED = "service_order.cancelled"
     SERVICE_ORDER_JEOPARDY_CHANGED = "service_order.jeopardy_changed"
     LINE_ITEM_STATE_CHANGED = "line_item.state_changed"
     LINE_ITEM_POINT_OF_NO_RETURN_REACHED = "line_item.point_of_no_return_reached"
