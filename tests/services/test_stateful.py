@@ -223,7 +223,8 @@ class Run:
         """Try `operation` on `row`; the events it should write itself."""
         agent = (self.users["agent1"], self.users["agent2"])[step.pick % 2]
         manager = self.users["manager"]
-        assignee = self.by_id.get(row.get("assignee_id"))
+        # Orders and line items have no assignee.
+        assignee = self.by_id.get(row.get("assignee_id") or 0)
 
         def actor(entitled: User) -> User:
             return entitled if step.actor is None else self.users[step.actor]
