@@ -40,8 +40,13 @@ function followRoute(): void {
   if (route.name !== "orders") stopWatchingOrders();
   if (route.name === "sign-in") void loadDemoUsers();
   if (route.name === "orders") {
-    const { state: orderState, customer, number } = route;
-    openOrders({ state: orderState as OrderFilter["state"], customer, number });
+    const { state: orderState, action, customer, number } = route;
+    openOrders({
+      state: orderState as OrderFilter["state"],
+      action: action as OrderFilter["action"],
+      customer,
+      number,
+    });
   }
   if (route.name === "plan") {
     void openPlan(route.orderId);

@@ -1,8 +1,8 @@
 // Hash routes, so that /ui serves one index.html for every page:
-//   #/sign-in   #/orders?state=&customer=&number=   #/orders/<global id>
+//   #/sign-in   #/orders?state=&action=&customer=&number=   #/orders/<global id>
 export type Route =
   | { name: "sign-in" }
-  | { name: "orders"; state: string; customer: string; number: string }
+  | { name: "orders"; state: string; action: string; customer: string; number: string }
   | { name: "plan"; orderId: string };
 
 export function parseRoute(hash: string): Route {
@@ -16,6 +16,7 @@ export function parseRoute(hash: string): Route {
   return {
     name: "orders",
     state: params.get("state") ?? "",
+    action: params.get("action") ?? "",
     customer: params.get("customer") ?? "",
     number: params.get("number") ?? "",
   };
@@ -29,7 +30,7 @@ export function hrefOf(route: Route): string {
       return `#/orders/${encodeURIComponent(route.orderId)}`;
     case "orders": {
       const params = new URLSearchParams();
-      for (const key of ["state", "customer", "number"] as const) {
+      for (const key of ["state", "action", "customer", "number"] as const) {
         if (route[key]) params.set(key, route[key]);
       }
       const query = params.toString();

@@ -3,6 +3,7 @@
 import type { ConnectionState } from "./api/live";
 import type {
   ActionError,
+  LineItemAction,
   ListedUser,
   OrderPage,
   ServiceOrderState,
@@ -14,6 +15,8 @@ import type { Route } from "./router";
 
 export interface OrderFilter {
   state: ServiceOrderState | "";
+  /** Orders with a line item of this action. */
+  action: LineItemAction | "";
   customer: string;
   number: string;
 }
@@ -59,7 +62,7 @@ export const state: AppState = {
   banner: null,
   signIn: { demoUsers: null, error: null, busy: false },
   list: {
-    filter: { state: "", customer: "", number: "" },
+    filter: { state: "", action: "", customer: "", number: "" },
     cursors: [null],
     page: null,
     loading: false,

@@ -4,6 +4,7 @@
 import {
   FalloutAction,
   FalloutType,
+  LineItemAction,
   Priority,
   ServiceOrderState,
   type DemoUsersQuery,
@@ -29,6 +30,7 @@ export type {
   FalloutAction,
   FalloutState,
   FalloutType,
+  LineItemAction,
   Priority,
   ServiceOrderState,
   TaskState,
@@ -39,6 +41,7 @@ export const SERVICE_ORDER_STATES: readonly ServiceOrderState[] = Object.values(
 export const FALLOUT_TYPES: readonly FalloutType[] = Object.values(FalloutType);
 export const FALLOUT_ACTIONS: readonly FalloutAction[] = Object.values(FalloutAction);
 export const PRIORITIES: readonly Priority[] = Object.values(Priority);
+export const LINE_ITEM_ACTIONS: readonly LineItemAction[] = Object.values(LineItemAction);
 
 export type UserRef = UserRefFragment;
 /** The signed-in user: what their roles allow decides only which lists the page loads. */

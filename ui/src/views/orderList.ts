@@ -2,7 +2,7 @@
 import { html, nothing, type TemplateResult } from "lit-html";
 import { repeat } from "lit-html/directives/repeat.js";
 
-import { SERVICE_ORDER_STATES, type ServiceOrderSummary } from "../api/shapes";
+import { LINE_ITEM_ACTIONS, SERVICE_ORDER_STATES, type ServiceOrderSummary } from "../api/shapes";
 import { applyFilter, nextPage, PAGE_SIZE, previousPage } from "../controllers/orders";
 import { hrefOf } from "../router";
 import { state, type OrderFilter } from "../store";
@@ -13,13 +13,14 @@ function submitFilter(event: SubmitEvent): void {
   const data = new FormData(event.currentTarget as HTMLFormElement);
   applyFilter({
     state: String(data.get("state") ?? "") as OrderFilter["state"],
+    action: String(data.get("action") ?? "") as OrderFilter["action"],
     customer: String(data.get("customer") ?? ""),
     number: String(data.get("number") ?? ""),
   });
 }
 
 function clearFilter(): void {
-  applyFilter({ state: "", customer: "", number: "" });
+  applyFilter({ state: "", action: "", customer: "", number: "" });
 }
 
 function filterForm(filter: OrderFilter): TemplateResult {
@@ -29,6 +30,14 @@ function filterForm(filter: OrderFilter): TemplateResult {
         <option value="">Any state</option>
         ${SERVICE_ORDER_STATES.map(
           (s) => html`<option value=${s} ?selected=${filter.state === s}>${humanize(s)}</option>`,
+        )}
+      </select>
+    </label>
+    <label>Action
+      <select name="action" data-testid="filter-action" .value=${filter.action}>
+        <option value="">Any action</option>
+        ${LINE_ITEM_ACTIONS.map(
+          (a) => html`<option value=${a} ?selected=${filter.action === a}>${humanize(a)}</option>`,
         )}
       </select>
     </label>
