@@ -36,9 +36,9 @@ function ponrMark(passed: boolean, title: string): TemplateResult {
 
 function taskMarks(task: Task): TemplateResult[] {
   const marks: TemplateResult[] = [];
+  // Whether it was passed is the item's fact (`pointOfNoReturnReachedAt`), shown on the item.
   if (task.isPointOfNoReturn) {
-    const passed = task.state !== "PENDING" && task.state !== "READY" && task.state !== "CANCELLED";
-    marks.push(ponrMark(passed, "Once this task starts, its line item can no longer be cancelled or revised"));
+    marks.push(ponrMark(false, "Once this task starts, its line item can no longer be cancelled or revised"));
   }
   if (task.compensates) {
     marks.push(html`<span class="compensating-mark" data-testid="compensating-mark"
