@@ -149,7 +149,7 @@ export async function submitRevision(): Promise<boolean> {
   const done = await runAction(key, ReviseServiceOrderDocument, "reviseServiceOrder", {
     serviceOrderId: draft.orderId,
     expectedVersion: draft.version,
-    reason: draft.reason.trim() || null,
+    reason: draft.reason,
     lineItems,
   });
   if (done) closeRevision();

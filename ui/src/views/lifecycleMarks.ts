@@ -18,7 +18,9 @@ export function lifecycleHeader(order: ServiceOrder): TemplateResult {
   return html`<span class="revision-number" data-testid="order-revision" data-revision=${order.revision}
       title="Goes up by one with every revision">Revision ${order.revision}</span>
     ${order.state === "HELD"
-      ? html`<span class="held-note" data-testid="held-note">On hold: no task starts until it is resumed.</span>`
+      ? html`<span class="held-note" data-testid="held-note">On hold${order.heldAt
+          ? html` since ${when(order.heldAt)}`
+          : nothing}: no task starts until it is resumed.</span>`
       : nothing}
     ${order.state === "CANCELLING"
       ? html`<span class="held-note" data-testid="cancelling-note">Cancelled: undoing the work done so far.</span>`
@@ -189,7 +191,9 @@ function taskDetails(task: Task, plan: Plan): TemplateResult | typeof nothing {
 function orderDetails(order: ServiceOrder): TemplateResult {
   return html`<dl class="facts" data-testid="order-lifecycle">
     <dt>Revision</dt><dd>${order.revision}</dd>
-    ${order.state === "HELD" ? html`<dt>Held</dt><dd>${humanize(order.state)}: no task starts</dd>` : nothing}
+    ${order.state === "HELD"
+      ? html`<dt>Held</dt><dd>${when(order.heldAt)} (resumes to ${order.heldFrom ? humanize(order.heldFrom) : "—"})</dd>`
+      : nothing}
   </dl>`;
 }
 
