@@ -10,19 +10,20 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from datetime import UTC, datetime
+from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
 from tortoise.transactions import in_transaction
 
 from models import Event, User
+from services import clock
 from services.events.kinds import EventKind
 from services.events.publisher import get_publisher
 
 
 def now() -> datetime:
-    return datetime.now(UTC)
+    return clock.now()
 
 
 class UnitOfWork:
@@ -30,6 +31,10 @@ class UnitOfWork:
         self.actor = actor
         self.events: list[Event] = []
         self.started_at = now()
+        # The task objects this unit changed (record_task notes each), so that what is written
+        # to their rows later in the unit (the schedule, services/schedule/reschedule.py) is on
+        # the objects the service returns too.
+        self.tasks: dict[int, Any] = {}
 
     def record(
         self,
