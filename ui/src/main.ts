@@ -40,12 +40,14 @@ function followRoute(): void {
   if (route.name !== "orders") stopWatchingOrders();
   if (route.name === "sign-in") void loadDemoUsers();
   if (route.name === "orders") {
-    const { state: orderState, action, customer, number } = route;
+    const { state: orderState, customer, number, jeopardy, sort, action } = route;
     openOrders({
       state: orderState as OrderFilter["state"],
-      action: action as OrderFilter["action"],
       customer,
       number,
+      jeopardy: (jeopardy ?? "") as NonNullable<OrderFilter["jeopardy"]>,
+      sort: sort === "late" ? "late" : "",
+      action: (action ?? "") as NonNullable<OrderFilter["action"]>,
     });
   }
   if (route.name === "plan") {

@@ -3,6 +3,7 @@
 import type { ConnectionState } from "./api/live";
 import type {
   ActionError,
+  JeopardyLevel,
   LineItemAction,
   ListedUser,
   OrderPage,
@@ -15,10 +16,14 @@ import type { Route } from "./router";
 
 export interface OrderFilter {
   state: ServiceOrderState | "";
-  /** Orders with a line item of this action. */
-  action: LineItemAction | "";
   customer: string;
   number: string;
+  /** Only orders at this level or above; the API lists them most late first. */
+  jeopardy?: JeopardyLevel | "";
+  /** "late": most late first (the API's order with a jeopardy filter); else newest first. */
+  sort?: "late" | "";
+  /** Only orders with a line item of this action. */
+  action?: LineItemAction | "";
 }
 
 export interface ActionStatus {
@@ -62,7 +67,7 @@ export const state: AppState = {
   banner: null,
   signIn: { demoUsers: null, error: null, busy: false },
   list: {
-    filter: { state: "", action: "", customer: "", number: "" },
+    filter: { state: "", customer: "", number: "" },
     cursors: [null],
     page: null,
     loading: false,

@@ -4,6 +4,7 @@
 import {
   FalloutAction,
   FalloutType,
+  JeopardyLevel,
   LineItemAction,
   Priority,
   ServiceOrderState,
@@ -30,6 +31,7 @@ export type {
   FalloutAction,
   FalloutState,
   FalloutType,
+  JeopardyLevel,
   LineItemAction,
   Priority,
   ServiceOrderState,
@@ -42,6 +44,8 @@ export const FALLOUT_TYPES: readonly FalloutType[] = Object.values(FalloutType);
 export const FALLOUT_ACTIONS: readonly FalloutAction[] = Object.values(FalloutAction);
 export const PRIORITIES: readonly Priority[] = Object.values(Priority);
 export const LINE_ITEM_ACTIONS: readonly LineItemAction[] = Object.values(LineItemAction);
+/** Lowest first, as the schema lists them. */
+export const JEOPARDY_LEVELS: readonly JeopardyLevel[] = Object.values(JeopardyLevel);
 
 export type UserRef = UserRefFragment;
 /** The signed-in user: what their roles allow decides only which lists the page loads. */

@@ -12,6 +12,7 @@ import { falloutPanel } from "./falloutPanel";
 import { historyPanel } from "./history";
 import { lifecycleActions } from "./lifecycleActions";
 import { lifecycleHeader } from "./lifecycleMarks";
+import { timelinePanel } from "./timeline";
 import { planTree } from "./tree";
 import { humanize, progressBar, stateBadge } from "./widgets";
 
@@ -54,7 +55,7 @@ function body(plan: Plan): TemplateResult {
         <p class="hint">Arrow keys move through the plan; Right and Left open and close a level.</p>
         ${planTree(plan)}
       </section>
-      ${detailsPanel(plan, state.plan.selected)}
+      ${detailsPanel(plan, state.plan.selected)} ${timelinePanel(plan)}
     </div>
     <div class="plan-lower">${falloutPanel(plan.order.fallouts)} ${historyPanel(plan.order.history)}</div>`;
 }

@@ -11,12 +11,12 @@ async function submitToken(event: SubmitEvent): Promise<void> {
   event.preventDefault();
   const form = event.currentTarget as HTMLFormElement;
   const token = String(new FormData(form).get("token") ?? "");
-  if (await signIn(token)) navigate({ name: "orders", state: "", action: "", customer: "", number: "" });
+  if (await signIn(token)) navigate({ name: "orders", state: "", customer: "", number: "" });
 }
 
 async function chooseDemoUser(user: ListedUser): Promise<void> {
   if (await signInAsDemoUser(user.username)) {
-    navigate({ name: "orders", state: "", action: "", customer: "", number: "" });
+    navigate({ name: "orders", state: "", customer: "", number: "" });
   }
 }
 
