@@ -153,9 +153,20 @@ function cancelItemForm(order: ServiceOrder, item: LineItem): TemplateResult | t
   </section>`;
 }
 
+function cancellation(item: LineItem): TemplateResult | typeof nothing {
+  if (!item.cancelledAt) return nothing;
+  return html`<section aria-label="Cancellation" data-testid="item-cancellation">
+    <h4>Cancelled ${when(item.cancelledAt)}</h4>
+    ${item.cancellationReason ? html`<p><q>${item.cancellationReason}</q></p>` : nothing}
+    ${item.state === "CANCELLING"
+      ? html`<p class="muted">Its compensating tasks are undoing the work done; then it is cancelled.</p>`
+      : nothing}
+  </section>`;
+}
+
 function itemDetails(item: LineItem, plan: Plan): TemplateResult {
   const ponr = pointOfNoReturn(item);
-  return html`<section aria-label="Point of no return" data-testid="item-ponr"
+  return html`${cancellation(item)}<section aria-label="Point of no return" data-testid="item-ponr"
       data-passed=${String(ponr.reachedAt !== null)}>
       <h4>Point of no return</h4>
       ${ponr.reachedAt
