@@ -31,7 +31,7 @@ export function lifecycleHeader(order: ServiceOrder): TemplateResult {
 
 function ponrMark(passed: boolean, title: string): TemplateResult {
   return html`<span class=${`ponr-mark${passed ? " passed" : ""}`} data-testid="ponr-mark"
-    data-passed=${String(passed)} title=${title}><span aria-hidden="true">⛔</span> ${passed
+    data-passed=${String(passed)} title=${title}><span aria-hidden="true">⊘</span> ${passed
       ? "Past point of no return"
       : "Point of no return"}</span>`;
 }
