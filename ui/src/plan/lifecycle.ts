@@ -3,15 +3,45 @@
 // (and which undo a task), a MODIFY item's characteristics before → after, and the input of
 // a revision built from the form. No rule of the API is copied here: what a user may do is
 // each object's `viewerCan`; what the states mean is the server's.
-import type { LineItem, ServiceOrder, Task, TaskRef } from "../api/shapes";
+//
+// It reads the plan through the few fields it needs (the query's objects fit them), so that
+// it has no import and its tests run in Node (test/lifecycle.test.ts).
+
+export interface TaskRef {
+  id: string;
+  number: string;
+  name: string;
+  state: string;
+}
+
+interface PlannedTask extends TaskRef {
+  isPointOfNoReturn: boolean;
+  compensates: TaskRef | null;
+}
+
+export type LineItemAction = "ADD" | "MODIFY" | "DELETE";
+
+interface PlannedItem {
+  action: LineItemAction;
+  quantity: number;
+  characteristics: unknown;
+  pointOfNoReturnReachedAt: string | null;
+  specification: { code: string };
+  soldProduct: { id: string } | null;
+  domainOrders: { tasks: PlannedTask[] }[];
+}
+
+interface PlannedOrder {
+  lineItems: (PlannedItem & { id: string })[];
+}
 
 /** Every task of the order, in plan order. */
-export function tasksOf(order: Pick<ServiceOrder, "lineItems">): Task[] {
+export function tasksOf(order: PlannedOrder): PlannedTask[] {
   return order.lineItems.flatMap((item) => item.domainOrders.flatMap((d) => d.tasks));
 }
 
 /** For each task id, the compensating tasks that undo it (the inverse of `compensates`). */
-export function compensatedBy(order: Pick<ServiceOrder, "lineItems">): Map<string, TaskRef[]> {
+export function compensatedBy(order: PlannedOrder): Map<string, TaskRef[]> {
   const undoneBy = new Map<string, TaskRef[]>();
   for (const task of tasksOf(order)) {
     if (!task.compensates) continue;
@@ -28,7 +58,7 @@ export interface PointOfNoReturn {
   tasks: TaskRef[];
 }
 
-export function pointOfNoReturn(item: LineItem): PointOfNoReturn {
+export function pointOfNoReturn(item: PlannedItem): PointOfNoReturn {
   const tasks = item.domainOrders
     .flatMap((d) => d.tasks)
     .filter((t) => t.isPointOfNoReturn)
@@ -69,8 +99,6 @@ export function characteristicChanges(before: unknown, after: unknown): Characte
 
 // ---- Revision: the form's fields → the mutation's line items --------------------------------
 
-export type LineItemAction = LineItem["action"];
-
 /** One line of a revision as the form holds it (characteristics as the JSON text typed). */
 export interface RevisionLine {
   /** The item's id; null for a new item. */
@@ -99,7 +127,7 @@ export interface RevisionProblem {
 }
 
 /** The form's first lines: the order's items as they are. */
-export function revisionLines(order: Pick<ServiceOrder, "lineItems">): RevisionLine[] {
+export function revisionLines(order: PlannedOrder): RevisionLine[] {
   return order.lineItems.map((item) => ({
     id: item.id,
     action: item.action,
