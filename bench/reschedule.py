@@ -13,8 +13,8 @@ work of its own with the order locked, as a change's transaction runs it:
   checks, dependents released, rollup, schedule), and the same rollup without the schedule
   (`reschedule` replaced by a no-op) as the baseline.
 On PostgreSQL the task table is set up as migration 0009 leaves it (fillfactor 70, so that
-rewritten planned dates are updated in place). Printed: p50 and p95 in milliseconds. The pure
-passes alone are `python -m bench.schedule`.
+rewritten planned dates are updated in place: bench/databases.py). Printed: p50 and p95 in
+milliseconds. The pure passes alone are `python -m bench.schedule`.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ import time
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime, timedelta
 
-from tortoise import Tortoise, connections
+from tortoise import Tortoise
 
 from bench import runner
 from bench.databases import BACKENDS, Backend, open_database, throwaway_database
@@ -83,10 +83,6 @@ async def measure(backend: Backend, samples: int) -> list[list[str]]:
             people = await install_bench_catalog()
             order = await big_order(people, steps.at)
             tasks = await Task.filter(service_order_id=order.id).count()
-            if backend == "postgres":  # as migration 0009 leaves the table (generate_schemas not)
-                connection = connections.get("default")
-                await connection.execute_script("ALTER TABLE task SET (fillfactor = 70)")
-                await connection.execute_script("VACUUM FULL task")
 
             async def still() -> None:
                 async with unit_of_work(None) as uow:
