@@ -28,7 +28,7 @@ from schema.selection import asked_fields
 from schema.types.catalog import ServiceSpecification
 from schema.types.history import HistoryEvent
 from schema.types.people import HIDDEN_USERS, User
-from schema.types.permissions import ServiceOrderPermissions
+from schema.types.permissions import LineItemPermissions, ServiceOrderPermissions
 from schema.types.progress import Progress
 from services import json_values, permissions
 from services.progress import TaskProgress, progress_of
@@ -105,7 +105,7 @@ class ServiceOrder(Node):
         graphql_type=ServiceOrderPermissions, description="What you may do to it now."
     )
     @staticmethod
-    def viewer_can(root: models.ServiceOrder, info: Info) -> permissions.OrderPermissions:
+    def viewer_can(root: models.ServiceOrder, info: Info) -> Now[permissions.OrderPermissions]:
         return viewer_permissions.order_permissions(info.context, root)
 
     @strawberry.field(graphql_type=User | None, description=HIDDEN_USERS)
@@ -224,6 +224,11 @@ class LineItem(Node):
         plan = await info.context.loaders.domain_orders_by_order.load(root.service_order_id)
         roots = [d for d in plan.by_line_item.get(root.id, []) if d.parent_id is None]
         return roots[0] if roots else None
+
+    @strawberry.field(graphql_type=LineItemPermissions, description="What you may do to it now.")
+    @staticmethod
+    def viewer_can(root: models.LineItem, info: Info) -> Now[permissions.LineItemPermissions]:
+        return viewer_permissions.line_item_permissions(info.context, root)
 
     @strawberry.field(graphql_type=ServiceOrder | None)
     @staticmethod

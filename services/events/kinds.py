@@ -28,6 +28,7 @@ class EventKind(StrEnum):
     SERVICE_ORDER_REOPENED = "service_order.reopened"
     SERVICE_ORDER_DECOMPOSED = "service_order.decomposed"
     SERVICE_ORDER_STATE_CHANGED = "service_order.state_changed"
+    SERVICE_ORDER_CANCELLED = "service_order.cancelled"
     SERVICE_ORDER_JEOPARDY_CHANGED = "service_order.jeopardy_changed"
     LINE_ITEM_STATE_CHANGED = "line_item.state_changed"
     LINE_ITEM_POINT_OF_NO_RETURN_REACHED = "line_item.point_of_no_return_reached"

@@ -104,6 +104,8 @@ _JEOPARDY = ("jeopardy", "previousJeopardy", "jeopardyReason", "dueAt")
             ("lineItems", "soldProducts", "domainOrders", "tasks", "readyTasks", "taskDependencies")
         ),
         EventKind.SERVICE_ORDER_STATE_CHANGED: Fields(_ORDER_PROGRESS),
+        # The cancel decision (who: the event's actor); the states follow in their own events.
+        EventKind.SERVICE_ORDER_CANCELLED: Fields(("reason", "lineItemIds")),
         # Its level moved (services/schedule/reschedule.py: on a change, or with time).
         EventKind.SERVICE_ORDER_JEOPARDY_CHANGED: Fields((*_JEOPARDY, "expectedCompletionAt")),
     },

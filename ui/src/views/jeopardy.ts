@@ -7,14 +7,17 @@ import { latenessMinutes, spanText } from "../plan/timelineModel";
 import "./schedule.css";
 import { humanize } from "./widgets";
 
+/** `dueDate`: the order's requested completion; without one, NONE says nothing is due. */
 export function jeopardyBadge(
   level: JeopardyLevel,
   reason: string | null | undefined,
   testId = "jeopardy",
+  dueDate: string | null | undefined = undefined,
 ): TemplateResult {
-  return html`<span class="badge jeopardy jeopardy-${level.toLowerCase()}" data-testid=${testId}
-    data-jeopardy=${level} title=${reason ?? ""}
-    >${level === "NONE" ? "On time" : humanize(level)}</span
+  const undated = level === "NONE" && dueDate === null;
+  return html`<span class=${`badge jeopardy jeopardy-${undated ? "undated" : level.toLowerCase()}`}
+    data-testid=${testId} data-jeopardy=${level} title=${reason ?? ""}
+    >${undated ? "No due date" : level === "NONE" ? "On time" : humanize(level)}</span
   >`;
 }
 

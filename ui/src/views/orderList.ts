@@ -76,7 +76,7 @@ function row(order: ServiceOrderSummary): TemplateResult {
     <td data-testid="order-requested">${order.requestedCompletionDate ? when(order.requestedCompletionDate) : "—"}</td>
     <td data-testid="order-expected">${order.expectedCompletionAt ? when(order.expectedCompletionAt) : "—"}
       ${lateness(order.expectedCompletionAt, order.requestedCompletionDate)}</td>
-    <td>${jeopardyBadge(order.jeopardy, order.jeopardyReason, "order-jeopardy")}</td>
+    <td>${jeopardyBadge(order.jeopardy, order.jeopardyReason, "order-jeopardy", order.requestedCompletionDate)}</td>
   </tr>`;
 }
 

@@ -214,11 +214,9 @@ function marker(m: Marker | null, layout: TimelineLayout, name: string, text: st
 
 function chart(plan: Plan, layout: TimelineLayout, rem: number): TemplateResult {
   const ids = new Set(layout.bars.map((bar) => bar.id));
-  const selectedTask = state.plan.selected?.startsWith("task:") ? state.plan.selected.slice(5) : null;
+  const selectedTask = layout.bars.find((bar) => nodeKey("task", bar.id) === state.plan.selected);
   const tabStop =
-    (focusedId && ids.has(focusedId) && focusedId) ||
-    (selectedTask && ids.has(selectedTask) && selectedTask) ||
-    (layout.bars[0]?.id ?? null);
+    (focusedId && ids.has(focusedId) && focusedId) || selectedTask?.id || (layout.bars[0]?.id ?? null);
   return html`<div class="timeline-scroll">
     <svg class="timeline" data-testid="timeline" role="group"
       aria-label=${`Timeline of service order ${plan.order.number}, ${layout.bars.length} tasks`}
@@ -293,7 +291,7 @@ export function timelinePanel(plan: Plan): TemplateResult {
     ${ref(measure)}>
     <div class="timeline-header">
       <h3 id="timeline-title">Timeline</h3>
-      ${jeopardyBadge(o.jeopardy, o.jeopardyReason, "order-jeopardy")}
+      ${jeopardyBadge(o.jeopardy, o.jeopardyReason, "order-jeopardy", o.requestedCompletionDate)}
       <span>Expected ${o.expectedCompletionAt ? when(o.expectedCompletionAt) : "—"}</span>
       <span>Requested ${o.requestedCompletionDate ? when(o.requestedCompletionDate) : "—"}</span>
       ${lateness(o.expectedCompletionAt, o.requestedCompletionDate)}
