@@ -80,8 +80,7 @@ _ORDER_FIELDS = [
 def holds_of(order: ServiceOrder, now: datetime) -> list[HeldInterval]:
     """The order's held time as intervals: the holds that ended (their total, as one interval
     ending where the open hold began, or now) and the hold still open."""
-    held_at: datetime | None = getattr(order, "held_at", None)
-    held_seconds: int = getattr(order, "held_seconds", 0) or 0
+    held_at, held_seconds = order.held_at, order.held_seconds
     holds: list[HeldInterval] = []
     anchor = held_at if held_at is not None else now
     if held_seconds:
