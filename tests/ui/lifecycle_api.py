@@ -12,7 +12,7 @@ AGENT1_GROUPS = {"field-operations", "logistics", "network-engineering"}
 LIFECYCLE_PLAN = """
 query ($id: ID!) {
   serviceOrder(id: $id) {
-    id number state version
+    id number state revision version
     lineItems {
       id action state pointOfNoReturnReachedAt
       specification { code }
@@ -25,6 +25,13 @@ query ($id: ID!) {
         }
       }
     }
+  }
+}"""
+
+ORDERS_WITH_ACTION = """
+query ($action: LineItemAction!) {
+  serviceOrders(filter: {action: $action}, first: 50) {
+    edges { node { id number state lineItems { id action } } }
   }
 }"""
 
@@ -57,3 +64,8 @@ async def work_compensations(api: Api, order_id: str) -> int:
         for task in ready:
             await work(api, task)
             done += 1
+
+
+async def orders_with_action(api: Api, action: str) -> list[Any]:
+    data = await api.run("manager", ORDERS_WITH_ACTION, {"action": action})
+    return [edge["node"] for edge in data["serviceOrders"]["edges"]]

@@ -1,21 +1,28 @@
-// What the plan shows of an order's lifecycle: a cancelling order's note in the header; in the
-// tree, the point-of-no-return marker on a task and on an item past it, a compensating task's
-// mark (and the task it undoes); in the details, the same in full, a cancelled item's reason,
-// and "cancel this item".
+// What the plan shows of an order's lifecycle: the revision number and a held order's note in
+// the header; in the tree, the point-of-no-return marker on a task and on an item past it, a
+// compensating task's mark (and the task it undoes), a DELETE item's product; in the details,
+// the same in full, a MODIFY item's characteristics before → after, and "cancel this item".
 import { html, nothing, type TemplateResult } from "lit-html";
 
 import type { LineItem, ServiceOrder, Task } from "../api/shapes";
 import { cancelItemKey, cancelOrder } from "../controllers/lifecycle";
-import { compensatedBy, pointOfNoReturn } from "../plan/lifecycle";
+import { characteristicChanges, compensatedBy, pointOfNoReturn } from "../plan/lifecycle";
 import { nodeKey, type Plan, type PlanNode } from "../plan/model";
 import { state } from "../store";
 import { focusNode } from "./tree";
-import { actionErrors, stateBadge, when } from "./widgets";
+import { actionErrors, humanize, stateBadge, when } from "./widgets";
 
 // ---- Header --------------------------------------------------------------------------------
 
 export function lifecycleHeader(order: ServiceOrder): TemplateResult {
-  return html`${order.state === "CANCELLING"
+  return html`<span class="revision-number" data-testid="order-revision" data-revision=${order.revision}
+      title="Goes up by one with every revision">Revision ${order.revision}</span>
+    ${order.state === "HELD"
+      ? html`<span class="held-note" data-testid="held-note">On hold${order.heldAt
+          ? html` since ${when(order.heldAt)}`
+          : nothing}: no task starts until it is resumed.</span>`
+      : nothing}
+    ${order.state === "CANCELLING"
       ? html`<span class="held-note" data-testid="cancelling-note">Cancelled: undoing the work done so far.</span>`
       : nothing}`;
 }
@@ -47,6 +54,18 @@ function itemMarks(item: LineItem): TemplateResult[] {
   const marks: TemplateResult[] = [];
   const ponr = pointOfNoReturn(item);
   if (ponr.reachedAt) marks.push(ponrMark(true, "It can no longer be cancelled or revised"));
+  if (item.action === "DELETE" && item.soldProduct) {
+    marks.push(html`<span class="terminates" data-testid="terminates">Terminates ${item.soldProduct.number}</span>`);
+  }
+  if (item.action === "MODIFY" && item.soldProduct) {
+    const changed = characteristicChanges(item.soldProduct.characteristics, item.characteristics).filter(
+      (c) => c.changed,
+    );
+    if (changed.length && item.state !== "COMPLETED") {
+      marks.push(html`<span class="modifies" data-testid="modifies">Changes ${item.soldProduct.number}:
+        ${changed.map((c) => `${c.name} ${c.before ?? "—"} → ${c.after ?? "—"}`).join(", ")}</span>`);
+    }
+  }
   return marks;
 }
 
@@ -64,6 +83,49 @@ function taskButton(t: { id: string; number: string; name: string; state: string
   return html`<button type="button" class="link" @click=${() => focusNode(nodeKey("task", t.id))}>
       ${t.number} ${t.name}</button>
     ${stateBadge(t.state, "dependency-state")}`;
+}
+
+function beforeAfter(item: LineItem): TemplateResult | typeof nothing {
+  if (item.action !== "MODIFY" || !item.soldProduct) return nothing;
+  const product = item.soldProduct;
+  const done = item.state === "COMPLETED";
+  const changes = characteristicChanges(product.characteristics, item.characteristics);
+  return html`<section aria-label="Change to the product" data-testid="product-change">
+    <h4>Changes ${product.number} ${stateBadge(product.state, "sold-product-state")}</h4>
+    ${done
+      ? html`<p class="muted">Applied: the product now has the characteristics below.</p>`
+      : nothing}
+    <table class="before-after" data-testid="before-after">
+      <thead><tr><th scope="col">Characteristic</th><th scope="col">Before</th><th scope="col">After</th></tr></thead>
+      <tbody>
+        ${changes.map(
+          (c) => html`<tr data-testid="characteristic-change" data-name=${c.name} data-changed=${String(!done && c.changed)}
+            class=${!done && c.changed ? "changed" : ""}>
+            <th scope="row">${c.name}</th>
+            <td data-testid="before">${done ? "—" : (c.before ?? "—")}</td>
+            <td data-testid="after">${c.after ?? "—"}</td>
+          </tr>`,
+        )}
+      </tbody>
+    </table>
+  </section>`;
+}
+
+function terminates(item: LineItem): TemplateResult | typeof nothing {
+  if (item.action !== "DELETE" || !item.soldProduct) return nothing;
+  const product = item.soldProduct;
+  return html`<section aria-label="Product terminated" data-testid="product-terminated">
+    <h4>Terminates ${product.number} ${stateBadge(product.state, "sold-product-state")}</h4>
+    ${characteristicsList(product.characteristics)}
+  </section>`;
+}
+
+function characteristicsList(value: unknown): TemplateResult {
+  const entries = value && typeof value === "object" ? Object.entries(value) : [];
+  if (!entries.length) return html`<p class="muted">No characteristics.</p>`;
+  return html`<dl class="facts">
+    ${entries.map(([k, v]) => html`<dt>${k}</dt><dd>${typeof v === "object" ? JSON.stringify(v) : String(v)}</dd>`)}
+  </dl>`;
 }
 
 function cancelItemForm(order: ServiceOrder, item: LineItem): TemplateResult | typeof nothing {
@@ -116,7 +178,7 @@ function itemDetails(item: LineItem, plan: Plan): TemplateResult {
         ? html`<ul class="task-links">${ponr.tasks.map((t) => html`<li>${taskButton(t)}</li>`)}</ul>`
         : nothing}
     </section>
-    ${cancelItemForm(plan.order, item)}`;
+    ${beforeAfter(item)} ${terminates(item)} ${cancelItemForm(plan.order, item)}`;
 }
 
 function taskDetails(task: Task, plan: Plan): TemplateResult | typeof nothing {
@@ -137,9 +199,20 @@ function taskDetails(task: Task, plan: Plan): TemplateResult | typeof nothing {
   </section>`;
 }
 
+function orderDetails(order: ServiceOrder): TemplateResult {
+  return html`<dl class="facts" data-testid="order-lifecycle">
+    <dt>Revision</dt><dd>${order.revision}</dd>
+    ${order.state === "HELD"
+      ? html`<dt>Held</dt><dd>${when(order.heldAt)} (resumes to ${order.heldFrom ? humanize(order.heldFrom) : "—"})</dd>`
+      : nothing}
+  </dl>`;
+}
+
 /** The lifecycle part of the selected node's details. */
 export function lifecycleDetails(node: PlanNode, plan: Plan): TemplateResult | typeof nothing {
   switch (node.kind) {
+    case "order":
+      return orderDetails(node.entity);
     case "line-item":
       return itemDetails(node.entity, plan);
     case "task":
