@@ -6,7 +6,12 @@ import { html, nothing, type TemplateResult } from "lit-html";
 
 import type { LineItem, ServiceOrder, Task } from "../api/shapes";
 import { cancelItemKey, cancelOrder } from "../controllers/lifecycle";
-import { characteristicChanges, compensatedBy, pointOfNoReturn } from "../plan/lifecycle";
+import {
+  appliedModification,
+  characteristicChanges,
+  compensatedBy,
+  pointOfNoReturn,
+} from "../plan/lifecycle";
 import { nodeKey, type Plan, type PlanNode } from "../plan/model";
 import { state } from "../store";
 import { focusNode } from "./tree";
@@ -85,24 +90,28 @@ function taskButton(t: { id: string; number: string; name: string; state: string
     ${stateBadge(t.state, "dependency-state")}`;
 }
 
-function beforeAfter(item: LineItem): TemplateResult | typeof nothing {
+function beforeAfter(item: LineItem, plan: Plan): TemplateResult | typeof nothing {
   if (item.action !== "MODIFY" || !item.soldProduct) return nothing;
   const product = item.soldProduct;
+  // Once the change is applied the product has the item's characteristics: the ones it had
+  // before are in the order's `sold_product.modified` event.
+  const applied = appliedModification(plan.order.history, product.id);
   const done = item.state === "COMPLETED";
-  const changes = characteristicChanges(product.characteristics, item.characteristics);
+  const before = applied ? applied.before : done ? null : product.characteristics;
+  const changes = characteristicChanges(before, item.characteristics);
   return html`<section aria-label="Change to the product" data-testid="product-change">
     <h4>Changes ${product.number} ${stateBadge(product.state, "sold-product-state")}</h4>
-    ${done
-      ? html`<p class="muted">Applied: the product now has the characteristics below.</p>`
+    ${applied || done
+      ? html`<p class="muted" data-testid="change-applied">Applied: the product now has the characteristics after.</p>`
       : nothing}
     <table class="before-after" data-testid="before-after">
       <thead><tr><th scope="col">Characteristic</th><th scope="col">Before</th><th scope="col">After</th></tr></thead>
       <tbody>
         ${changes.map(
-          (c) => html`<tr data-testid="characteristic-change" data-name=${c.name} data-changed=${String(!done && c.changed)}
-            class=${!done && c.changed ? "changed" : ""}>
+          (c) => html`<tr data-testid="characteristic-change" data-name=${c.name} data-changed=${String(c.changed)}
+            class=${c.changed ? "changed" : ""}>
             <th scope="row">${c.name}</th>
-            <td data-testid="before">${done ? "—" : (c.before ?? "—")}</td>
+            <td data-testid="before">${c.before ?? "—"}</td>
             <td data-testid="after">${c.after ?? "—"}</td>
           </tr>`,
         )}
@@ -178,7 +187,7 @@ function itemDetails(item: LineItem, plan: Plan): TemplateResult {
         ? html`<ul class="task-links">${ponr.tasks.map((t) => html`<li>${taskButton(t)}</li>`)}</ul>`
         : nothing}
     </section>
-    ${beforeAfter(item)} ${terminates(item)} ${cancelItemForm(plan.order, item)}`;
+    ${beforeAfter(item, plan)} ${terminates(item)} ${cancelItemForm(plan.order, item)}`;
 }
 
 function taskDetails(task: Task, plan: Plan): TemplateResult | typeof nothing {
