@@ -12,8 +12,9 @@ from tests.ui.api import Api, tasks_of
 from tests.ui.conftest import nodes, open_plan, screenshot, sign_in, tree_node
 from tests.ui.lifecycle_api import (
     AGENT1_GROUPS,
+    active_product,
     lifecycle_plan,
-    orders_with_action,
+    submit,
     work,
     work_compensations,
 )
@@ -137,27 +138,32 @@ async def test_a_revision_adds_a_line_item_whose_tasks_appear_on_another_open_pa
 async def test_a_modify_item_shows_its_product_characteristics_before_and_after(
     page: Page, api: Api
 ) -> None:
-    # Given the demo data's MODIFY order (of an ACTIVE product), found with the list's filter
-    modify_orders = await orders_with_action(api, "MODIFY")
-    assert modify_orders, "the demo data has a MODIFY order"
+    # Given a customer's ACTIVE dual-stack broadband, and an order to make it IPv4 only
+    customer = "Modify Me Ltd"
+    product = await active_product(api, customer, {"ipVersion": "DUAL"})
+    order = await submit(
+        api,
+        customer,
+        {
+            "action": "MODIFY",
+            "characteristics": {"ipVersion": "IPV4"},
+            "soldProductId": product["id"],
+        },
+    )
     await sign_in(page, "manager")
+
+    # When the manager lists the customer's MODIFY orders, opens it and selects its item
+    await page.get_by_test_id("filter-customer").fill(customer)
     await page.get_by_test_id("filter-action").select_option("MODIFY")
     await page.get_by_test_id("filter-apply").click()
     rows = page.get_by_test_id("order-row")
-    await expect(rows).to_have_count(len(modify_orders))
+    await expect(rows).to_have_count(1)
+    await rows.get_by_test_id("order-link").click()
+    plan = await lifecycle_plan(api, order["id"])
+    await tree_node(page, "line-item", plan["lineItems"][0]["id"]).locator(".node-row").click()
 
-    # When the manager opens it and selects its MODIFY item
-    order = modify_orders[0]
-    item = next(i for i in order["lineItems"] if i["action"] == "MODIFY")
-    await page.locator(f'[data-testid="order-row"][data-id="{order["id"]}"] a').click()
-    await expect(page.get_by_test_id("plan-tree")).to_be_visible()
-    await tree_node(page, "line-item", item["id"]).locator(".node-row").first.click()
-
-    # Then the details show the product's characteristics before and the item's after
-    changes = page.get_by_test_id("before-after").locator('[data-changed="true"]')
-    await expect(changes.first).to_be_visible()
-    first = changes.first
-    assert (
-        await first.get_by_test_id("before").inner_text()
-        != await first.get_by_test_id("after").inner_text()
-    )
+    # Then the details show the product's characteristic before and the item's after
+    change = page.locator('[data-testid="characteristic-change"][data-name="ipVersion"]')
+    await expect(change).to_have_attribute("data-changed", "true")
+    await expect(change.get_by_test_id("before")).to_have_text("DUAL")
+    await expect(change.get_by_test_id("after")).to_have_text("IPV4")
