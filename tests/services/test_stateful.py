@@ -6,7 +6,8 @@ operation, who tries it (someone entitled to, or any demo user), which task or f
 targets (fallout goes on PENDING, READY and IN_PROGRESS tasks alike), and how a fallout is
 resolved (every action). Cancelling one line item or the whole order is a step too (refused
 past a point of no return, which starting a marked task passes); its compensating tasks are
-then worked like any other. After the approval and after each step:
+then worked like any other. A manager holds and resumes the order. After the approval and
+after each step:
 - a refused step changed no row and wrote no event;
 - a step that went through wrote exactly its own events (the model predicts them: a finishing
   resolution on a task that still waits is deferred), plus one event for every state that
@@ -15,6 +16,8 @@ then worked like any other. After the approval and after each step:
 - a task's or fallout's version went up by exactly the number of its events;
 - every rollup state and counter, subtree-true, and every sold product equals what the task
   rows imply (plan_oracle.py), so progress is the task rows';
+- a HELD order starts no task (a start that went through was on an order not held), and it
+  remembers what it was held from, and since when, exactly while held;
 - dependency order: no task READY, IN_PROGRESS or COMPLETED while one it waits on is not done;
   no task PENDING when all it waits on is done; a deferred outcome only on a waiting task;
   ON_HOLD exactly with an open fallout; an order whose tasks are all final is COMPLETED; every
@@ -52,6 +55,8 @@ from services.orders import (
     LineItemInput,
     SubmitOrderInput,
     approve_service_order,
+    hold_service_order,
+    resume_service_order,
     submit_service_order,
 )
 from services.orders.cancel import cancel_service_order
@@ -75,6 +80,8 @@ OPERATIONS = (
     "create_fallout",
     "reassign_fallout",
     "resolve_fallout",
+    "hold",
+    "resume",
     "cancel_items",
     "cancel_order",
 )
@@ -173,12 +180,15 @@ TARGETS: dict[str, tuple[str, frozenset[str]]] = {
     "create_fallout": ("task", frozenset({T.PENDING, T.READY, T.IN_PROGRESS})),
     "reassign_task": ("task", frozenset({T.PENDING, T.READY, T.IN_PROGRESS, T.ON_HOLD})),
     "reassign_fallout": ("fallout", frozenset({F.OPEN, F.IN_PROGRESS})),
+    "hold": ("order", frozenset({ServiceOrderState.IN_PROGRESS})),
+    "resume": ("order", frozenset({ServiceOrderState.HELD})),
     # Legal unless past the point of no return (then refused, and nothing changes).
     "cancel_items": (
         "line_item",
         frozenset({FulfillmentState.PENDING, FulfillmentState.IN_PROGRESS}),
     ),
-    "cancel_order": ("order", frozenset({ServiceOrderState.IN_PROGRESS})),
+    # Held or not.
+    "cancel_order": ("order", frozenset({ServiceOrderState.IN_PROGRESS, ServiceOrderState.HELD})),
 }
 IN_TURN = list(TARGETS)
 
@@ -229,6 +239,12 @@ class Run:
         def actor(entitled: User) -> User:
             return entitled if step.actor is None else self.users[step.actor]
 
+        if operation == "hold":
+            await hold_service_order(actor(manager), row["id"], "permit pending")
+            return Counter({"service_order.held": 1})
+        if operation == "resume":
+            await resume_service_order(actor(manager), row["id"], "permit granted")
+            return Counter({"service_order.resumed": 1})
         if operation == "start":
             entitled = await agent_for(await Task.get(id=row["id"]), self.users)
             await start_task(actor(entitled), row["id"])
@@ -352,6 +368,10 @@ class Run:
             on_hold = state is TaskState.ON_HOLD
             assert open_fallouts[task_id] == int(on_hold), f"{number} hold vs fallout"
         [order] = rows["order"]
+        held = order["state"] is ServiceOrderState.HELD
+        assert (order["held_from"], order["held_at"] is not None) == (
+            (ServiceOrderState.IN_PROGRESS, True) if held else (None, False)
+        ), "a hold remembers what it was held from and since when, and only while held"
         cancelled_items = {i["id"] for i in rows["line_item"] if i["cancelled_at"] is not None}
         all_done = all(
             t["state"] in {TaskState.COMPLETED, TaskState.SKIPPED} for t in tasks.values()
@@ -368,7 +388,10 @@ class Run:
                 assert task["state"] in FINAL_TASKS, f"{task['number']} of a cancelled item"
         # The order's state is its items', by the one rule.
         item_states = [FulfillmentState(i["state"]) for i in rows["line_item"]]
-        assert order["state"] is order_state_from_items(item_states), order["state"]
+        expected = order_state_from_items(item_states)
+        if held and expected is ServiceOrderState.IN_PROGRESS:
+            expected = ServiceOrderState.HELD  # a hold lasts while work is left
+        assert order["state"] is expected, order["state"]
         for table in ("task", "domain_order", "fallout"):
             numbers = [row["number"] for row in rows[table]]
             assert len(set(numbers)) == len(numbers)
@@ -498,6 +521,9 @@ async def test_random_operations_keep_the_plan_consistent(
             assert await snapshot(rows) == rows, f"{step} was refused but changed something"
             continue
         event(f"done: {operation}")
+        if operation == "start":
+            [order_row] = rows["order"]
+            assert order_row["state"] is not ServiceOrderState.HELD, "a task started while held"
         after = await snapshot(rows)
         run.check_invariants(after)
         await run.check_rollups(step)
