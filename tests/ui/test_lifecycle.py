@@ -9,7 +9,7 @@ from contextlib import asynccontextmanager
 from playwright.async_api import Browser, Page, expect
 
 from tests.ui.api import Api, tasks_of
-from tests.ui.conftest import nodes, open_plan, screenshot, sign_in, tree_node
+from tests.ui.conftest import open_plan, screenshot, sign_in, tree_node
 from tests.ui.lifecycle_api import (
     AGENT1_GROUPS,
     lifecycle_plan,
@@ -99,35 +99,36 @@ async def test_holding_an_order_shows_held_and_hides_start_on_an_agents_page(
         await expect(page.get_by_test_id("action-start")).to_be_visible()
 
 
-async def test_a_revision_adds_a_line_item_whose_tasks_appear_on_another_open_page(
+async def add_a_mobile_line(page: Page, reason: str) -> None:
+    """The manager's revision form: a new line for a mobile line, sent with `reason`."""
+    await page.get_by_test_id("open-revise").click()
+    await page.get_by_test_id("revision-add-line").click()
+    added = page.get_by_test_id("revision-line").last
+    await added.get_by_test_id("revision-product").select_option("MOBILE_LINE")
+    await page.get_by_test_id("revision-reason").fill(reason)
+    await page.get_by_test_id("action-revise").click()
+
+
+async def test_a_revision_before_approval_appears_on_another_open_page(
     page: Page, api: Api, browser: Browser, ui_server: RunningServer
 ) -> None:
-    # Given a viewer's page open on an in-progress order of one line item
-    order = await api.in_progress_order("Revise Live Ltd")
-    before = await lifecycle_plan(api, order["id"])
+    # Given a viewer's page open on a new order of one line item
+    order = await api.submit_order("Revise New Ltd")
     await sign_in(page, "viewer")
     await open_plan(page, order["id"])
-    await expect(page.get_by_test_id("count-line-items")).to_have_attribute("data-count", "1")
+    await expect(page.get_by_test_id("order-revision")).to_have_attribute("data-revision", "0")
 
     async with another_page(browser, ui_server) as manager:
-        # When the manager revises it from their page, adding a mobile line
         await sign_in(manager, "manager")
         await open_plan(manager, order["id"])
-        await manager.get_by_test_id("open-revise").click()
-        await manager.get_by_test_id("revision-add-line").click()
-        added = manager.get_by_test_id("revision-line").last
-        await added.get_by_test_id("revision-product").select_option("MOBILE_LINE")
+        # When the manager sends a revision without a reason, then with one
+        await add_a_mobile_line(manager, "")
+        error = manager.locator(f'[data-testid="action-error"][data-action="revise:{order["id"]}"]')
+        await expect(error.locator(".error")).to_have_attribute("data-code", "VALIDATION")
         await manager.get_by_test_id("revision-reason").fill("The customer adds a mobile line.")
         await manager.get_by_test_id("action-revise").click()
         await expect(manager.get_by_test_id("revision-form")).to_have_count(0)
 
-    # Then the viewer's page shows the new item and its tasks, without a reload
-    after = await lifecycle_plan(api, order["id"])
-    assert after["revision"] == before["revision"] + 1
-    new_item = next(i for i in after["lineItems"] if i["specification"]["code"] == "MOBILE_LINE")
-    await expect(tree_node(page, "line-item", new_item["id"])).to_be_visible()
+    # Then the refusal was shown beside the form, and the viewer's page shows the new item
     await expect(page.get_by_test_id("count-line-items")).to_have_attribute("data-count", "2")
-    await expect(nodes(page, "task")).to_have_count(len(tasks_of(after)))
-    await expect(page.get_by_test_id("order-revision")).to_have_attribute(
-        "data-revision", str(after["revision"])
-    )
+    await expect(page.get_by_test_id("order-revision")).to_have_attribute("data-revision", "1")
