@@ -66,7 +66,7 @@ from services.orders import (
 from services.orders.cancel import cancel_service_order
 from services.orders.rules import order_state_from_items
 from services.schedule.jeopardy import jeopardy
-from services.schedule.reschedule import SCHEDULE_FIELDS, compute, schedule_inputs
+from services.schedule.reschedule import compute
 from services.seed import create_demo_users
 from services.tasks import complete_task, reassign_task, start_task
 from tests.catalogs import NO_TASKS, TASK_LESS_PARENTS, TASKS_ABOVE_TASK_LESS, hollow_catalog
@@ -292,11 +292,12 @@ class Run:
         order's schedule clock, and no task is planned to start before what it waits on ends."""
         order = await ServiceOrder.get(id=self.order_id)
         assert order.scheduled_at is not None, after
-        rows, plan = await compute(order, order.scheduled_at)
-        assessed = jeopardy(schedule_inputs(rows), plan)
+        computed = await compute(order, order.scheduled_at)
+        rows, plan = computed.rows, computed.plan
+        assessed = jeopardy(computed.tasks, plan)
         for row, planned, level in zip(rows, plan.tasks, assessed.tasks, strict=True):
-            stored = tuple(row[name] for name in SCHEDULE_FIELDS[:6])
-            computed = (
+            stored = row.schedule[:6]
+            expected = (
                 planned.planned_start,
                 planned.planned_end,
                 planned.due_at,
@@ -304,13 +305,13 @@ class Run:
                 planned.on_critical_path,
                 level.level,
             )
-            assert stored == computed, (after, row["number"])
+            assert stored == expected, (after, row.number)
         assert order.expected_completion_at == plan.expected_completion, after
         assert order.jeopardy == assessed.order.level, after
-        ends = {row["id"]: row["planned_end_at"] for row in rows}
+        ends = {row.id: row.schedule[1] for row in rows}
         for row in rows:
-            for predecessor in self.predecessors[row["id"]]:
-                assert row["planned_start_at"] >= ends[predecessor], (after, row["number"])
+            for predecessor in self.predecessors[row.id]:
+                assert row.schedule[0] >= ends[predecessor], (after, row.number)
 
     async def cancel(
         self, step: Step, operation: str, row: dict[str, Any], rows: Rows, actor: User

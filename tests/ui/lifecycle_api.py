@@ -3,16 +3,17 @@ compensation, the installed base) and the agents' work, through the public Graph
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
-from tests.ui.api import COMPLETE, START, Api, tasks_of
+from tests.ui.api import COMPLETE, START, SUBMIT, Api, tasks_of
 
 AGENT1_GROUPS = {"field-operations", "logistics", "network-engineering"}
 
 LIFECYCLE_PLAN = """
 query ($id: ID!) {
   serviceOrder(id: $id) {
-    id number state version
+    id number state revision version
     lineItems {
       id action state pointOfNoReturnReachedAt
       specification { code }
@@ -26,6 +27,11 @@ query ($id: ID!) {
       }
     }
   }
+}"""
+
+SOLD_PRODUCT_OF = """
+query ($id: ID!) {
+  serviceOrder(id: $id) { lineItems { soldProduct { id state characteristics } } }
 }"""
 
 
@@ -57,3 +63,35 @@ async def work_compensations(api: Api, order_id: str) -> int:
         for task in ready:
             await work(api, task)
             done += 1
+
+
+async def submit(api: Api, customer: str, item: dict[str, Any]) -> Any:
+    """A new order of one line item (`item`: action, characteristics, soldProductId…)."""
+    line = {"specificationCode": "FIBRE_BROADBAND", "quantity": 1, **item}
+    payload = await api.mutate(
+        "manager",
+        SUBMIT,
+        "submitServiceOrder",
+        customer=customer,
+        externalId=f"ui-{uuid.uuid4().hex[:12]}",
+        priority="NORMAL",
+        lineItems=[line],
+    )
+    return payload["serviceOrder"]
+
+
+async def active_product(api: Api, customer: str, characteristics: dict[str, Any]) -> Any:
+    """A customer's ACTIVE product: its ADD order approved and every task of it done."""
+    order = await submit(api, customer, {"action": "ADD", "characteristics": characteristics})
+    await api.approve(order["id"])
+    while True:
+        plan = await lifecycle_plan(api, order["id"])
+        ready = [t for t in tasks_of(plan) if t["state"] == "READY"]
+        if not ready:
+            break
+        for task in ready:
+            await work(api, task)
+    data = await api.run("manager", SOLD_PRODUCT_OF, {"id": order["id"]})
+    product = data["serviceOrder"]["lineItems"][0]["soldProduct"]
+    assert product["state"] == "ACTIVE", product
+    return product

@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 
 import {
+  appliedModification,
   characteristicChanges,
   compensatedBy,
   pointOfNoReturn,
@@ -79,6 +80,18 @@ describe("characteristics before → after", () => {
 
   test("values that are not objects count as no characteristics", () => {
     assert.deepEqual(characteristicChanges(null, ["a"]), []);
+  });
+});
+
+describe("an applied MODIFY", () => {
+  test("the product's characteristics before are the latest modified event's of that product", () => {
+    const history = [
+      { kind: "sold_product.modified", entityId: "other", payload: { previousCharacteristics: { a: 0 } } },
+      { kind: "sold_product.modified", entityId: "p", payload: { previousCharacteristics: { a: 1 } } },
+      { kind: "task.completed", entityId: "p", payload: {} },
+    ];
+    assert.deepEqual(appliedModification(history, "p"), { before: { a: 1 } });
+    assert.equal(appliedModification(history, "q"), null);
   });
 });
 

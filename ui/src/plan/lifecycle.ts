@@ -97,6 +97,26 @@ export function characteristicChanges(before: unknown, after: unknown): Characte
   return changes.sort((x, y) => Number(y.changed) - Number(x.changed) || x.name.localeCompare(y.name));
 }
 
+interface HistoryEntry {
+  kind: string;
+  entityId: string;
+  payload: unknown;
+}
+
+/**
+ * The characteristics a product had before a MODIFY was applied to it, from the order's
+ * `sold_product.modified` event (its payload's `previousCharacteristics`); null until then.
+ */
+export function appliedModification(history: HistoryEntry[], productId: string): { before: unknown } | null {
+  for (let i = history.length - 1; i >= 0; i -= 1) {
+    const e = history[i];
+    if (e.kind !== "sold_product.modified" || e.entityId !== productId) continue;
+    const payload = e.payload && typeof e.payload === "object" ? (e.payload as Record<string, unknown>) : {};
+    return { before: payload.previousCharacteristics ?? null };
+  }
+  return null;
+}
+
 // ---- Revision: the form's fields → the mutation's line items --------------------------------
 
 /** One line of a revision as the form holds it (characteristics as the JSON text typed). */

@@ -1,7 +1,7 @@
-// What the plan shows of an order's lifecycle: a cancelling order's note in the header; in the
-// tree, the point-of-no-return marker on a task and on an item past it, a compensating task's
-// mark (and the task it undoes); in the details, the same in full, a cancelled item's reason,
-// and "cancel this item".
+// What the plan shows of an order's lifecycle: the revision number and a held order's note in
+// the header; in the tree, the point-of-no-return marker on a task and on an item past it, a
+// compensating task's mark (and the task it undoes); in the details, the same in full, a
+// cancelled item's reason, and "cancel this item".
 import { html, nothing, type TemplateResult } from "lit-html";
 
 import type { LineItem, ServiceOrder, Task } from "../api/shapes";
@@ -10,12 +10,19 @@ import { compensatedBy, pointOfNoReturn } from "../plan/lifecycle";
 import { nodeKey, type Plan, type PlanNode } from "../plan/model";
 import { state } from "../store";
 import { focusNode } from "./tree";
-import { actionErrors, stateBadge, when } from "./widgets";
+import { actionErrors, humanize, stateBadge, when } from "./widgets";
 
 // ---- Header --------------------------------------------------------------------------------
 
 export function lifecycleHeader(order: ServiceOrder): TemplateResult {
-  return html`${order.state === "CANCELLING"
+  return html`<span class="revision-number" data-testid="order-revision" data-revision=${order.revision}
+      title="Goes up by one with every revision">Revision ${order.revision}</span>
+    ${order.state === "HELD"
+      ? html`<span class="held-note" data-testid="held-note">On hold${order.heldAt
+          ? html` since ${when(order.heldAt)}`
+          : nothing}: no task starts until it is resumed.</span>`
+      : nothing}
+    ${order.state === "CANCELLING"
       ? html`<span class="held-note" data-testid="cancelling-note">Cancelled: undoing the work done so far.</span>`
       : nothing}`;
 }
@@ -137,9 +144,20 @@ function taskDetails(task: Task, plan: Plan): TemplateResult | typeof nothing {
   </section>`;
 }
 
+function orderDetails(order: ServiceOrder): TemplateResult {
+  return html`<dl class="facts" data-testid="order-lifecycle">
+    <dt>Revision</dt><dd>${order.revision}</dd>
+    ${order.state === "HELD"
+      ? html`<dt>Held</dt><dd>${when(order.heldAt)} (resumes to ${order.heldFrom ? humanize(order.heldFrom) : "—"})</dd>`
+      : nothing}
+  </dl>`;
+}
+
 /** The lifecycle part of the selected node's details. */
 export function lifecycleDetails(node: PlanNode, plan: Plan): TemplateResult | typeof nothing {
   switch (node.kind) {
+    case "order":
+      return orderDetails(node.entity);
     case "line-item":
       return itemDetails(node.entity, plan);
     case "task":
