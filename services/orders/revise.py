@@ -141,6 +141,7 @@ def _current(item: LineItem, codes: dict[int, str]) -> CurrentItem:
         specification_code=codes[item.specification_id],
         quantity=item.quantity,
         characteristics=item.characteristics,
+        cancelled=item.cancelled_at is not None,
     )
 
 
