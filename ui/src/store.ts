@@ -4,7 +4,6 @@ import type { ConnectionState } from "./api/live";
 import type {
   ActionError,
   JeopardyLevel,
-  LineItemAction,
   ListedUser,
   OrderPage,
   ServiceOrderState,
@@ -22,8 +21,6 @@ export interface OrderFilter {
   jeopardy?: JeopardyLevel | "";
   /** "late": most late first (the API's order with a jeopardy filter); else newest first. */
   sort?: "late" | "";
-  /** Only orders with a line item of this action. */
-  action?: LineItemAction | "";
 }
 
 export interface ActionStatus {

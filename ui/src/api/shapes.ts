@@ -5,7 +5,6 @@ import {
   FalloutAction,
   FalloutType,
   JeopardyLevel,
-  LineItemAction,
   Priority,
   ServiceOrderState,
   type DemoUsersQuery,
@@ -32,7 +31,6 @@ export type {
   FalloutState,
   FalloutType,
   JeopardyLevel,
-  LineItemAction,
   Priority,
   ServiceOrderState,
   TaskState,
@@ -43,7 +41,6 @@ export const SERVICE_ORDER_STATES: readonly ServiceOrderState[] = Object.values(
 export const FALLOUT_TYPES: readonly FalloutType[] = Object.values(FalloutType);
 export const FALLOUT_ACTIONS: readonly FalloutAction[] = Object.values(FalloutAction);
 export const PRIORITIES: readonly Priority[] = Object.values(Priority);
-export const LINE_ITEM_ACTIONS: readonly LineItemAction[] = Object.values(LineItemAction);
 /** Lowest first, as the schema lists them. */
 export const JEOPARDY_LEVELS: readonly JeopardyLevel[] = Object.values(JeopardyLevel);
 
