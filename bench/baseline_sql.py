@@ -50,7 +50,8 @@ class Statements:
         return (
             'SELECT "id","number","external_id","customer","priority","requested_completion_date",'
             '"state","version","submitted_by_id","decided_by_id","decided_at","decision_reason",'
-            '"tasks_total","tasks_done","created_at","updated_at","completed_at" '
+            '"tasks_total","tasks_done","created_at","updated_at","completed_at",'
+            '"point_of_no_return_reached_at" '
             f'FROM "service_order" WHERE "id" IN ({self._marks(1)}) ORDER BY "id" DESC'
         )
 

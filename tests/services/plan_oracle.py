@@ -95,8 +95,10 @@ async def expected_vs_stored(order_id: int) -> tuple[dict[str, object], dict[str
             order_state = "CANCELLED"
         else:
             order_state = "PARTIAL"
-    elif all(s in {"CANCELLING", "CANCELLED"} for s in item_states):
-        order_state = "CANCELLING"
+    elif "CANCELLING" in item_states and all(
+        s in {"CANCELLING", "CANCELLED", "COMPLETED", "FAILED"} for s in item_states
+    ):
+        order_state = "CANCELLING"  # nothing left but undoing work
     else:
         order_state = "IN_PROGRESS"
     expected["order"] = (order_state, *counters(tasks))
