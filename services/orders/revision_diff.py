@@ -9,7 +9,8 @@ here is the list as a revision:
 - an id must name an item of this order (NOT_FOUND otherwise: an item of another order, or
   one already removed), and at most once;
 - an item keeps its specification and action: another product or another action is another
-  item (remove it, add the new one), and its plan could share nothing with the old one;
+  item (remove it, add the new one), and its plan could share nothing with the old one; a
+  MODIFY or DELETE keeps its quantity too (its product carries one);
 - a revision must keep at least one item (removing all of them is a cancellation), and must
   change something (a revision number that goes up over nothing would say it did); leaving out
   an item cancelled already removes nothing.
@@ -153,6 +154,12 @@ def _check_same_product(before: CurrentItem, after: WantedItem, path: str) -> No
             f"A line item keeps its action ({before.action.value}): remove it and add a new "
             "item for another one.",
             field=f"{path}.action",
+        )
+    if before.action is not LineItemAction.ADD and after.quantity != before.quantity:
+        # As at submission: the product carries one quantity (docs/design, section 3).
+        raise ValidationError(
+            f"A {before.action.value} keeps the quantity of the product it changes.",
+            field=f"{path}.quantity",
         )
 
 

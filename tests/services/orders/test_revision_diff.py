@@ -109,3 +109,12 @@ def test_leaving_out_an_item_cancelled_already_removes_nothing() -> None:
     assert diff.removed == ()
     with pytest.raises(ValidationError):
         revision_diff([FIBRE, cancelled], [wanted(FIBRE)])
+
+
+def test_a_modify_keeps_its_quantity() -> None:
+    modify = CurrentItem(4, LineItemAction.MODIFY, "FIBRE_BROADBAND", 1, {"ipVersion": "IPV4"})
+
+    with pytest.raises(ValidationError) as raised:
+        revision_diff([modify], [wanted(modify, quantity=2)])
+
+    assert raised.value.field == "lineItems[0].quantity"
