@@ -9,6 +9,13 @@ from models.enums import RelationshipType, SpecificationKind
 from models.users import AssignmentGroup
 
 
+# Actions (LineItemAction values) are stored comma-separated: a literal default, which every
+# existing row takes when the column is added (a JSON list's default would be a function,
+# which neither backend's ALTER TABLE can use).
+ALL_ACTIONS = "ADD,MODIFY,DELETE"
+ADD_ONLY = "ADD"
+
+
 class ServiceSpecification(Model):
     id = fields.IntField(primary_key=True)
     code = fields.CharField(max_length=64, unique=True)
@@ -16,6 +23,8 @@ class ServiceSpecification(Model):
     kind = fields.CharEnumField(SpecificationKind, max_length=32)
     domain = fields.CharField(max_length=64)
     description = fields.TextField(default="")
+    # The line item characteristics whose change its MODIFY work reacts to; null: any change.
+    depends_on_characteristics: list[str] | None = fields.JSONField(null=True)
 
     relationships: fields.ReverseRelation[SpecificationRelationship]
     task_templates: fields.ReverseRelation[TaskTemplate]
@@ -40,6 +49,9 @@ class SpecificationRelationship(Model):
     # `exclude_characteristic` has one of `exclude_values`.
     exclude_characteristic = fields.CharField(max_length=64, null=True)
     exclude_values: list[object] | None = fields.JSONField(null=True)
+    # The actions the relationship is walked for (comma-separated): what a product is made of
+    # does not depend on the action, so by default all of them.
+    actions = fields.CharField(max_length=32, default=ALL_ACTIONS, db_default=ALL_ACTIONS)
 
     source_id: int
     target_id: int
@@ -61,6 +73,8 @@ class TaskTemplate(Model):
     )
     expected_duration_minutes = fields.IntField(default=60)
     position = fields.IntField(default=0)
+    # The actions it is planned for (comma-separated; empty for a compensation-only template).
+    actions = fields.CharField(max_length=32, default=ADD_ONLY, db_default=ADD_ONLY)
 
     specification_id: int
     assignment_group_id: int
