@@ -2,18 +2,29 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from tortoise import fields
 from tortoise.models import Model
 
-from models.enums import RelationshipType, SpecificationKind
+from models.enums import LineItemAction, RelationshipType, SpecificationKind
 from models.users import AssignmentGroup
 
-
-# Actions (LineItemAction values) are stored comma-separated: a literal default, which every
-# existing row takes when the column is added (a JSON list's default would be a function,
-# which neither backend's ALTER TABLE can use).
+# Actions (LineItemAction values) are stored comma-separated, in the enum's order: a literal
+# default, which every existing row takes when the column is added (a JSON list's default
+# would be a function, which neither backend's ALTER TABLE can use), and equal sets are equal
+# strings (installing a catalog twice writes nothing).
 ALL_ACTIONS = "ADD,MODIFY,DELETE"
 ADD_ONLY = "ADD"
+
+
+def stored_actions(actions: Iterable[LineItemAction]) -> str:
+    wanted = set(actions)
+    return ",".join(action.value for action in LineItemAction if action in wanted)
+
+
+def read_actions(stored: str) -> frozenset[LineItemAction]:
+    return frozenset(LineItemAction(value) for value in stored.split(",") if value)
 
 
 class ServiceSpecification(Model):
