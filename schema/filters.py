@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import strawberry
 
-from schema.enums import FalloutState, FalloutType, ServiceOrderState, TaskState
+from schema.enums import (
+    FalloutState,
+    FalloutType,
+    LineItemAction,
+    ServiceOrderState,
+    SoldProductState,
+    TaskState,
+)
 
 
 @strawberry.input
@@ -16,6 +23,18 @@ class ServiceOrderFilter:
     )
     number: str | None = strawberry.field(
         default=None, description="An order number, e.g. SO0001001."
+    )
+    action: LineItemAction | None = strawberry.field(
+        default=None, description="Orders with at least one line item of this action."
+    )
+
+
+@strawberry.input
+class SoldProductFilter:
+    customer: str | None = strawberry.field(default=None, description="Exact customer name.")
+    state: SoldProductState | None = None
+    specification_code: str | None = strawberry.field(
+        default=None, description="The code of the product's specification."
     )
 
 

@@ -30,7 +30,12 @@ class EventKind(StrEnum):
     SERVICE_ORDER_STATE_CHANGED = "service_order.state_changed"
     LINE_ITEM_STATE_CHANGED = "line_item.state_changed"
     DOMAIN_ORDER_STATE_CHANGED = "domain_order.state_changed"
+    # Written before the installed base: kept so that history written then keeps reading.
     SOLD_PRODUCT_STATE_CHANGED = "sold_product.state_changed"
+    SOLD_PRODUCT_ACTIVATED = "sold_product.activated"
+    SOLD_PRODUCT_MODIFIED = "sold_product.modified"
+    SOLD_PRODUCT_TERMINATED = "sold_product.terminated"
+    SOLD_PRODUCT_CANCELLED = "sold_product.cancelled"
     TASK_READY = "task.ready"
     TASK_STARTED = "task.started"
     TASK_COMPLETED = "task.completed"
@@ -46,3 +51,7 @@ class EventKind(StrEnum):
     @property
     def entity_type(self) -> EntityType:
         return EntityType(self.value.partition(".")[0])
+
+
+# Kinds no service writes any more, kept so that history written before keeps reading.
+HISTORICAL_KINDS = frozenset({EventKind.SOLD_PRODUCT_STATE_CHANGED})

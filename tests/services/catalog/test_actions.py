@@ -127,10 +127,10 @@ async def test_actions_are_stored_in_one_order_whatever_order_they_are_written_i
 
     await install_catalog(document)
 
-    assert await SpecificationRelationship.all().values_list("actions", flat=True) == [
-        "ADD,DELETE"
-    ]
-    assert sorted(await TaskTemplate.all().values_list("actions", flat=True)) == [
+    relationships = [r.actions for r in await SpecificationRelationship.all()]
+    templates = sorted(t.actions for t in await TaskTemplate.all())
+    assert relationships == ["ADD,DELETE"]
+    assert templates == [
         "ADD",
         "ADD",
         "DELETE",
