@@ -285,7 +285,7 @@ def _task_summary(row: Row) -> Json:
 
 def _order_can(viewer: User, row: Row) -> Json:
     order = _as(ServiceOrder, state=ServiceOrderState(row["state"]))
-    can = permissions.order_permissions(viewer, order)
+    can = permissions.order_permissions(viewer, order, [])
     return {"approve": can.approve, "reject": can.reject, "reopen": can.reopen}
 
 

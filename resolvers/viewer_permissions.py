@@ -7,14 +7,30 @@ a plan asks it of every task. A task's answer needs an agent's groups, read once
 
 from __future__ import annotations
 
-from models import FalloutRecord, ServiceOrder, Task, User
+from models import FalloutRecord, LineItem, ServiceOrder, Task, User
 from resolvers.context import Context
 from resolvers.plan import Now, later, task_of, then
 from services import permissions
 
 
-def order_permissions(context: Context, order: ServiceOrder) -> permissions.OrderPermissions:
-    return permissions.order_permissions(context.actor, order)
+def order_permissions(context: Context, order: ServiceOrder) -> Now[permissions.OrderPermissions]:
+    actor = context.actor
+    return then(
+        context.loaders.line_items_by_order,
+        order.id,
+        lambda items: permissions.order_permissions(actor, order, items),
+    )
+
+
+def line_item_permissions(context: Context, item: LineItem) -> Now[permissions.LineItemPermissions]:
+    actor = context.actor
+
+    def of_order(order: ServiceOrder | None) -> permissions.LineItemPermissions:
+        if order is None:  # deleted with its items, so never seen
+            return permissions.LineItemPermissions(cancel=False)
+        return permissions.line_item_permissions(actor, item, order)
+
+    return then(context.loaders.order, item.service_order_id, of_order)
 
 
 def task_permissions(context: Context, task: Task) -> Now[permissions.TaskPermissions]:

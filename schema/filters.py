@@ -7,6 +7,7 @@ import strawberry
 from schema.enums import (
     FalloutState,
     FalloutType,
+    JeopardyLevel,
     LineItemAction,
     ServiceOrderState,
     SoldProductState,
@@ -23,6 +24,11 @@ class ServiceOrderFilter:
     )
     number: str | None = strawberry.field(
         default=None, description="An order number, e.g. SO0001001."
+    )
+    jeopardy_at_least: JeopardyLevel | None = strawberry.field(
+        default=None,
+        description="Only orders at this jeopardy level or above, most late first (then "
+        "newest first).",
     )
     action: LineItemAction | None = strawberry.field(
         default=None, description="Orders with at least one line item of this action."
@@ -48,6 +54,12 @@ class TaskFilter:
         default=None, description="An assignment group id."
     )
     service_order_id: strawberry.ID | None = None
+    overdue: bool | None = strawberry.field(
+        default=None,
+        description="true: only tasks at LATE or CRITICAL jeopardy (planned to end after their "
+        "due date, past it, or running past their planned end), most late first; false: the "
+        "others.",
+    )
 
 
 @strawberry.input

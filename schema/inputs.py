@@ -57,6 +57,17 @@ class RejectServiceOrderInput:
 
 
 @strawberry.input
+class CancelServiceOrderInput:
+    service_order_id: strawberry.ID
+    reason: str = strawberry.field(description="Required; why the order is cancelled.")
+    line_item_ids: list[strawberry.ID] | None = strawberry.field(
+        default=None,
+        description="The items to cancel; left out: every item not final or cancelled already.",
+    )
+    expected_version: int | None = strawberry.field(default=None, description=_EXPECTED_VERSION)
+
+
+@strawberry.input
 class ReopenServiceOrderInput:
     service_order_id: strawberry.ID
     note: str | None = None

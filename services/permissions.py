@@ -9,15 +9,16 @@ assignee, a version).
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
-from models import FalloutRecord, ServiceOrder, Task, User
+from models import FalloutRecord, LineItem, ServiceOrder, Task, User
 from services.fallouts import rules as fallouts_rules
 from services.orders import rules as orders_rules
 from services.policy import (
     Action,
     can_be_assigned_tasks,
+    can_cancel_order,
     can_complete_task,
     can_create_fallout,
     can_resolve_fallout,
@@ -32,6 +33,12 @@ class OrderPermissions:
     approve: bool
     reject: bool
     reopen: bool
+    cancel: bool
+
+
+@dataclass(frozen=True, slots=True)
+class LineItemPermissions:
+    cancel: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +63,7 @@ class RolePermissions:
     approve_orders: bool
     reject_orders: bool
     reopen_orders: bool
+    cancel_orders: bool
     start_tasks: bool
     complete_tasks: bool
     reassign_tasks: bool
@@ -65,11 +73,24 @@ class RolePermissions:
     be_assigned_tasks: bool
 
 
-def order_permissions(user: User, order: ServiceOrder) -> OrderPermissions:
+def order_permissions(
+    user: User, order: ServiceOrder, items: Sequence[LineItem]
+) -> OrderPermissions:
+    """`items`: all of the order's line items (whether it can be cancelled depends on them)."""
     return OrderPermissions(
         approve=orders_rules.can_be_approved(order) and is_allowed(user, Action.APPROVE_ORDER),
         reject=orders_rules.can_be_rejected(order) and is_allowed(user, Action.REJECT_ORDER),
         reopen=orders_rules.can_be_reopened(order) and is_allowed(user, Action.REOPEN_ORDER),
+        cancel=orders_rules.can_be_cancelled_whole(order, items) and can_cancel_order(user, order),
+    )
+
+
+def line_item_permissions(user: User, item: LineItem, order: ServiceOrder) -> LineItemPermissions:
+    """`order`: the item's. Cancelling one item is cancelling the order for that item."""
+    return LineItemPermissions(
+        cancel=orders_rules.item_can_be_cancelled(item)
+        and orders_rules.can_be_cancelled(order)
+        and can_cancel_order(user, order),
     )
 
 
@@ -106,6 +127,7 @@ def role_permissions(user: User) -> RolePermissions:
         approve_orders=is_allowed(user, Action.APPROVE_ORDER),
         reject_orders=is_allowed(user, Action.REJECT_ORDER),
         reopen_orders=is_allowed(user, Action.REOPEN_ORDER),
+        cancel_orders=is_allowed(user, Action.CANCEL_ORDER),
         start_tasks=is_allowed(user, Action.START_TASK),
         complete_tasks=is_allowed(user, Action.COMPLETE_TASK),
         reassign_tasks=is_allowed(user, Action.REASSIGN_TASK),

@@ -45,6 +45,7 @@ class Action(StrEnum):
     APPROVE_ORDER = "APPROVE_ORDER"
     REJECT_ORDER = "REJECT_ORDER"
     REOPEN_ORDER = "REOPEN_ORDER"
+    CANCEL_ORDER = "CANCEL_ORDER"
     START_TASK = "START_TASK"
     COMPLETE_TASK = "COMPLETE_TASK"
     REASSIGN_TASK = "REASSIGN_TASK"
@@ -64,6 +65,8 @@ POLICY: dict[Action, frozenset[Role]] = {
     Action.APPROVE_ORDER: frozenset({Role.ORDER_MANAGER}),
     Action.REJECT_ORDER: frozenset({Role.ORDER_MANAGER}),
     Action.REOPEN_ORDER: frozenset({Role.ORDER_MANAGER}),
+    # A partner may ask to cancel the orders it submitted (TMF641 cancelServiceOrder).
+    Action.CANCEL_ORDER: frozenset({Role.ORDER_MANAGER, Role.INTEGRATOR}),
     Action.START_TASK: frozenset({Role.FULFILLMENT_AGENT}),
     Action.COMPLETE_TASK: frozenset({Role.FULFILLMENT_AGENT}),
     Action.REASSIGN_TASK: frozenset({Role.ORDER_MANAGER}),
@@ -214,6 +217,13 @@ def can_read_reference(reader: User, row: ReferenceData) -> bool:
 # --- Acting on an object ------------------------------------------------------------------
 
 
+def can_cancel_order(user: User, order: ServiceOrder) -> bool:
+    """A manager cancels any order (or its items); a partner only the orders it submitted."""
+    if not is_allowed(user, Action.CANCEL_ORDER):
+        return False
+    return Role.ORDER_MANAGER in roles_of(user) or order.submitted_by_id == user.id
+
+
 def can_start_task(user: User, task: Task, user_group_ids: Collection[int]) -> bool:
     """An agent starts a task assigned to them, or an unassigned one of their groups.
 
@@ -272,6 +282,9 @@ RULES: dict[Callable[..., bool], Callable[[User], bool]] = {
     reads_every_event: _never,
     can_read_user: _narrowed(readable_users),
     can_read_reference: _never,
+    can_cancel_order: lambda user: (
+        is_allowed(user, Action.CANCEL_ORDER) and Role.ORDER_MANAGER not in roles_of(user)
+    ),
     can_start_task: lambda user: is_allowed(user, Action.START_TASK),
     can_complete_task: lambda user: is_allowed(user, Action.COMPLETE_TASK),
     can_create_fallout: lambda user: (

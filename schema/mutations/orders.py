@@ -1,4 +1,4 @@
-"""Order mutations: submit, approve, reject, reopen."""
+"""Order mutations: submit, approve, reject, reopen, cancel."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from resolvers.global_ids import decode_id, decode_input_id
 from schema.info import Info
 from schema.inputs import (
     ApproveServiceOrderInput,
+    CancelServiceOrderInput,
     RejectServiceOrderInput,
     ReopenServiceOrderInput,
     SubmitServiceOrderInput,
@@ -18,6 +19,7 @@ from schema.inputs import (
 from schema.mutations.perform import perform_mutation
 from schema.payloads import ServiceOrderPayload
 from services import orders
+from services.orders.cancel import cancel_service_order
 
 
 def _order_id(value: strawberry.ID) -> int:
@@ -113,6 +115,31 @@ class OrderMutations:
                 info.context.actor,
                 _order_id(input.service_order_id),
                 input.note,
+                expected_version=input.expected_version,
+            ),
+        )
+
+    @strawberry.mutation(
+        description="Cancel an order, or some of its line items (managers; partners on the "
+        "orders they submitted). Work not started or under way is cancelled; completed work "
+        "is undone by compensating tasks, in reverse order, while the item is CANCELLING. "
+        "Refused for an item past its point of no return."
+    )
+    @staticmethod
+    async def cancel_service_order(
+        info: Info, input: CancelServiceOrderInput
+    ) -> ServiceOrderPayload:
+        item_ids = input.line_item_ids
+        return await perform_mutation(
+            info,
+            ServiceOrderPayload,
+            lambda: cancel_service_order(
+                info.context.actor,
+                _order_id(input.service_order_id),
+                input.reason,
+                None
+                if item_ids is None
+                else [decode_input_id(i, models.LineItem, field="lineItemIds") for i in item_ids],
                 expected_version=input.expected_version,
             ),
         )

@@ -16,6 +16,7 @@ from resolvers.visibility import line_item_is_readable, readable_order
 from schema.connections import After, Connection, First, connection
 from schema.enums import (
     FulfillmentState,
+    JeopardyLevel,
     LineItemAction,
     Priority,
     ServiceOrderState,
@@ -27,7 +28,7 @@ from schema.selection import asked_fields
 from schema.types.catalog import ServiceSpecification
 from schema.types.history import HistoryEvent
 from schema.types.people import HIDDEN_USERS, User
-from schema.types.permissions import ServiceOrderPermissions
+from schema.types.permissions import LineItemPermissions, ServiceOrderPermissions
 from schema.types.progress import Progress
 from services import json_values, permissions
 from services.progress import TaskProgress, progress_of
@@ -66,8 +67,16 @@ class ServiceOrder(Node):
     external_id: str | None = strawberry.field(description="The submitting partner's own id.")
     customer: str
     priority: Priority
-    requested_completion_date: datetime | None
+    requested_completion_date: datetime | None = strawberry.field(
+        description="The customer's due date: the schedule's due dates and jeopardy are measured "
+        "against it (moved later by the time the order was held)."
+    )
     state: ServiceOrderState
+    expected_completion_at: datetime | None = strawberry.field(
+        description="When its last task is planned to end (TMF641 expectedCompletionDate); "
+        "null before approval."
+    )
+    jeopardy: JeopardyLevel = strawberry.field(description="How late it is; NONE once complete.")
     version: int = strawberry.field(description="Goes up by one on every change.")
     created_at: datetime
     updated_at: datetime
@@ -78,11 +87,26 @@ class ServiceOrder(Node):
     def progress(root: models.ServiceOrder) -> TaskProgress:
         return progress_of(root)
 
+    @strawberry.field(description="Why it is in jeopardy; null at NONE.")
+    @staticmethod
+    def jeopardy_reason(root: models.ServiceOrder) -> str | None:
+        return root.jeopardy_reason or None
+
+    @strawberry.field(
+        graphql_type=list[TaskType],
+        description="The tasks without slack, in planned order: the chain that determines "
+        "expectedCompletionAt (several chains where they tie). Empty before approval.",
+    )
+    @staticmethod
+    async def critical_path(root: models.ServiceOrder, info: Info) -> list[models.Task]:
+        tasks = (await plan.prepare_tasks(info.context, root.id, asked_fields(info))).tasks
+        return plan.critical_path(tasks)
+
     @strawberry.field(
         graphql_type=ServiceOrderPermissions, description="What you may do to it now."
     )
     @staticmethod
-    def viewer_can(root: models.ServiceOrder, info: Info) -> permissions.OrderPermissions:
+    def viewer_can(root: models.ServiceOrder, info: Info) -> Now[permissions.OrderPermissions]:
         return viewer_permissions.order_permissions(info.context, root)
 
     @strawberry.field(graphql_type=User | None, description=HIDDEN_USERS)
@@ -215,6 +239,15 @@ class LineItem(Node):
     characteristics: JSON = strawberry.field(resolver=_shown_characteristics)
     quantity: int
     state: FulfillmentState
+    point_of_no_return_reached_at: datetime | None = strawberry.field(
+        description="When a point-of-no-return task of the item started: from then on the "
+        "item cannot be cancelled or revised. Null before."
+    )
+    cancelled_at: datetime | None = strawberry.field(
+        description="When the item's cancellation was asked for: CANCELLING while its "
+        "compensating tasks run, then CANCELLED. Null if it was not cancelled."
+    )
+    cancellation_reason: str | None
 
     @strawberry.field(graphql_type=Progress)
     @staticmethod
@@ -257,6 +290,11 @@ class LineItem(Node):
         plan = await info.context.loaders.domain_orders_by_order.load(root.service_order_id)
         roots = [d for d in plan.by_line_item.get(root.id, []) if d.parent_id is None]
         return roots[0] if roots else None
+
+    @strawberry.field(graphql_type=LineItemPermissions, description="What you may do to it now.")
+    @staticmethod
+    def viewer_can(root: models.LineItem, info: Info) -> Now[permissions.LineItemPermissions]:
+        return viewer_permissions.line_item_permissions(info.context, root)
 
     @strawberry.field(graphql_type=ServiceOrder | None)
     @staticmethod

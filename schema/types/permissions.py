@@ -15,6 +15,18 @@ class ServiceOrderPermissions:
     approve: bool = strawberry.field(description="`approveServiceOrder`.")
     reject: bool = strawberry.field(description="`rejectServiceOrder`.")
     reopen: bool = strawberry.field(description="`reopenServiceOrder`.")
+    cancel: bool = strawberry.field(
+        description="`cancelServiceOrder` of the whole order: false when an item left to "
+        "cancel is past its point of no return (then cancel the others by `lineItemIds`)."
+    )
+
+
+@strawberry.type(description="What you may do to this line item now.")
+class LineItemPermissions:
+    cancel: bool = strawberry.field(
+        description="`cancelServiceOrder` with this item in `lineItemIds`: false once it is "
+        "past its point of no return, cancelled already or final."
+    )
 
 
 @strawberry.type(description="What you may do to this task now.")
@@ -40,6 +52,7 @@ class UserPermissions:
     approve_orders: bool
     reject_orders: bool
     reopen_orders: bool
+    cancel_orders: bool
     start_tasks: bool
     complete_tasks: bool
     reassign_tasks: bool

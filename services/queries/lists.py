@@ -10,6 +10,7 @@ from models import Event, FalloutRecord, LineItem, ServiceOrder, SoldProduct, Ta
 from models.enums import (
     FalloutState,
     FalloutType,
+    JeopardyLevel,
     LineItemAction,
     ServiceOrderState,
     SoldProductState,
@@ -17,7 +18,7 @@ from models.enums import (
 )
 from services.events.kinds import EntityType
 from services.policy import readable_orders
-from services.queries.pagination import Page, PageRequest, paginate
+from services.queries.pagination import Page, PageRequest, paginate, paginate_by_lateness
 from services.queries.scoping import (
     visible_fallouts,
     visible_orders,
@@ -32,6 +33,8 @@ class OrderFilter:
     customer: str | None = None
     submitted_by_id: int | None = None
     number: str | None = None
+    # At this level or above, most late first (then newest first).
+    jeopardy_at_least: JeopardyLevel | None = None
     # Orders with at least one line item of this action.
     action: LineItemAction | None = None
 
@@ -49,6 +52,13 @@ class TaskFilter:
     assignee_id: int | None = None
     assignment_group_id: int | None = None
     service_order_id: int | None = None
+    # True: LATE or CRITICAL, most late first; False: neither.
+    overdue: bool | None = None
+
+
+# A task is overdue at these levels: planned to end after its due date, past it, or running
+# past its planned end (services/schedule/jeopardy.py).
+OVERDUE = JeopardyLevel.LATE.at_least()
 
 
 @dataclass(frozen=True)
@@ -62,7 +72,7 @@ class FalloutFilter:
 async def list_service_orders(
     reader: User, where: OrderFilter, page: PageRequest
 ) -> Page[ServiceOrder]:
-    """Newest first."""
+    """Newest first; with `jeopardy_at_least`, most late first."""
     orders = visible_orders(reader)
     if where.state is not None:
         orders = orders.filter(state=where.state)
@@ -75,6 +85,9 @@ async def list_service_orders(
     if where.action is not None:
         with_action = LineItem.filter(action=where.action).values("service_order_id")
         orders = orders.filter(id__in=Subquery(with_action))
+    if where.jeopardy_at_least is not None:
+        orders = orders.filter(jeopardy__in=where.jeopardy_at_least.at_least())
+        return await paginate_by_lateness(orders, page)
     return await paginate(orders, page, newest_first=True)
 
 
@@ -103,7 +116,7 @@ async def sold_product_history(reader: User, product_id: int, page: PageRequest)
 
 
 async def list_tasks(reader: User, where: TaskFilter, page: PageRequest) -> Page[Task]:
-    """Oldest first: the order in which the work was planned."""
+    """Oldest first: the order in which the work was planned; overdue ones most late first."""
     tasks = visible_tasks(reader).select_related("assignment_group", "assignee")
     if where.state is not None:
         tasks = tasks.filter(state=where.state)
@@ -113,6 +126,10 @@ async def list_tasks(reader: User, where: TaskFilter, page: PageRequest) -> Page
         tasks = tasks.filter(assignment_group_id=where.assignment_group_id)
     if where.service_order_id is not None:
         tasks = tasks.filter(service_order_id=where.service_order_id)
+    if where.overdue is False:
+        tasks = tasks.exclude(jeopardy__in=OVERDUE)
+    if where.overdue:
+        return await paginate_by_lateness(tasks.filter(jeopardy__in=OVERDUE), page)
     return await paginate(tasks, page, newest_first=False)
 
 

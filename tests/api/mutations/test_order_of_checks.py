@@ -20,7 +20,13 @@ from models import FalloutRecord
 from models.enums import FalloutAction, TaskState
 from schema.build import build_schema
 from services.fallouts import resolve_fallout
-from services.orders import reject_service_order
+from services.orders import (
+    LineItemInput,
+    SubmitOrderInput,
+    reject_service_order,
+    submit_service_order,
+)
+from services.orders.cancel import cancel_service_order
 from services.settings import Settings
 from tests.api.graphql import Api, gid
 from tests.api.mutations.helpers import (
@@ -142,6 +148,18 @@ def _fallout(**fields: Any) -> Setup:
     return given
 
 
+async def _cancellation(users: Users, wrong_state: bool) -> Given:
+    """A NEW order a manager submitted (so not the partner's), or one cancelled already."""
+    order = await submit_service_order(
+        users["manager"],
+        SubmitOrderInput(customer="ACME Corp", line_items=[LineItemInput("MOBILE_LINE")]),
+    )
+    if wrong_state:
+        order = await cancel_service_order(users["manager"], order.id, "Duplicate")
+    values = {"serviceOrderId": order_id(order), "reason": "Customer withdrew"}
+    return Given("manager", values, order.version, not_theirs="partner")
+
+
 async def _submission(users: Users, wrong_state: bool) -> Given:
     """A new order, for a partner (there is no object yet, so no state or version)."""
     line_items = [{"specificationCode": "MOBILE_LINE"}]
@@ -241,6 +259,20 @@ TRANSITIONS = {
         _fallout(action="RETRY_TASK", note="Port freed"),
         ON_OBJECTS | {F.BAD_INPUT},
         [({"note": ""}, "VALIDATION")],
+    ),
+    "cancel": Transition(
+        "cancelServiceOrder",
+        "CancelServiceOrderInput",
+        "serviceOrder",
+        "serviceOrderId",
+        "ServiceOrder",
+        _cancellation,
+        ON_OBJECTS | {F.NOT_THEIRS, F.BAD_INPUT},
+        [
+            ({"reason": " "}, "VALIDATION"),
+            ({"lineItemIds": []}, "VALIDATION"),
+            ({"lineItemIds": [gid("LineItem", 99999)]}, "NOT_FOUND"),
+        ],
     ),
     "submit": Transition(
         "submitServiceOrder",

@@ -21,7 +21,7 @@ UPDATE sold_product SET characteristics = (
 
 
 class Migration(migrations.Migration):
-    dependencies = [('models', '0004_leases')]
+    dependencies = [('models', '0010_lifecycle_cancel')]
 
     initial = False
 
