@@ -170,10 +170,7 @@ def _template_problems(spec: SpecificationEntry, group_names: set[str]) -> Itera
         for code in template.depends_on:
             if code not in template_codes:
                 yield f"{where} depends on unknown template '{code}'"
-            elif not set(template_actions(template, spec)) & set(
-                template_actions(by_code[code], spec)
-            ) and template_actions(by_code[code], spec):
-                # It would wait on nothing in every plan: the dependency says nothing.
+            elif _waits_in_no_plan(template, by_code[code], spec):
                 yield (
                     f"{where} depends on '{code}', which is planned for none of its actions "
                     f"({', '.join(template_actions(template, spec))})"
@@ -228,6 +225,15 @@ def _compensation_problems(spec: SpecificationEntry) -> Iterable[str]:
                     f"task template '{template.code}' depends on '{code}', which only "
                     "compensates and is never planned"
                 )
+
+
+def _waits_in_no_plan(
+    template: TaskTemplateEntry, depends_on: TaskTemplateEntry, spec: SpecificationEntry
+) -> bool:
+    """Whether the dependency is in no plan: the two share no action. (A compensator, planned
+    for none, has checks of its own.)"""
+    mine, theirs = template_actions(template, spec), template_actions(depends_on, spec)
+    return bool(mine and theirs) and not set(mine) & set(theirs)
 
 
 def _repeated(values: Iterable[str]) -> list[str]:

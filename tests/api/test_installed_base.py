@@ -124,9 +124,7 @@ async def test_a_delete_stops_billing_before_anything_is_torn_down(users: Users)
     product = await active_product(users, "MOBILE_LINE")
     order = await change_order(users, LineItemAction.DELETE, product)
 
-    ready = await Task.filter(service_order_id=order.id, state="READY").values_list(
-        "name", flat=True
-    )
+    ready = [t.name for t in await Task.filter(service_order_id=order.id, state="READY")]
 
     assert ready == ["Stop mobile billing"]
 
