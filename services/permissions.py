@@ -22,6 +22,7 @@ from services.policy import (
     can_complete_task,
     can_create_fallout,
     can_resolve_fallout,
+    can_revise_order,
     can_start_task,
     is_allowed,
 )
@@ -33,11 +34,15 @@ class OrderPermissions:
     approve: bool
     reject: bool
     reopen: bool
+    hold: bool
+    resume: bool
+    revise: bool
     cancel: bool
 
 
 @dataclass(frozen=True, slots=True)
 class LineItemPermissions:
+    revise: bool
     cancel: bool
 
 
@@ -63,6 +68,9 @@ class RolePermissions:
     approve_orders: bool
     reject_orders: bool
     reopen_orders: bool
+    hold_orders: bool
+    resume_orders: bool
+    revise_orders: bool
     cancel_orders: bool
     start_tasks: bool
     complete_tasks: bool
@@ -81,24 +89,37 @@ def order_permissions(
         approve=orders_rules.can_be_approved(order) and is_allowed(user, Action.APPROVE_ORDER),
         reject=orders_rules.can_be_rejected(order) and is_allowed(user, Action.REJECT_ORDER),
         reopen=orders_rules.can_be_reopened(order) and is_allowed(user, Action.REOPEN_ORDER),
+        hold=orders_rules.can_be_held(order) and is_allowed(user, Action.HOLD_ORDER),
+        resume=orders_rules.can_be_resumed(order) and is_allowed(user, Action.RESUME_ORDER),
+        revise=orders_rules.can_be_revised(order)
+        and can_revise_order(user, order, orders_rules.is_revised_in_flight(order)),
         cancel=orders_rules.can_be_cancelled_whole(order, items) and can_cancel_order(user, order),
     )
 
 
 def line_item_permissions(user: User, item: LineItem, order: ServiceOrder) -> LineItemPermissions:
-    """`order`: the item's. Cancelling one item is cancelling the order for that item."""
+    """`order`: the item's. Cancelling one item is cancelling the order for that item; revising
+    it (changing or removing it) is revising the order, unless the item is past its point of no
+    return or its work is over (then it can only be kept as it is)."""
     return LineItemPermissions(
+        revise=orders_rules.line_item_can_be_revised(item)
+        and orders_rules.can_be_revised(order)
+        and can_revise_order(user, order, orders_rules.is_revised_in_flight(order)),
         cancel=orders_rules.item_can_be_cancelled(item)
         and orders_rules.can_be_cancelled(order)
         and can_cancel_order(user, order),
     )
 
 
-def task_permissions(user: User, task: Task, user_group_ids: Collection[int]) -> TaskPermissions:
-    """`user_group_ids`: the user's assignment groups (an agent claims a task of theirs)."""
+def task_permissions(
+    user: User, task: Task, order: ServiceOrder, user_group_ids: Collection[int]
+) -> TaskPermissions:
+    """`order`: the task's (a held one starts no task); `user_group_ids`: the user's assignment
+    groups (an agent claims a task of theirs)."""
     # The state rule first: it is the cheaper check, and most tasks of a plan fail it.
     return TaskPermissions(
-        start=tasks_rules.can_be_started(task) and can_start_task(user, task, user_group_ids),
+        start=tasks_rules.can_be_started(task, order)
+        and can_start_task(user, task, user_group_ids),
         complete=tasks_rules.can_be_completed(task) and can_complete_task(user, task),
         reassign=tasks_rules.can_be_reassigned(task) and is_allowed(user, Action.REASSIGN_TASK),
         create_fallout=tasks_rules.can_be_put_on_hold(task) and can_create_fallout(user, task),
@@ -127,6 +148,9 @@ def role_permissions(user: User) -> RolePermissions:
         approve_orders=is_allowed(user, Action.APPROVE_ORDER),
         reject_orders=is_allowed(user, Action.REJECT_ORDER),
         reopen_orders=is_allowed(user, Action.REOPEN_ORDER),
+        hold_orders=is_allowed(user, Action.HOLD_ORDER),
+        resume_orders=is_allowed(user, Action.RESUME_ORDER),
+        revise_orders=is_allowed(user, Action.REVISE_ORDER),
         cancel_orders=is_allowed(user, Action.CANCEL_ORDER),
         start_tasks=is_allowed(user, Action.START_TASK),
         complete_tasks=is_allowed(user, Action.COMPLETE_TASK),

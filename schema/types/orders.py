@@ -78,6 +78,13 @@ class ServiceOrder(Node):
     )
     jeopardy: JeopardyLevel = strawberry.field(description="How late it is; NONE once complete.")
     version: int = strawberry.field(description="Goes up by one on every change.")
+    revision: int = strawberry.field(
+        description="0 as submitted; goes up by one with every `reviseServiceOrder`."
+    )
+    held_from: ServiceOrderState | None = strawberry.field(
+        description="While HELD: the state `resumeServiceOrder` restores."
+    )
+    held_at: datetime | None = strawberry.field(description="While HELD: since when.")
     created_at: datetime
     updated_at: datetime
     completed_at: datetime | None
@@ -254,6 +261,11 @@ class LineItem(Node):
     def progress(root: models.LineItem) -> TaskProgress:
         return progress_of(root)
 
+    @strawberry.field(graphql_type=LineItemPermissions, description="What you may do to it now.")
+    @staticmethod
+    def viewer_can(root: models.LineItem, info: Info) -> Now[permissions.LineItemPermissions]:
+        return viewer_permissions.line_item_permissions(info.context, root)
+
     @strawberry.field(graphql_type=ServiceSpecification)
     @staticmethod
     def specification(root: models.LineItem, info: Info) -> Now[models.ServiceSpecification | None]:
@@ -290,11 +302,6 @@ class LineItem(Node):
         plan = await info.context.loaders.domain_orders_by_order.load(root.service_order_id)
         roots = [d for d in plan.by_line_item.get(root.id, []) if d.parent_id is None]
         return roots[0] if roots else None
-
-    @strawberry.field(graphql_type=LineItemPermissions, description="What you may do to it now.")
-    @staticmethod
-    def viewer_can(root: models.LineItem, info: Info) -> Now[permissions.LineItemPermissions]:
-        return viewer_permissions.line_item_permissions(info.context, root)
 
     @strawberry.field(graphql_type=ServiceOrder | None)
     @staticmethod

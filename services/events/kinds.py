@@ -28,6 +28,9 @@ class EventKind(StrEnum):
     SERVICE_ORDER_REOPENED = "service_order.reopened"
     SERVICE_ORDER_DECOMPOSED = "service_order.decomposed"
     SERVICE_ORDER_STATE_CHANGED = "service_order.state_changed"
+    SERVICE_ORDER_HELD = "service_order.held"
+    SERVICE_ORDER_RESUMED = "service_order.resumed"
+    SERVICE_ORDER_REVISED = "service_order.revised"
     SERVICE_ORDER_CANCELLED = "service_order.cancelled"
     SERVICE_ORDER_JEOPARDY_CHANGED = "service_order.jeopardy_changed"
     LINE_ITEM_STATE_CHANGED = "line_item.state_changed"
@@ -60,6 +63,13 @@ class EventKind(StrEnum):
     def entity_type(self) -> EntityType:
         return EntityType(self.value.partition(".")[0])
 
+
+# The kinds that report an entity's own jeopardy level changing (services/schedule/), by entity:
+# what a jeopardy filter follows (services/events/filters.py).
+JEOPARDY_CHANGED: dict[EntityType, EventKind] = {
+    EntityType.SERVICE_ORDER: EventKind.SERVICE_ORDER_JEOPARDY_CHANGED,
+    EntityType.TASK: EventKind.TASK_JEOPARDY_CHANGED,
+}
 
 # Kinds no service writes any more, kept so that history written before keeps reading.
 HISTORICAL_KINDS = frozenset({EventKind.SOLD_PRODUCT_STATE_CHANGED})

@@ -100,3 +100,47 @@ def order_state_from_items(item_states: Iterable[FulfillmentState]) -> ServiceOr
     if states <= _CANCELLED_ITEM_STATES:
         return ServiceOrderState.CANCELLING
     return ServiceOrderState.IN_PROGRESS
+
+
+# Hold and resume (docs/design/lifecycle-and-installed-base.md, 1): only an order in fulfilment
+# has work to stop; an order not yet planned has none, and a final one has none left.
+HOLDABLE_STATE = ServiceOrderState.IN_PROGRESS
+RESUMABLE_STATE = ServiceOrderState.HELD
+
+
+def can_be_held(order: ServiceOrder) -> bool:
+    return order.state is HOLDABLE_STATE
+
+
+def can_be_resumed(order: ServiceOrder) -> bool:
+    return order.state is RESUMABLE_STATE
+
+
+def starts_no_task(order: ServiceOrder) -> bool:
+    """A HELD order starts no task (in-progress work may still be completed or reported)."""
+    return order.state is ServiceOrderState.HELD
+
+
+# Revision: in place while nothing is planned (NEW, REJECTED: a rejected order stays REJECTED);
+# by re-planning while it is fulfilled (held or not). A final order is not revised.
+REVISABLE_IN_PLACE_STATES = frozenset({ServiceOrderState.NEW, ServiceOrderState.REJECTED})
+REVISABLE_IN_FLIGHT_STATES = frozenset({ServiceOrderState.IN_PROGRESS, ServiceOrderState.HELD})
+
+
+def is_revised_in_flight(order: ServiceOrder) -> bool:
+    """Whether a revision re-plans the order (it has a plan) rather than changing it in place."""
+    return order.state in REVISABLE_IN_FLIGHT_STATES
+
+
+def can_be_revised(order: ServiceOrder) -> bool:
+    return order.state in REVISABLE_IN_PLACE_STATES | REVISABLE_IN_FLIGHT_STATES
+
+
+def line_item_can_be_revised(item: LineItem) -> bool:
+    """Whether a revision may change or remove the item: not past its point of no return, and
+    with work left (not final, not cancelled already)."""
+    return (
+        item.point_of_no_return_reached_at is None
+        and item.cancelled_at is None
+        and item.state not in FINAL_ITEM_STATES
+    )

@@ -53,11 +53,13 @@ async def submit_service_order(actor: User, data: SubmitOrderInput) -> ServiceOr
         if data.external_id is None
         else required_text(data.external_id, field="externalId", what="An external id", bound=NAME)
     )
-    items = _line_items(data.line_items)
+    items = checked_line_items(data.line_items)
+    for index, item in enumerate(items):
+        _check_product_reference(item, f"lineItems[{index}]")
     requested = _requested_completion(data.requested_completion_date)
 
     async with unit_of_work(actor) as uow:
-        specifications = await _product_specifications(items)
+        specifications = await product_specifications(items)
         changes = _product_changes(items, specifications)
         await lock_changed_products(
             changes,
@@ -111,7 +113,7 @@ async def submit_service_order(actor: User, data: SubmitOrderInput) -> ServiceOr
     return order
 
 
-def _line_items(items: Sequence[LineItemInput]) -> list[LineItemInput]:
+def checked_line_items(items: Sequence[LineItemInput]) -> list[LineItemInput]:
     """The line items within their bounds, their codes and characteristics as read."""
     if not items:
         raise ValidationError("An order needs at least one line item.", field="lineItems")
@@ -135,7 +137,6 @@ def _line_items(items: Sequence[LineItemInput]) -> list[LineItemInput]:
         characteristics = checked_object(
             item.characteristics, field=f"{path}.characteristics", what="Characteristics"
         )
-        _check_product_reference(item, path)
         checked.append(replace(item, specification_code=code, characteristics=characteristics))
     return checked
 
@@ -185,7 +186,7 @@ async def _readable_products(
     return {cast(int, product_id): True for product_id in seen}
 
 
-async def _product_specifications(
+async def product_specifications(
     items: Sequence[LineItemInput],
 ) -> dict[str, ServiceSpecification]:
     codes = {item.specification_code for item in items}

@@ -132,6 +132,32 @@ def line_items(targets: Targets) -> st.SearchStrategy[Any]:
     return st.one_of(st.lists(item, max_size=3), anything)
 
 
+def revised_line_items(targets: Targets) -> st.SearchStrategy[Any]:
+    codes = st.one_of(st.sampled_from(["FIBRE_BROADBAND", "MOBILE_LINE"]), texts)
+    item = st.fixed_dictionaries(
+        {"specificationCode": codes},
+        optional={
+            "id": optional(ids(*targets["line_item"])),
+            "action": st.one_of(st.sampled_from(["ADD", "MODIFY", "DELETE"]), anything),
+            "quantity": st.one_of(st.integers(-2, 60), numbers),
+            "characteristics": characteristics,
+            "soldProductId": optional(ids(*targets["line_item"])),
+        },
+    )
+    return st.one_of(st.lists(item, max_size=3), anything)
+
+
+def revise(targets: Targets) -> st.SearchStrategy[dict[str, Any]]:
+    return st.fixed_dictionaries(
+        {
+            "serviceOrderId": ids(*targets["order"]),
+            "reason": texts,
+            "lineItems": revised_line_items(targets),
+        },
+        optional={"expectedVersion": versions},
+    )
+
+
 def submit(targets: Targets) -> st.SearchStrategy[dict[str, Any]]:
     return st.fixed_dictionaries(
         {"customer": texts, "lineItems": line_items(targets)},
@@ -197,6 +223,21 @@ MUTATIONS: dict[str, tuple[str, str, Inputs]] = {
         "ReopenServiceOrderInput",
         "serviceOrder { id state }",
         on_order("note"),
+    ),
+    "holdServiceOrder": (
+        "HoldServiceOrderInput",
+        "serviceOrder { id state heldFrom }",
+        on_order("reason"),
+    ),
+    "resumeServiceOrder": (
+        "ResumeServiceOrderInput",
+        "serviceOrder { id state }",
+        on_order("note"),
+    ),
+    "reviseServiceOrder": (
+        "ReviseServiceOrderInput",
+        "serviceOrder { id revision lineItems { quantity characteristics } }",
+        revise,
     ),
     "cancelServiceOrder": (
         "CancelServiceOrderInput",

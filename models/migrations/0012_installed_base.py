@@ -21,7 +21,7 @@ UPDATE sold_product SET characteristics = (
 
 
 class Migration(migrations.Migration):
-    dependencies = [('models', '0010_lifecycle_cancel')]
+    dependencies = [('models', '0011_hold_and_revision')]
 
     initial = False
 
