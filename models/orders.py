@@ -74,6 +74,10 @@ class ServiceOrder(Model, ProgressCounters):
     created_at = fields.DatetimeField(auto_now_add=True)
     updated_at = fields.DatetimeField(auto_now=True)
     completed_at = fields.DatetimeField(null=True)
+    # The first time an item of the order passed its point of no return (its items carry their
+    # own): from then on the order is cancelled item by item, never as a whole. Kept on the
+    # order so that its `viewerCan` needs no line items, in a list of orders too.
+    point_of_no_return_reached_at = fields.DatetimeField(null=True)
 
     submitted_by_id: int
     decided_by_id: int | None

@@ -113,7 +113,7 @@ class ServiceOrder(Node):
         graphql_type=ServiceOrderPermissions, description="What you may do to it now."
     )
     @staticmethod
-    def viewer_can(root: models.ServiceOrder, info: Info) -> Now[permissions.OrderPermissions]:
+    def viewer_can(root: models.ServiceOrder, info: Info) -> permissions.OrderPermissions:
         return viewer_permissions.order_permissions(info.context, root)
 
     @strawberry.field(graphql_type=User | None, description=HIDDEN_USERS)

@@ -68,7 +68,7 @@ async def revise_in_flight(
     reason: str,
 ) -> dict[str, Any]:
     by_id = {item.id: item for item in items}
-    removed = [by_id[item.id] for item in diff.removed if by_id[item.id].cancelled_at is None]
+    removed = [by_id[item.id] for item in diff.removed]
     changed = [(by_id[change.id], change.after) for change in diff.changed]
     for item in [*removed, *(item for item, _ in changed)]:
         _check_revisable(item)

@@ -1,8 +1,8 @@
 """The hot statements find their rows through indexes: with tens of thousands of tasks across
 many orders, ANALYZEd, PostgreSQL's own plan for every statement that startTask, completeTask,
-approval, fallout and its resolution, the READY list of a group, the other lists, an order's
-history and the plan query send (the documents of the data-volume benchmark, mostly the UI's)
-reads none of the large tables from end to end.
+approval, fallout and its resolution, cancellation, the READY list of a group, the other
+lists, an order's history and the plan query send (the documents of the data-volume
+benchmark, mostly the UI's) reads none of the large tables from end to end.
 
 The data are copies of a block of orders made through the services (bench/volume_data.py);
 the planner is left to choose (no setting is changed), so that a lost index shows as the
@@ -159,6 +159,23 @@ async def test_reporting_and_resolving_fallout_scan_no_large_table(volume: Volum
 
     assert created == []
     assert resolved == []
+
+
+CANCEL = """mutation($input: CancelServiceOrderInput!) {
+  cancelServiceOrder(input: $input) { serviceOrder { state } userErrors { code message } }
+}"""
+
+
+@pytest.mark.postgres_only
+async def test_cancelling_an_order_in_progress_scans_no_large_table(volume: Volume) -> None:
+    # The first copy's order: the other tests work the last one and the middle one.
+    order = gid("ServiceOrder", volume.in_progress_orders[0])
+
+    scans = await volume.scans_of(
+        "bench-manager", CANCEL, {"input": {"serviceOrderId": order, "reason": "Withdrawn"}}
+    )
+
+    assert scans == []
 
 
 @pytest.mark.postgres_only

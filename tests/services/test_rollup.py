@@ -74,7 +74,7 @@ def test_cancelled_tasks_do_not_count_and_skipped_ones_are_done() -> None:
         ([F.CANCELLED, F.CANCELLED], ServiceOrderState.CANCELLED),
         ([F.CANCELLED, F.FAILED], ServiceOrderState.PARTIAL),
         ([F.CANCELLING, F.CANCELLED], ServiceOrderState.CANCELLING),
-        ([F.CANCELLING, F.COMPLETED], ServiceOrderState.IN_PROGRESS),
+        ([F.CANCELLING, F.COMPLETED], ServiceOrderState.CANCELLING),
         ([F.CANCELLING, F.IN_PROGRESS], ServiceOrderState.IN_PROGRESS),
     ],
     ids=str,

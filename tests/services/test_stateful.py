@@ -138,7 +138,15 @@ SCHEDULE_COLUMNS = {
     "next_jeopardy_check_at",
     "scheduled_at",
 }
-UNVERSIONED = {"version", "updated_at", "tasks_total", "tasks_done", *SCHEDULE_COLUMNS}
+# The time an order's point of no return was passed follows its item's (which has an event).
+UNVERSIONED = {
+    "version",
+    "updated_at",
+    "tasks_total",
+    "tasks_done",
+    "point_of_no_return_reached_at",
+    *SCHEDULE_COLUMNS,
+}
 
 
 @cache

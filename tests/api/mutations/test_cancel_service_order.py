@@ -145,26 +145,44 @@ async def test_cancelling_some_items_leaves_the_order_partial_when_the_rest_comp
 
 async def test_an_item_past_its_point_of_no_return_is_refused(api: Api, users: Users) -> None:
     order = await approved_order(users, "MOBILE_LINE")
+    [item] = await LineItem.filter(service_order_id=order.id)
     await work(order.id, users, "allocate_sim")
     dispatch = await task_by_code(order.id, "dispatch_sim")
     await start_task(await agent_for(dispatch, users), dispatch.id)
     before = await snapshot()
 
-    payload = await cancel(api, "manager", order)
+    whole = await cancel(api, "manager", order)
+    named = await cancel(api, "manager", order, lineItemIds=item_ids(item))
 
-    assert refused(payload, "serviceOrder") == ("INVALID_STATE", "lineItemIds")
-    message = payload["userErrors"][0]["message"]
-    assert (
-        "Line item 1" in message
-        and dispatch.number in message
-        and "point of no return" in (message)
-    )
+    assert refused(whole, "serviceOrder") == ("INVALID_STATE", "serviceOrderId")
+    assert refused(named, "serviceOrder") == ("INVALID_STATE", "lineItemIds")
+    for payload in (whole, named):
+        message = payload["userErrors"][0]["message"]
+        assert "line item 1" in message.lower() and dispatch.number in message
+        assert "point of no return" in message
     assert await snapshot() == before
     found = await plan(api, order)
     assert (found["viewerCan"], found["lineItems"][0]["viewerCan"]) == (
         {"cancel": False},
         {"cancel": False},
     )
+
+
+async def test_past_one_items_point_of_no_return_the_others_are_cancelled_by_name(
+    api: Api, users: Users
+) -> None:
+    order = await approved_order(users, "MOBILE_LINE", "TV_VOICE_BUNDLE")
+    _mobile, tv = await LineItem.filter(service_order_id=order.id).order_by("position")
+    await work(order.id, users, "allocate_sim")
+    dispatch = await task_by_code(order.id, "dispatch_sim")
+    await start_task(await agent_for(dispatch, users), dispatch.id)
+
+    cancelled = succeeded(
+        await cancel(api, "manager", order, lineItemIds=item_ids(tv)), "serviceOrder"
+    )
+
+    assert [i["state"] for i in cancelled["lineItems"]] == ["IN_PROGRESS", "CANCELLED"]
+    assert cancelled["state"] == "IN_PROGRESS"
 
 
 async def test_a_partner_cancels_its_own_order_and_no_one_elses(api: Api, users: Users) -> None:
