@@ -21,7 +21,7 @@ UPDATE sold_product SET characteristics = (
 
 
 class Migration(migrations.Migration):
-    dependencies = [('models', '0011_hold_and_revision')]
+    dependencies = [('models', '0012_order_point_of_no_return')]
 
     initial = False
 
