@@ -7,7 +7,12 @@ from typing import Any
 import pytest
 
 from models import Event, LineItem, ServiceOrder, Task
-from services.orders import LineItemInput, SubmitOrderInput, submit_service_order
+from services.orders import (
+    LineItemInput,
+    SubmitOrderInput,
+    approve_service_order,
+    submit_service_order,
+)
 from services.tasks import complete_task, start_task
 from tests.api.graphql import Api, gid
 from tests.api.mutations.helpers import Users, new_order, order_id, refused, succeeded
@@ -278,3 +283,50 @@ async def test_a_compensating_task_is_worked_like_any_other(api: Api, users: Use
     await complete_task(agent, release.id)
 
     assert (await ServiceOrder.get(id=order.id)).state == "CANCELLED"
+
+
+HISTORY = """query($id: ID!) {
+  serviceOrder(id: $id) {
+    history(first: 50) { edges { node { kind actor { username } payload } } }
+  }
+}"""
+
+
+async def test_the_history_shows_who_cancelled_and_why(api: Api, users: Users) -> None:
+    order = await new_order(users)
+    succeeded(await cancel(api, "partner", order, reason="Duplicate order"), "serviceOrder")
+
+    data = await api.data("partner", HISTORY, {"id": order_id(order)})
+
+    events = [edge["node"] for edge in data["serviceOrder"]["history"]["edges"]]
+    [cancelled] = [e for e in events if e["kind"] == "service_order.cancelled"]
+    assert cancelled["actor"] == {"username": "partner"}
+    assert cancelled["payload"]["reason"] == "Duplicate order"
+    assert [e["kind"] for e in events][-2:] == [
+        "line_item.state_changed",
+        "service_order.state_changed",
+    ]
+
+
+async def test_an_item_cancelled_before_approval_is_not_planned(api: Api, users: Users) -> None:
+    order = await submit_service_order(
+        users["partner"],
+        SubmitOrderInput(
+            customer="ACME Corp",
+            line_items=[LineItemInput("MOBILE_LINE"), LineItemInput("TV_VOICE_BUNDLE")],
+        ),
+    )
+    mobile, _tv = await LineItem.filter(service_order_id=order.id).order_by("position")
+    succeeded(await cancel(api, "partner", order, lineItemIds=item_ids(mobile)), "serviceOrder")
+
+    await approve_service_order(users["manager"], order.id)
+
+    found = await plan(api, order)
+    assert found["state"] == "IN_PROGRESS"
+    assert [(i["state"], len(i["domainOrders"])) for i in found["lineItems"]] == [
+        ("CANCELLED", 0),
+        ("PENDING", 6),
+    ]
+    assert found["lineItems"][0]["soldProduct"] is None
+    await work_every_task(order.id, users)
+    assert (await plan(api, order))["state"] == "PARTIAL"
