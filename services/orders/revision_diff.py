@@ -39,6 +39,7 @@ class CurrentItem:
     characteristics: Mapping[str, Any]
     # Cancelled already: leaving it out of the list removes nothing (it is not in `removed`).
     cancelled: bool = False
+    sold_product_id: int | None = None  # the product a MODIFY or DELETE changes
 
 
 @dataclass(frozen=True)
@@ -50,6 +51,8 @@ class WantedItem:
     specification_code: str
     quantity: int
     characteristics: Mapping[str, Any] = field(default_factory=dict)
+    # For an item of the order: None, or the product it changes already (it keeps it).
+    sold_product_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -154,6 +157,12 @@ def _check_same_product(before: CurrentItem, after: WantedItem, path: str) -> No
             f"A line item keeps its action ({before.action.value}): remove it and add a new "
             "item for another one.",
             field=f"{path}.action",
+        )
+    if after.sold_product_id is not None and after.sold_product_id != before.sold_product_id:
+        raise ValidationError(
+            "A line item keeps the product it changes: remove it and add a new item (in an "
+            "order of its own) for another one.",
+            field=f"{path}.soldProductId",
         )
     if before.action is not LineItemAction.ADD and after.quantity != before.quantity:
         # As at submission: the product carries one quantity (docs/design, section 3).
