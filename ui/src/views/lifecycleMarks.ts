@@ -182,7 +182,9 @@ function itemDetails(item: LineItem, plan: Plan): TemplateResult {
         ? html`<p>Passed ${when(ponr.reachedAt)}: the item can no longer be cancelled or revised.</p>`
         : ponr.tasks.length
           ? html`<p>Not yet: it is passed when one of these starts.</p>`
-          : html`<p class="muted">None of its tasks is one: it can change until it is done.</p>`}
+          : item.domainOrders.some((d) => d.tasks.length)
+            ? html`<p class="muted">None of its tasks is one: it can change until it is done.</p>`
+            : html`<p class="muted">Not planned yet: its tasks, and which pass it, come with approval.</p>`}
       ${ponr.tasks.length
         ? html`<ul class="task-links">${ponr.tasks.map((t) => html`<li>${taskButton(t)}</li>`)}</ul>`
         : nothing}
