@@ -175,6 +175,10 @@ function cancellation(item: LineItem): TemplateResult | typeof nothing {
 
 function itemDetails(item: LineItem, plan: Plan): TemplateResult {
   const ponr = pointOfNoReturn(item);
+  // A cancelled item that never passed its point of no return will not pass it now.
+  if (item.cancelledAt && !ponr.reachedAt) {
+    return html`${cancellation(item)} ${beforeAfter(item, plan)} ${terminates(item)}`;
+  }
   return html`${cancellation(item)}<section aria-label="Point of no return" data-testid="item-ponr"
       data-passed=${String(ponr.reachedAt !== null)}>
       <h4>Point of no return</h4>
