@@ -498,6 +498,8 @@ def is_consequence(event: dict[str, Any]) -> bool:
     """An event written because of the step, not by it: a rollup's state change, a task
     released (READY, or finished as a resolution decided while it waited)."""
     kind = str(event["kind"])
+    if kind.startswith("sold_product."):
+        return True  # a finished item settles its product
     return kind.endswith(("state_changed", "ready", "jeopardy_changed")) or bool(
         event["payload"].get("deferred")
     )
