@@ -108,6 +108,38 @@ DB_POOL_MAX = Gauge(
     multiprocess_mode="livesum",
 )
 
+# The sweepers (services/sweeping/runtime.py): one pass per interval on the process that
+# holds the sweeper's lease; the others count `not_leader`.
+SWEEP_PASS_OUTCOMES = ("ran", "not_leader", "failed")
+SWEEP_PASSES = Counter(
+    f"{PREFIX}_sweeper_passes_total",
+    "Sweeper passes tried, by sweeper and outcome (ran, not_leader, failed).",
+    ["sweeper", "outcome"],
+)
+SWEEP_CHANGED = Counter(
+    f"{PREFIX}_sweeper_changed_total",
+    "Things a sweeper's passes changed (the jeopardy sweeper: levels), by sweeper.",
+    ["sweeper"],
+)
+SWEEP_DURATION = Histogram(
+    f"{PREFIX}_sweeper_pass_duration_seconds",
+    "Sweeper passes that ran (held the lease), from the lease to the pass's end, by sweeper.",
+    ["sweeper"],
+    buckets=LATENCY_BUCKETS,
+)
+# Jeopardy (services/schedule/reschedule.py): counted once the change's transaction commits.
+JEOPARDY_CHANGES = Counter(
+    f"{PREFIX}_jeopardy_changes_total",
+    "Jeopardy level changes committed, by entity (order, task) and the level reached.",
+    ["entity", "level"],
+)
+ORDERS_BY_JEOPARDY = Gauge(
+    f"{PREFIX}_orders_in_jeopardy",
+    "Service orders at each jeopardy level above NONE (sampled; a complete order is NONE).",
+    ["level"],
+    multiprocess_mode="livemostrecent",
+)
+
 
 def multiprocess_dir() -> str | None:
     return os.environ.get(MULTIPROC_VARIABLE) or None

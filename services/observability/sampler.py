@@ -1,4 +1,5 @@
-"""The figures read rather than counted: the outbox backlog and the database pool.
+"""The figures read rather than counted: the outbox backlog, the database pool and the orders
+in jeopardy (one grouped count on the `(jeopardy, lateness_minutes, id)` index).
 
 They are read every SAMPLE_INTERVAL_SECONDS by a task of each process (so that, with several
 workers, whichever answers a scrape shows every worker's recent figures), and once more by
@@ -15,9 +16,17 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from tortoise import connections
+from tortoise.functions import Count
 
+from models import ServiceOrder
+from models.enums import JEOPARDY_LEVELS, JeopardyLevel
 from services.events.runtime import running_relay
-from services.observability.metrics import DB_POOL_CONNECTIONS, DB_POOL_MAX, OUTBOX_BACKLOG
+from services.observability.metrics import (
+    DB_POOL_CONNECTIONS,
+    DB_POOL_MAX,
+    ORDERS_BY_JEOPARDY,
+    OUTBOX_BACKLOG,
+)
 
 log = logging.getLogger(__name__)
 
@@ -28,6 +37,10 @@ async def sample() -> None:
     """Read the sampled figures now. A database that does not answer leaves the last ones
     (/readyz and the relay's own log say it is down)."""
     sample_pool()
+    try:
+        await sample_jeopardy()
+    except Exception as error:
+        log.debug("orders in jeopardy not sampled: %s", error)
     relay = running_relay()
     if relay is None:
         return
@@ -35,6 +48,23 @@ async def sample() -> None:
         OUTBOX_BACKLOG.set(await relay.backlog())
     except Exception as error:
         log.debug("outbox backlog not sampled: %s", error)
+
+
+# NONE is left out: it counts every order ever closed, and its rows are most of the index.
+IN_JEOPARDY = [level for level in JEOPARDY_LEVELS if level is not JeopardyLevel.NONE]
+
+
+async def sample_jeopardy() -> None:
+    """How many orders are at each level above NONE (a complete order is NONE)."""
+    rows = await (
+        ServiceOrder.filter(jeopardy__in=IN_JEOPARDY)
+        .annotate(orders=Count("id"))
+        .group_by("jeopardy")
+        .values_list("jeopardy", "orders")
+    )
+    counts = {str(level): int(orders) for level, orders in rows}
+    for level in IN_JEOPARDY:
+        ORDERS_BY_JEOPARDY.labels(level.value).set(counts.get(level.value, 0))
 
 
 def sample_pool() -> None:
