@@ -127,6 +127,23 @@ SWEEP_DURATION = Histogram(
     ["sweeper"],
     buckets=LATENCY_BUCKETS,
 )
+SWEEP_LEASE_LEFT = Gauge(
+    f"{PREFIX}_sweeper_lease_seconds_left",
+    "Seconds until a sweeper's lease expires (sampled from the lease table; 0 or less: no "
+    "process has renewed it for three intervals, the sweeper runs nowhere).",
+    ["sweeper"],
+    multiprocess_mode="livemostrecent",
+)
+# The built-in worker (services/workers/loop.py): each handler's run, by the topic it handles
+# (a worker's own registry: a bounded set) and what it answered.
+HANDLER_BUCKETS = (0.01, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0, 120.0, 300.0)
+WORKER_HANDLER_DURATION = Histogram(
+    f"{PREFIX}_worker_handler_duration_seconds",
+    "Handler runs of the built-in worker, by topic and outcome (completed, failed: it answered "
+    "a failure, raised: a bug, cancelled: its lock was lost or the worker stopped).",
+    ["topic", "outcome"],
+    buckets=HANDLER_BUCKETS,
+)
 # Jeopardy (services/schedule/reschedule.py): counted once the change's transaction commits.
 JEOPARDY_CHANGES = Counter(
     f"{PREFIX}_jeopardy_changes_total",

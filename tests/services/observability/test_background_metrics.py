@@ -11,7 +11,7 @@ from prometheus_client import REGISTRY
 from models import ServiceOrder, User
 from models.enums import JeopardyLevel
 from services.locking import lock_order
-from services.observability.sampler import sample_jeopardy
+from services.observability.sampler import sample_jeopardy, sample_leases
 from services.schedule.reschedule import reschedule
 from services.sweeping.lease import hold_lease
 from services.sweeping.runtime import SWEEPERS, Sweeper, sweep_once
@@ -168,3 +168,27 @@ async def test_the_orders_at_each_level_above_none_are_sampled(
     for level, orders in levels.items():
         assert sample("fulfillment_orders_in_jeopardy", level=level) == orders
     assert REGISTRY.get_sample_value("fulfillment_orders_in_jeopardy", {"level": "NONE"}) is None
+
+
+async def test_a_held_lease_is_sampled_as_the_seconds_it_has_left(clock: FakeClock) -> None:
+    # given a process took the jeopardy sweeper's lease 30 s ago, for 90 s
+    await hold_lease("jeopardy", "one", seconds=90)
+    clock.advance(seconds=30)
+
+    # when
+    await sample_leases()
+
+    # then
+    assert sample("fulfillment_sweeper_lease_seconds_left", sweeper="jeopardy") == 60
+
+
+async def test_a_lease_no_process_renewed_is_sampled_as_none_left(clock: FakeClock) -> None:
+    # given the holder stopped renewing three intervals ago
+    await hold_lease("jeopardy", "one", seconds=90)
+    clock.advance(seconds=120)
+
+    # when
+    await sample_leases()
+
+    # then
+    assert sample("fulfillment_sweeper_lease_seconds_left", sweeper="jeopardy") <= 0
