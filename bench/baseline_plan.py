@@ -22,17 +22,28 @@ from starlette.routing import Route
 
 from bench.baseline_sql import Statements, dialect, fetch
 from bench.plan_query import HISTORY_PAGE_SIZE
-from models import FalloutRecord, ServiceOrder, Task, User
-from models.enums import FalloutState, Role, ServiceOrderState, TaskState
-from services import permissions
+from models import FalloutRecord, LineItem, ServiceOrder, SoldProduct, Task, User
+from models.enums import FalloutState, FulfillmentState, Role, ServiceOrderState, TaskState
+from services import json_values, permissions
 from services.auth import AuthenticationError
 from services.auth.tokens import decode_token
 from services.progress import percent_done
 from services.settings import Settings
+from services.sold_products import product_number
 
 Row = Mapping[str, Any]
 M = TypeVar("M")
 Json = dict[str, Any]
+
+# The GraphQL type of each entity an event names (HistoryEvent.entityId is its global id).
+_ENTITY_TYPES = {
+    "service_order": "ServiceOrder",
+    "line_item": "LineItem",
+    "sold_product": "SoldProduct",
+    "domain_order": "DomainOrder",
+    "task": "Task",
+    "fallout": "FalloutRecord",
+}
 
 
 def baseline_route(settings: Settings, path: str = "/baseline/plan") -> Route:
@@ -96,6 +107,16 @@ def _user(row: Row, prefix: str = "") -> Json | None:
     }
 
 
+def _entity_id(row: Row) -> str:
+    type_name = _ENTITY_TYPES.get(row["entity_type"])
+    return _gid(type_name, row["entity_id"]) if type_name else str(row["entity_id"])
+
+
+def _shown(value: Any) -> Any:
+    """A stored JSON value as the API shows it (services/json_values.py)."""
+    return json_values.shown(_json_value(value))
+
+
 def _specification(row: Row) -> Json:
     return {
         "id": _gid("ServiceSpecification", row["specification.id"]),
@@ -145,16 +166,13 @@ async def _plan(
         return None
     order = orders[0]
     viewer = _viewer(reader)
-    order_model = _as(ServiceOrder, state=ServiceOrderState(order["state"]))
-    group_ids: list[int] = []
+    order_model = _order_model(order)
+    viewer_group_ids: list[int] = []
     if permissions.task_permissions_read_groups(viewer):
         rows = await fetch(statements.group_ids_of_user(), [viewer.id])
-        group_ids = [row["assignmentgroup_id"] for row in rows]
+        viewer_group_ids = [row["assignmentgroup_id"] for row in rows]
     items = await fetch(statements.line_items(), [order_id])
-    item_ids = [item["id"] for item in items]
-    products = {
-        p["line_item_id"]: p for p in await fetch(statements.sold_products(len(item_ids)), item_ids)
-    }
+    products = await _sold_products(statements, items)
     domain_orders = await fetch(statements.domain_orders(), [order_id])
     tasks = await fetch(statements.tasks(), [order_id])
     links = await fetch(statements.task_links(), [order_id])
@@ -185,6 +203,8 @@ async def _plan(
 
     def task(row: Row) -> Json:
         prerequisites = [tasks_by_id[link["depends_on_id"]] for link in depends_on[row["id"]]]
+        compensates_id = row["compensates_id"]
+        undone = tasks_by_id.get(compensates_id) if compensates_id is not None else None
         return {
             "id": _gid("Task", row["id"]),
             "number": row["number"],
@@ -213,7 +233,9 @@ async def _plan(
                 }
                 for f in fallouts_by_task[row["id"]]
             ],
-            "viewerCan": _task_can(viewer, row, order_model, group_ids),
+            "viewerCan": _task_can(viewer, row, order_model, viewer_group_ids),
+            "isPointOfNoReturn": bool(row["is_point_of_no_return"]),
+            "compensates": _task_summary(undone) if undone is not None else None,
         }
 
     def domain_order(row: Row) -> Json:
@@ -236,14 +258,14 @@ async def _plan(
             "action": row["action"],
             "quantity": row["quantity"],
             "state": row["state"],
-            "characteristics": _json_value(row["characteristics"]),
+            "characteristics": _shown(row["characteristics"]),
             "progress": _progress(row),
             "specification": _specification(row),
-            "soldProduct": (
-                {"id": _gid("SoldProduct", product["id"]), "state": product["state"]}
-                if product is not None
-                else None
-            ),
+            "pointOfNoReturnReachedAt": _time(row["point_of_no_return_reached_at"]),
+            "cancelledAt": _time(row["cancelled_at"]),
+            "cancellationReason": row["cancellation_reason"],
+            "viewerCan": _line_item_can(viewer, row, order_model),
+            "soldProduct": _sold_product(product) if product is not None else None,
             "domainOrders": [domain_order(d) for d in domain_orders_by_item[row["id"]]],
         }
 
@@ -257,6 +279,8 @@ async def _plan(
                 "actor": users.get(e["actor_id"]) if e["actor_id"] is not None else None,
                 "previousState": e["previous_state"],
                 "newState": e["new_state"],
+                "entityId": _entity_id(e),
+                "payload": _json_value(e["payload"]),
             }
         }
         for e in shown_events
@@ -273,7 +297,10 @@ async def _plan(
         "jeopardy": order["jeopardy"],
         "jeopardyReason": order["jeopardy_reason"] or None,
         "progress": _progress(order),
-        "viewerCan": _order_can(viewer, order),
+        "viewerCan": _order_can(viewer, order_model),
+        "revision": order["revision"],
+        "heldFrom": order["held_from"],
+        "heldAt": _time(order["held_at"]),
         "version": order["version"],
         "lineItems": [line_item(item) for item in items],
         "fallouts": shown_fallouts,
@@ -296,15 +323,65 @@ def _task_summary(row: Row) -> Json:
     }
 
 
-def _order_can(viewer: User, row: Row) -> Json:
-    order = _as(
+async def _sold_products(statements: Statements, items: Sequence[Row]) -> dict[int, Row]:
+    """Each item's product by the item's id, like LineItem.soldProduct: the one an item
+    changes (MODIFY, DELETE) read by its id, the one an item creates (ADD) by the item's."""
+    creating = [item["id"] for item in items if item["changed_product_id"] is None]
+    changed = sorted({item["changed_product_id"] for item in items} - {None})
+    products: dict[int, Row] = {}
+    if creating:
+        for row in await fetch(statements.sold_products(len(creating)), creating):
+            products[row["line_item_id"]] = row
+    if changed:
+        rows = await fetch(statements.sold_products_by_id(len(changed)), changed)
+        by_id = {row["id"]: row for row in rows}
+        for item in items:
+            if item["changed_product_id"] in by_id:
+                products[item["id"]] = by_id[item["changed_product_id"]]
+    return products
+
+
+def _sold_product(row: Row) -> Json:
+    product = _as(SoldProduct, id=row["id"])
+    return {
+        "id": _gid("SoldProduct", row["id"]),
+        "number": product_number(product),
+        "state": row["state"],
+        "characteristics": _shown(row["characteristics"]),
+    }
+
+
+def _order_model(row: Row) -> ServiceOrder:
+    return _as(
         ServiceOrder,
         state=ServiceOrderState(row["state"]),
         submitted_by_id=row["submitted_by_id"],
         point_of_no_return_reached_at=row["point_of_no_return_reached_at"],
     )
+
+
+def _order_can(viewer: User, order: ServiceOrder) -> Json:
     can = permissions.order_permissions(viewer, order)
-    return {"approve": can.approve, "reject": can.reject, "reopen": can.reopen}
+    return {
+        "approve": can.approve,
+        "reject": can.reject,
+        "reopen": can.reopen,
+        "cancel": can.cancel,
+        "hold": can.hold,
+        "resume": can.resume,
+        "revise": can.revise,
+    }
+
+
+def _line_item_can(viewer: User, row: Row, order: ServiceOrder) -> Json:
+    item = _as(
+        LineItem,
+        state=FulfillmentState(row["state"]),
+        point_of_no_return_reached_at=row["point_of_no_return_reached_at"],
+        cancelled_at=row["cancelled_at"],
+    )
+    can = permissions.line_item_permissions(viewer, item, order)
+    return {"cancel": can.cancel, "revise": can.revise}
 
 
 def _task_model(row: Row) -> Task:

@@ -13,7 +13,15 @@ from typing import Any
 from tortoise import connections
 
 USER_COLUMNS = ("id", "username", "display_name", "roles", "is_active", "created_at")
-SPECIFICATION_COLUMNS = ("id", "code", "name", "kind", "domain", "description")
+SPECIFICATION_COLUMNS = (
+    "id",
+    "code",
+    "name",
+    "kind",
+    "domain",
+    "description",
+    "depends_on_characteristics",
+)
 GROUP_COLUMNS = ("id", "name", "description")
 
 
@@ -49,9 +57,11 @@ class Statements:
     def order(self) -> str:
         return (
             'SELECT "id","number","external_id","customer","priority","requested_completion_date",'
-            '"state","version","submitted_by_id","decided_by_id","decided_at","decision_reason",'
-            '"tasks_total","tasks_done","created_at","updated_at","completed_at",'
-            '"point_of_no_return_reached_at","expected_completion_at","jeopardy","jeopardy_reason" '
+            '"state","version","revision","held_from","held_at","held_seconds","submitted_by_id",'
+            '"decided_by_id","decided_at","decision_reason","tasks_total","tasks_done",'
+            '"expected_completion_at","jeopardy","jeopardy_reason","lateness_minutes",'
+            '"next_jeopardy_check_at","scheduled_at","created_at","updated_at","completed_at",'
+            '"point_of_no_return_reached_at" '
             f'FROM "service_order" WHERE "id" IN ({self._marks(1)}) ORDER BY "id" DESC'
         )
 
@@ -67,6 +77,10 @@ class Statements:
             "state",
             "tasks_total",
             "tasks_done",
+            "point_of_no_return_reached_at",
+            "cancelled_at",
+            "cancellation_reason",
+            "changed_product_id",
         )
         return (
             f"SELECT {_columns('line_item', columns)},"
@@ -78,21 +92,31 @@ class Statements:
         )
 
     def sold_products(self, count: int) -> str:
+        """The products created by these line items (an ADD's)."""
+        return self._sold_products(f'"sold_product"."line_item_id" IN ({self._marks(count)})')
+
+    def sold_products_by_id(self, count: int) -> str:
+        """The products a MODIFY or DELETE item changes (`changed_product_id`)."""
+        return self._sold_products(f'"sold_product"."id" IN ({self._marks(count)})')
+
+    def _sold_products(self, where: str) -> str:
         columns = (
             "id",
             "line_item_id",
             "specification_id",
             "customer",
             "state",
+            "characteristics",
             "created_at",
             "activated_at",
+            "terminated_at",
         )
         return (
             f"SELECT {_columns('sold_product', columns)},"
             f"{_columns('s', SPECIFICATION_COLUMNS, 'specification')} "
             'FROM "sold_product" LEFT OUTER JOIN "service_specification" "s" '
             'ON "s"."id"="sold_product"."specification_id" '
-            f'WHERE "sold_product"."line_item_id" IN ({self._marks(count)})'
+            f"WHERE {where}"
         )
 
     def domain_orders(self) -> str:
@@ -109,6 +133,9 @@ class Statements:
             "position",
             "tasks_total",
             "tasks_done",
+            "own_tasks_total",
+            "own_tasks_done",
+            "cancelled_at",
         )
         return (
             f"SELECT {_columns('domain_order', columns)},"
@@ -134,6 +161,9 @@ class Statements:
             "expected_duration_minutes",
             "due_at",
             "attempts",
+            "deferred_outcome",
+            "is_point_of_no_return",
+            "compensates_id",
             "version",
             "position",
             "created_at",
@@ -146,6 +176,7 @@ class Statements:
             "on_critical_path",
             "jeopardy",
             "jeopardy_reason",
+            "lateness_minutes",
         )
         return (
             f'SELECT {_columns("task", columns)} FROM "task" '
