@@ -5,7 +5,7 @@ from __future__ import annotations
 from tortoise import fields
 from tortoise.models import Model
 
-from models.enums import RelationshipType, SpecificationKind
+from models.enums import RelationshipType, SpecificationKind, TaskKind
 from models.users import AssignmentGroup
 
 
@@ -61,6 +61,14 @@ class TaskTemplate(Model):
     )
     expected_duration_minutes = fields.IntField(default=60)
     position = fields.IntField(default=0)
+    # AUTOMATED: done by a worker of `handler` (a topic), retried by the policy below; its
+    # tasks copy these at planning (services/automation/policy.py has the defaults).
+    kind = fields.CharEnumField(TaskKind, max_length=16, default=TaskKind.MANUAL)
+    handler = fields.CharField(max_length=64, null=True)
+    max_attempts = fields.IntField(default=3)
+    backoff_seconds = fields.IntField(default=30)
+    backoff_max_seconds = fields.IntField(default=600)
+    lock_seconds = fields.IntField(default=300)
 
     specification_id: int
     assignment_group_id: int

@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 
-from models.enums import SpecificationKind
-from services.catalog.format import CatalogDocument, SpecificationEntry
+from models.enums import SpecificationKind, TaskKind
+from services.catalog.format import CatalogDocument, SpecificationEntry, TaskTemplateEntry
 
 # Decomposition makes a tree from products down to resources and finishes children before
 # parents; a relationship pointing back up (a resource realised as a product) would invert it.
@@ -79,6 +79,7 @@ def _template_problems(spec: SpecificationEntry, group_names: set[str]) -> Itera
         for code in template.depends_on:
             if code not in template_codes:
                 yield f"{where} depends on unknown template '{code}'"
+        yield from (f"{where}: {problem}" for problem in _automation_problems(template))
     known = set(template_codes)
     cycle = find_cycle(
         template_codes,
@@ -86,6 +87,20 @@ def _template_problems(spec: SpecificationEntry, group_names: set[str]) -> Itera
     )
     if cycle:
         yield f"task templates depend on each other in a cycle: {' → '.join(cycle)}"
+
+
+def _automation_problems(template: TaskTemplateEntry) -> Iterable[str]:
+    given = template.policy_fields_given()
+    if template.kind is TaskKind.MANUAL:
+        if given:
+            yield (
+                f"{', '.join(given)} apply only to an AUTOMATED template (add kind: AUTOMATED, "
+                "or remove them)"
+            )
+        return
+    if template.handler is None:
+        yield "an AUTOMATED template names the handler that works it (handler: ...)"
+    yield from template.retry_policy().problems()
 
 
 def _repeated(values: Iterable[str]) -> list[str]:

@@ -24,6 +24,15 @@ specifications:
         assignment_group: field-operations
         duration_minutes: 60            # optional, default 60
         depends_on: []                  # optional: codes of templates of this specification
+      - code: allocate_prefix
+        name: Allocate the IPv6 prefix
+        assignment_group: provisioning  # who follows its fallout up
+        kind: AUTOMATED                 # optional: MANUAL (default) | AUTOMATED
+        handler: inventory.allocate_ipv6  # AUTOMATED only, required: the workers' topic
+        max_attempts: 3                 # AUTOMATED only, optional (default 3)
+        backoff_seconds: 30             # optional (30): the wait after the first failure,
+        backoff_max_seconds: 600        # doubling after each one, up to this cap (600)
+        lock_seconds: 300               # optional (300): longest lock a worker gets at a time
 ```
 
 Unknown keys are refused, so a misspelt optional key cannot silently drop a rule. Rules that
@@ -36,7 +45,8 @@ from typing import Annotated
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
 
-from models.enums import RelationshipType, SpecificationKind
+from models.enums import RelationshipType, SpecificationKind, TaskKind
+from services.automation.policy import DEFAULT_POLICY, RetryPolicy
 
 # Codes are referred to from other entries and from orders: no spaces, no surprises.
 Code = Annotated[
@@ -89,6 +99,27 @@ class TaskTemplateEntry(_Entry):
     assignment_group: Code
     duration_minutes: PositiveInt = 60
     depends_on: list[Code] = []
+    # Automation (services/automation/): None means "not given", so that checks.py can refuse
+    # a policy on a MANUAL template instead of silently ignoring it.
+    kind: TaskKind = TaskKind.MANUAL
+    handler: Code | None = None
+    max_attempts: PositiveInt | None = None
+    backoff_seconds: PositiveInt | None = None
+    backoff_max_seconds: PositiveInt | None = None
+    lock_seconds: PositiveInt | None = None
+
+    def policy_fields_given(self) -> list[str]:
+        names = ("handler", "max_attempts", "backoff_seconds", "backoff_max_seconds")
+        return [name for name in (*names, "lock_seconds") if getattr(self, name) is not None]
+
+    def retry_policy(self) -> RetryPolicy:
+        """The policy as written, the defaults where it says nothing."""
+        return RetryPolicy(
+            max_attempts=self.max_attempts or DEFAULT_POLICY.max_attempts,
+            backoff_seconds=self.backoff_seconds or DEFAULT_POLICY.backoff_seconds,
+            backoff_max_seconds=self.backoff_max_seconds or DEFAULT_POLICY.backoff_max_seconds,
+            lock_seconds=self.lock_seconds or DEFAULT_POLICY.lock_seconds,
+        )
 
 
 class SpecificationEntry(_Entry):

@@ -25,10 +25,12 @@ from models import (
 )
 from models.enums import (
     DECOMPOSING_RELATIONSHIPS,
+    TaskKind,
     LineItemAction,
     RelationshipType,
     SpecificationKind,
 )
+from services.automation.policy import Automation, RetryPolicy
 
 ADD_ONLY = frozenset({LineItemAction.ADD})
 ALL_ACTIONS = frozenset(LineItemAction)
@@ -48,6 +50,8 @@ class TemplateNode:
     point_of_no_return: bool = False
     # Id of the template (of the same specification) whose task undoes this one's.
     compensated_by: int | None = None
+    # Set for an AUTOMATED template: its handler and retry policy, copied onto its tasks.
+    automation: Automation | None = None
 
 
 @dataclass(frozen=True)
@@ -144,6 +148,7 @@ async def load_catalog_graph(root_ids: Iterable[int]) -> CatalogGraph:
                 assignment_group_id=t.assignment_group_id,
                 expected_duration_minutes=t.expected_duration_minutes,
                 depends_on=tuple(depends_on.get(t.id, ())),
+                automation=_automation_of(t),
             )
         )
 
@@ -159,4 +164,18 @@ async def load_catalog_graph(root_ids: Iterable[int]) -> CatalogGraph:
             )
             for s in specifications
         }
+    )
+
+
+def _automation_of(template: TaskTemplate) -> Automation | None:
+    if template.kind is not TaskKind.AUTOMATED or template.handler is None:
+        return None
+    return Automation(
+        template.handler,
+        RetryPolicy(
+            max_attempts=template.max_attempts,
+            backoff_seconds=template.backoff_seconds,
+            backoff_max_seconds=template.backoff_max_seconds,
+            lock_seconds=template.lock_seconds,
+        ),
     )

@@ -20,6 +20,7 @@ from typing import cast
 
 from models import DomainOrder, LineItem, ServiceOrder, SoldProduct, Task, TaskDependency
 from models.enums import ServiceOrderState, TaskState
+from services.automation.policy import task_columns
 from services.errors import InvalidStateError
 from services.events.kinds import EventKind
 from services.events.recorders import record_order, record_task
@@ -210,6 +211,7 @@ async def _insert_tasks(
                     expected_duration_minutes=planned.expected_duration_minutes,
                     due_at=started + timedelta(minutes=plan.finish_minutes[i]),
                     position=planned.position,
+                    **task_columns(planned.automation),
                 )
                 for i, planned in enumerate(plan.tasks)
             ]

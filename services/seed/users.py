@@ -40,6 +40,8 @@ DEMO_USERS = (
     DemoUser("viewer", "Val Viewer", Role.VIEWER),
     DemoUser("partner", "Partner CRM", Role.INTEGRATOR),
     DemoUser("admin", "Ada Admin", Role.ADMIN),
+    # The service account of the workers (`server.py worker`, or a partner's OSS).
+    DemoUser("automation", "Automation worker", Role.AUTOMATION),
 )
 
 
