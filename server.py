@@ -50,6 +50,7 @@ from services.observability.sampler import sampling
 from services.observability.tracing import TracingUnavailable, configure_tracing, tracing_requested
 from services.seed import seed_demo
 from services.settings import Settings, get_settings
+from services.sweeping.runtime import sweeping
 
 WORKER_HEALTHCHECK_SECONDS = 30
 
@@ -101,6 +102,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             RegisterTortoise(app, config=tortoise_config(settings.database_url)),
             run_events(settings),
             sampling(),
+            sweeping(),
         ):
             tune_garbage_collector()
             yield
