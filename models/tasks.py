@@ -55,15 +55,15 @@ class Task(Model):
     # due after a retryable failure; the last error; the worker's output; and the corrected
     # input a RETRY_TASK resolution may hand to the next attempt.
     kind = fields.CharEnumField(TaskKind, max_length=16, default=TaskKind.MANUAL)
-    handler = fields.CharField(max_length=64, null=True)
+    handler = cast("fields.Field[str | None]", fields.CharField(max_length=64, null=True))
     max_attempts = fields.IntField(default=1)
     backoff_seconds = fields.IntField(default=30)
     backoff_max_seconds = fields.IntField(default=600)
     lock_seconds = fields.IntField(default=300)
     next_attempt_at = fields.DatetimeField(null=True)
-    locked_by = fields.CharField(max_length=128, null=True)
+    locked_by = cast("fields.Field[str | None]", fields.CharField(max_length=128, null=True))
     lock_expires_at = fields.DatetimeField(null=True)
-    last_error = fields.TextField(null=True)
+    last_error = cast("fields.Field[str | None]", fields.TextField(null=True))
     output: object = fields.JSONField(null=True)
     input: object = fields.JSONField(null=True)
     version = fields.IntField(default=1)

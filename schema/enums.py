@@ -16,6 +16,7 @@ from models.enums import (
     ServiceOrderState,
     SoldProductState,
     SpecificationKind,
+    TaskKind,
     TaskState,
 )
 from services.errors import ErrorCode
@@ -30,6 +31,7 @@ _DESCRIPTIONS = {
     FulfillmentState: "State of a line item or domain order, rolled up from its tasks.",
     SoldProductState: None,
     TaskState: None,
+    TaskKind: "Who works a task: people (MANUAL) or a worker of its handler (AUTOMATED).",
     FalloutType: None,
     FalloutState: None,
     FalloutAction: "What resolving a fallout does to its task.",
@@ -51,5 +53,6 @@ __all__ = [
     "ServiceOrderState",
     "SoldProductState",
     "SpecificationKind",
+    "TaskKind",
     "TaskState",
 ]

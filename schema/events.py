@@ -150,6 +150,12 @@ class TaskEventFilter:
     states: list[TaskState] | None = strawberry.field(
         default=None, description="Changes that left the task in one of these states."
     )
+    handlers: list[str] | None = strawberry.field(
+        default=None,
+        description="Automated tasks of these handler topics. A worker that subscribes with "
+        "`{handlers: [...], states: [READY]}` hears of work at once, and need poll "
+        "fetchAndLockTasks only as a safety net.",
+    )
 
 
 @strawberry.input(description="Every field is optional; the ones given must all match.")

@@ -47,6 +47,7 @@ class Subscription:
             service_order_id=where.service_order_id,
             assignee_id=where.assignee_id,
             states=where.states,
+            handlers=where.handlers,
             after=after,
         )
         async with aclosing(events):

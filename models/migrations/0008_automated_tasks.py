@@ -1,23 +1,29 @@
 """Automated tasks (issue 13): a template's kind, handler and retry policy, copied onto its
 tasks; a task's lease (locked_by, lock_expires_at), next attempt, last error, output and
 corrected input; the indexes of fetch-and-lock and of the lease sweeper. Existing rows are
-MANUAL, which is what they were.
+MANUAL, which is what they were. A fallout's created_by may be null: created by the system.
 """
 
 from tortoise import migrations
 from tortoise.migrations import operations as ops
 from models.enums import TaskKind
 from orjson import loads
+from tortoise.fields.base import OnDelete
 from tortoise.fields.data import JSON_DUMPS
 from tortoise import fields
 from tortoise.indexes import Index
 
 class Migration(migrations.Migration):
-    dependencies = [('models', '0003_deferred_outcome_and_own_progress')]
+    dependencies = [('models', '0004_leases')]
 
     initial = False
 
     operations = [
+        ops.AlterField(
+            model_name='FalloutRecord',
+            name='created_by',
+            field=fields.ForeignKeyField('models.User', source_field='created_by_id', null=True, db_constraint=True, to_field='id', related_name='created_fallouts', on_delete=OnDelete.RESTRICT),
+        ),
         ops.AddField(
             model_name='Task',
             name='backoff_max_seconds',

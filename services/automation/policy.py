@@ -10,17 +10,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
+from services.limits import MAX_LOCK_SECONDS
+
 # Upper bounds a catalog may set: beyond them a policy is a typo, not a decision.
 MAX_ATTEMPTS_BOUND = 100
 MAX_BACKOFF_SECONDS = 24 * 3600
 MAX_BACKOFF_CAP_SECONDS = 7 * 24 * 3600
-MAX_LOCK_SECONDS = 24 * 3600
 
 
 @dataclass(frozen=True)
 class RetryPolicy:
     """`max_attempts` tries in all; after the n-th failed attempt the task waits
-    min(`backoff_max_seconds`, `backoff_seconds` × 2^(n-1)) before it may be fetched again;
+    min(`backoff_max_seconds`, `backoff_seconds` * 2^(n-1)) before it may be fetched again;
     a worker holds a lock for at most `lock_seconds` at a time (it may extend it)."""
 
     max_attempts: int = 3

@@ -25,10 +25,10 @@ from models import (
 )
 from models.enums import (
     DECOMPOSING_RELATIONSHIPS,
-    TaskKind,
     LineItemAction,
     RelationshipType,
     SpecificationKind,
+    TaskKind,
 )
 from services.automation.policy import Automation, RetryPolicy
 

@@ -21,6 +21,8 @@ class DemoUser:
     display_name: str
     role: Role
     groups: tuple[str, ...] = ()
+    # Offered by the demo sign-in (a person a visitor may act as); not a service account.
+    signs_in: bool = True
 
 
 DEMO_USERS = (
@@ -41,7 +43,7 @@ DEMO_USERS = (
     DemoUser("partner", "Partner CRM", Role.INTEGRATOR),
     DemoUser("admin", "Ada Admin", Role.ADMIN),
     # The service account of the workers (`server.py worker`, or a partner's OSS).
-    DemoUser("automation", "Automation worker", Role.AUTOMATION),
+    DemoUser("automation", "Automation worker", Role.AUTOMATION, signs_in=False),
 )
 
 

@@ -9,7 +9,7 @@ from services.events.recorders import record_task
 from services.locking import lock_task
 from services.policy import Action, can_start_task
 from services.rollup import roll_up
-from services.tasks.rules import can_be_started
+from services.tasks.rules import can_be_started, why_not_by_hand
 from services.transitions import check_transition
 from services.unit_of_work import unit_of_work
 from services.users import group_ids_of
@@ -28,8 +28,7 @@ async def start_task(actor: User, task_id: int, *, expected_version: int | None 
             forbidden=f"Task {task.number} is assigned to someone else or outside your groups.",
             expected_version=expected_version,
             allowed=can_be_started(task),
-            wrong_state=f"Task {task.number} is {task.state.value}; only a READY task can be "
-            "started.",
+            wrong_state=why_not_by_hand(task, "started", TaskState.READY),
         )
         previous = task.state
         task.state = TaskState.IN_PROGRESS
