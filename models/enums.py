@@ -45,9 +45,12 @@ class ServiceOrderState(StrEnum):
     ACKNOWLEDGED = "ACKNOWLEDGED"
     REJECTED = "REJECTED"
     IN_PROGRESS = "IN_PROGRESS"
+    # The whole order was cancelled and compensating tasks are still open.
+    CANCELLING = "CANCELLING"
     COMPLETED = "COMPLETED"
     PARTIAL = "PARTIAL"
     FAILED = "FAILED"
+    CANCELLED = "CANCELLED"
 
 
 class LineItemAction(StrEnum):
@@ -61,6 +64,8 @@ class FulfillmentState(StrEnum):
 
     PENDING = "PENDING"
     IN_PROGRESS = "IN_PROGRESS"
+    # Cancelled, with compensating tasks still open in it.
+    CANCELLING = "CANCELLING"
     COMPLETED = "COMPLETED"
     FAILED = "FAILED"
     CANCELLED = "CANCELLED"
@@ -116,3 +121,23 @@ class FalloutAction(StrEnum):
     RETRY_TASK = "RETRY_TASK"
     COMPLETE_TASK = "COMPLETE_TASK"
     SKIP_TASK = "SKIP_TASK"
+
+
+class JeopardyLevel(StrEnum):
+    """How late an order or a task is, lowest first (services/schedule/jeopardy.py: the rules)."""
+
+    NONE = "NONE"
+    AT_RISK = "AT_RISK"
+    LATE = "LATE"
+    CRITICAL = "CRITICAL"
+
+    @property
+    def rank(self) -> int:
+        return JEOPARDY_LEVELS.index(self)
+
+    def at_least(self) -> "list[JeopardyLevel]":
+        """This level and every higher one."""
+        return list(JEOPARDY_LEVELS[self.rank :])
+
+
+JEOPARDY_LEVELS: tuple[JeopardyLevel, ...] = tuple(JeopardyLevel)

@@ -9,7 +9,7 @@ from tortoise.models import Model
 
 from models.catalog import TaskTemplate
 from models.domain_orders import DomainOrder
-from models.enums import Priority, TaskKind, TaskState
+from models.enums import JeopardyLevel, Priority, TaskKind, TaskState
 from models.orders import ServiceOrder
 from models.users import AssignmentGroup, User
 
@@ -41,7 +41,19 @@ class Task(Model):
         "models.User", related_name="assigned_tasks", null=True, on_delete=fields.RESTRICT
     )
     expected_duration_minutes = fields.IntField(default=60)
+    # The schedule (services/schedule/): written by `reschedule` in the transaction of every
+    # change that can move it, and by the jeopardy sweeper. due_at is the latest finish that
+    # still meets the order's requested completion date (null without one).
     due_at = fields.DatetimeField(null=True)
+    planned_start_at = fields.DatetimeField(null=True)
+    planned_end_at = fields.DatetimeField(null=True)
+    slack_minutes = fields.IntField(null=True)
+    on_critical_path = fields.BooleanField(default=False)
+    jeopardy = fields.CharEnumField(JeopardyLevel, max_length=16, default=JeopardyLevel.NONE)
+    jeopardy_reason = fields.CharField(max_length=256, default="")
+    # How late, in minutes, for the overdue list sorted by it: how far it is planned to end
+    # after its due date, or has run past its planned end; 0 when neither.
+    lateness_minutes = fields.IntField(default=0)
     attempts = fields.IntField(default=0)
     # COMPLETED or SKIPPED: what a fallout resolution decided while the task still waited on
     # its predecessors. It is applied as soon as they are all done (services/tasks/readiness.py).
@@ -66,6 +78,12 @@ class Task(Model):
     last_error = cast("fields.Field[str | None]", fields.TextField(null=True))
     output: object = fields.JSONField(null=True)
     input: object = fields.JSONField(null=True)
+    # Copied from the template when planned: the task keeps the rule it was planned with.
+    is_point_of_no_return = fields.BooleanField(default=False)
+    # A compensating task: the COMPLETED task (of a cancelled line item) it undoes.
+    compensates: fields.ForeignKeyNullableRelation[Task] = fields.ForeignKeyField(
+        "models.Task", related_name="compensated_by", null=True, on_delete=fields.CASCADE
+    )
     version = fields.IntField(default=1)
     position = fields.IntField(default=0)
     created_at = fields.DatetimeField(auto_now_add=True)
@@ -78,6 +96,8 @@ class Task(Model):
     service_order_id: int
     assignment_group_id: int
     assignee_id: int | None
+    compensates_id: int | None
+    compensated_by: fields.ReverseRelation[Task]
     predecessor_links: fields.ReverseRelation[TaskDependency]
     successor_links: fields.ReverseRelation[TaskDependency]
     fallouts: fields.ReverseRelation[FalloutRecord]
@@ -89,8 +109,9 @@ class Task(Model):
         # (docs/DEVELOPING.md, Indexes): an order's tasks by state (rollup, plan); a domain
         # order's (rollup); the lists' keyset pages in id order by state, by group and state,
         # by assignee with or without a state; and the tasks of a template the catalog removes
-        # (ON DELETE SET NULL); the READY automated tasks of a handler whose attempt is due
-        # (fetch and lock), and the leases that expired (the sweeper).
+        # (ON DELETE SET NULL); the compensations of a task (ON DELETE CASCADE); the READY
+        # automated tasks of a handler whose attempt is due (fetch and lock), and the leases
+        # that expired (the sweeper).
         indexes = (
             ("service_order_id", "state"),
             ("domain_order_id",),
@@ -101,6 +122,9 @@ class Task(Model):
             ("template_id",),
             ("handler", "state", "next_attempt_at", "id"),
             ("lock_expires_at",),
+            ("compensates_id",),
+            # tasks(filter: {overdue: true}): the late ones, most overdue first.
+            ("jeopardy", "lateness_minutes", "id"),
         )
 
 

@@ -12,7 +12,8 @@ links, fallouts), so that every task field can then be answered at once.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Collection, Mapping
+from collections.abc import Awaitable, Callable, Collection, Iterable, Mapping
+from datetime import datetime
 from typing import TypeAlias, TypeVar
 
 from strawberry.dataloader import DataLoader
@@ -135,13 +136,19 @@ def fallouts_of(loaders: Loaders, task: Task) -> Now[list[FalloutRecord]]:
 
 def task_of(loaders: Loaders, fallout: FalloutRecord) -> Now[Task | None]:
     """A fallout's task: from its order's tasks, or on its own, when this request has either."""
-    tasks = peek(loaders.tasks_by_order, fallout.service_order_id)
+    return task_in_order(loaders, fallout.service_order_id, fallout.task_id)
+
+
+def task_in_order(loaders: Loaders, order_id: int, task_id: int) -> Now[Task | None]:
+    """A task of the order: from the order's tasks, or on its own, when this request has
+    either (a fallout's task, the task a compensating task undoes)."""
+    tasks = peek(loaders.tasks_by_order, order_id)
     if not isinstance(tasks, _Pending):
-        return tasks.by_id.get(fallout.task_id)
-    found = peek(loaders.task, fallout.task_id)
+        return tasks.by_id.get(task_id)
+    found = peek(loaders.task, task_id)
     if not isinstance(found, _Pending):
         return found
-    return loaders.task_in_order(fallout.service_order_id, fallout.task_id)
+    return loaders.task_in_order(order_id, task_id)
 
 
 def domain_order_of(loaders: Loaders, task: Task) -> Now[DomainOrder | None]:
@@ -164,3 +171,15 @@ def readable_order_now(context: Context, order_id: int) -> Now[ServiceOrder | No
     if isinstance(found, _Pending):
         return readable_order(context, order_id)
     return found if found is not None and can_read_order(context.actor, found) else None
+
+
+def critical_path(tasks: Iterable[Task]) -> list[Task]:
+    """The tasks on the critical path (no slack), in planned order."""
+    planned: list[tuple[datetime, datetime, int, Task]] = [
+        (task.planned_start_at, task.planned_end_at, task.id, task)
+        for task in tasks
+        if task.on_critical_path
+        and task.planned_start_at is not None
+        and task.planned_end_at is not None
+    ]
+    return [task for *_, task in sorted(planned, key=lambda row: row[:3])]

@@ -9,6 +9,7 @@ from enum import StrEnum
 from tortoise.models import Model
 
 from models import Event, ServiceOrder
+from models.enums import JeopardyLevel
 from resolvers.arguments import filter_id, user_filter
 from resolvers.context import Context
 from resolvers.subscriptions.fanout import LiveEvent, live_events
@@ -29,9 +30,13 @@ def task_events(
     assignee_id: str | None,
     states: Collection[StrEnum] | None,
     handlers: Collection[str] | None = None,
+    jeopardy_at_least: JeopardyLevel | None = None,
     after: str | None,
 ) -> AsyncGenerator[LiveEvent, None]:
-    wanted = _entity_filter(context, EntityType.TASK, service_order_id, assignee_id, states)
+    wanted = replace(
+        _entity_filter(context, EntityType.TASK, service_order_id, assignee_id, states),
+        jeopardy_at_least=jeopardy_at_least,
+    )
     if handlers is not None:
         wanted = replace(wanted, also=_all_of(wanted.also, _of_handlers(frozenset(handlers))))
     return live_events(context, wanted, after, _load_task)
@@ -50,11 +55,18 @@ def fallout_events(
 
 
 def service_order_events(
-    context: Context, *, service_order_id: str | None, after: str | None
+    context: Context,
+    *,
+    service_order_id: str | None,
+    jeopardy_at_least: JeopardyLevel | None = None,
+    after: str | None,
 ) -> AsyncGenerator[LiveEvent, None]:
-    """Every change in an order's plan (its state, and the tasks that make its progress)."""
+    """Every change in an order's plan (its state, and the tasks that make its progress); with
+    `jeopardy_at_least`, only the order's own jeopardy reaching that level."""
     wanted = EventFilter(
+        entity_types=frozenset({EntityType.SERVICE_ORDER} if jeopardy_at_least else ()),
         service_order_id=filter_id(service_order_id, ServiceOrder, field="serviceOrderId"),
+        jeopardy_at_least=jeopardy_at_least,
         also=lambda event: event.service_order_id is not None,
     )
     return live_events(context, wanted, after, _load_order)

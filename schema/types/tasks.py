@@ -11,7 +11,7 @@ from strawberry.scalars import JSON
 import models
 from resolvers import people, plan, viewer_permissions
 from resolvers.plan import Now, now_or_later
-from schema.enums import Priority, TaskKind, TaskState
+from schema.enums import JeopardyLevel, Priority, TaskKind, TaskState
 from schema.info import Info
 from schema.node import Node, node_type
 from schema.types.domain_orders import DomainOrder
@@ -34,8 +34,32 @@ class Task(Node):
     name: str
     state: TaskState
     priority: Priority
-    due_at: datetime | None
+    due_at: datetime | None = strawberry.field(
+        description="The latest this task may end for its order to meet its "
+        "requestedCompletionDate (moved by the time the order was held); null without one."
+    )
     expected_duration_minutes: int
+    planned_start_at: datetime | None = strawberry.field(
+        description="When it is planned to start (its actual start once started): after all "
+        "it waits on has ended, and not before now. Null before approval."
+    )
+    planned_end_at: datetime | None = strawberry.field(
+        description="When it is planned to end (its actual end once done)."
+    )
+    slack_minutes: int | None = strawberry.field(
+        description="How much later it could end without moving the order's "
+        "expectedCompletionAt (total float, rounded down); 0 on the critical path."
+    )
+    on_critical_path: bool = strawberry.field(
+        description="Whether it is on a chain that determines the order's expected completion."
+    )
+    jeopardy: JeopardyLevel = strawberry.field(description="NONE once done or cancelled.")
+
+    @strawberry.field(description="Why it is in jeopardy; null at NONE.")
+    @staticmethod
+    def jeopardy_reason(root: models.Task) -> str | None:
+        return root.jeopardy_reason or None
+
     attempts: int = strawberry.field(
         description="How many times the task was started (automated: fetched by a worker, "
         "since its last RETRY_TASK)."
@@ -79,6 +103,10 @@ class Task(Node):
         "while it still waited on its predecessors (it is PENDING meanwhile). Applied as soon "
         "as every task it depends on is done; null otherwise."
     )
+    is_point_of_no_return: bool = strawberry.field(
+        description="Starting it passes its line item's point of no return: the item can no "
+        "longer be cancelled or revised. Planned from its template's mark."
+    )
     version: int = strawberry.field(description="Goes up by one on every change.")
     created_at: datetime
     started_at: datetime | None
@@ -108,6 +136,19 @@ class Task(Node):
     @staticmethod
     def dependents(root: models.Task, info: Info) -> Now[list[models.Task]]:
         return plan.dependents(info.context.loaders, root)
+
+    @strawberry.field(
+        graphql_type=TaskType | None,
+        description="For a compensating task: the completed task of a cancelled line item it "
+        "undoes. Null for every other task.",
+    )
+    @staticmethod
+    def compensates(root: models.Task, info: Info) -> Now[models.Task | None]:
+        undone = root.compensates_id
+        if undone is None:
+            return None
+        # The task it undoes is of the same order, so in the order's plan.
+        return plan.task_in_order(info.context.loaders, root.service_order_id, undone)
 
     @strawberry.field(graphql_type=DomainOrder)
     @staticmethod

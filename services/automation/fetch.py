@@ -14,8 +14,8 @@ other nor behind the people working the same orders:
    for this short one, never the other way round.
 
 Then each task taken: IN_PROGRESS, attempts + 1, `locked_by` and `lock_expires_at` (the
-worker's lockSeconds, at most the template's), a task.locked event, the rollup of its domain
-order; and its context (services/automation/context.py). SQLite serialises writers anyway.
+worker's lockSeconds, at most the template's), a task.locked event, its point of no return
+passed if it is one, the rollup of its domain order; and its context (services/automation/context.py). SQLite serialises writers anyway.
 """
 
 from __future__ import annotations
@@ -32,6 +32,7 @@ from services.automation.inputs import count_of, handlers_of, worker_id_of
 from services.events.kinds import EventKind
 from services.events.recorders import record_task
 from services.limits import MAX_FETCH_TASKS, MAX_LOCK_SECONDS
+from services.orders.point_of_no_return import pass_point_of_no_return
 from services.policy import Action, require
 from services.rollup import roll_up
 from services.unit_of_work import unit_of_work
@@ -100,6 +101,8 @@ async def fetch_and_lock_tasks(
             task.version += 1
             await task.save(update_fields=LOCK_FIELDS)
             record_task(uow, EventKind.TASK_LOCKED, task, previous_state=previous)
+            # A worker's start is a start: a point of no return is passed as by a person's.
+            await pass_point_of_no_return(uow, task)
             touched.setdefault(task.service_order_id, set()).add(task.domain_order_id)
         for order_id, domain_order_ids in touched.items():
             await roll_up(uow, orders[order_id], domain_order_ids)

@@ -7,7 +7,7 @@ from datetime import datetime
 
 from models import Task
 from models.enums import TaskState
-from services.automation.policy import RetryPolicy
+from services.automation_policy import RetryPolicy
 from services.tasks.rules import is_automated
 
 __all__ = [

@@ -24,6 +24,9 @@ specifications:
         assignment_group: field-operations
         duration_minutes: 60            # optional, default 60
         depends_on: []                  # optional: codes of templates of this specification
+        point_of_no_return: false       # optional: once started, the item cannot be cancelled
+        compensated_by: release_port    # optional: the template of this specification whose
+                                        # task undoes this one's when its item is cancelled
       - code: allocate_prefix
         name: Allocate the IPv6 prefix
         assignment_group: provisioning  # who follows its fallout up
@@ -46,7 +49,7 @@ from typing import Annotated
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
 
 from models.enums import RelationshipType, SpecificationKind, TaskKind
-from services.automation.policy import DEFAULT_POLICY, RetryPolicy
+from services.automation_policy import DEFAULT_POLICY, RetryPolicy
 
 # Codes are referred to from other entries and from orders: no spaces, no surprises.
 Code = Annotated[
@@ -120,6 +123,11 @@ class TaskTemplateEntry(_Entry):
             backoff_max_seconds=self.backoff_max_seconds or DEFAULT_POLICY.backoff_max_seconds,
             lock_seconds=self.lock_seconds or DEFAULT_POLICY.lock_seconds,
         )
+
+    # Once a task of it starts, its line item can no longer be cancelled or revised.
+    point_of_no_return: Annotated[bool, Field(strict=True)] = False
+    # A template of the same specification undoing this one's work (compensation-only).
+    compensated_by: Code | None = None
 
 
 class SpecificationEntry(_Entry):

@@ -15,19 +15,21 @@ is in the plan the decomposed event points to.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
 from typing import cast
 
 from models import DomainOrder, LineItem, ServiceOrder, SoldProduct, Task, TaskDependency
 from models.enums import ServiceOrderState, TaskState
-from services.automation.policy import task_columns
+
+# The module, not its function: the rollup reads the order rules of this package
+# (orders/rules.py), so it may still be loading when this module is imported.
+from services import rollup
+from services.automation_policy import task_columns
 from services.errors import InvalidStateError
 from services.events.kinds import EventKind
 from services.events.recorders import record_order, record_task
 from services.numbering import NumberKind, allocate_numbers
 from services.orders.catalog_graph import load_catalog_graph
 from services.orders.planning import LineItemPlan, plan_line_item
-from services.rollup import roll_up
 from services.unit_of_work import UnitOfWork
 
 
@@ -50,8 +52,6 @@ async def decompose_order(uow: UnitOfWork, order: ServiceOrder) -> None:
         plan_line_item(catalog, item.specification_id, item.characteristics, item.quantity)
         for item in items
     ]
-    started = order.decided_at or uow.started_at
-
     await SoldProduct.bulk_create(
         [
             SoldProduct(
@@ -63,7 +63,7 @@ async def decompose_order(uow: UnitOfWork, order: ServiceOrder) -> None:
         ]
     )
     domain_order_ids = await _insert_domain_orders(order, items, plans)
-    tasks = await _insert_tasks(order, plans, domain_order_ids, started)
+    tasks = await _insert_tasks(order, plans, domain_order_ids)
     dependencies = [
         TaskDependency(task_id=inserted.ids[task], depends_on_id=inserted.ids[depends_on])
         for plan, inserted in zip(plans, tasks, strict=True)
@@ -99,15 +99,15 @@ async def decompose_order(uow: UnitOfWork, order: ServiceOrder) -> None:
     await order.save(update_fields=["state", "tasks_total", "tasks_done", "version", "updated_at"])
     record_order(uow, EventKind.SERVICE_ORDER_STATE_CHANGED, order, previous_state=previous)
     # Everything else starts PENDING, as written; a subtree without tasks has nothing to wait
-    # for and completes now, and with it an item (or an order) that has no tasks at all.
+    # for and completes now, and with it an item (or an order) that has no tasks at all. The
+    # rollup also writes the first schedule (planned dates, due dates, jeopardy).
     empty = [
         ids[i]
         for plan, ids in zip(plans, domain_order_ids, strict=True)
         for i, count in enumerate(plan.subtree_task_counts())
         if count == 0
     ]
-    if empty:
-        await roll_up(uow, order, empty)
+    await rollup.roll_up(uow, order, empty)
 
 
 def _record_ready_tasks(
@@ -191,7 +191,6 @@ async def _insert_tasks(
     order: ServiceOrder,
     plans: list[LineItemPlan],
     domain_order_ids: list[list[int]],
-    started: datetime,
 ) -> list[_InsertedTasks]:
     numbers = iter(await allocate_numbers(NumberKind.TASK, sum(len(p.tasks) for p in plans)))
     rows: list[list[Task]] = []
@@ -209,9 +208,9 @@ async def _insert_tasks(
                     priority=order.priority,
                     assignment_group_id=planned.assignment_group_id,
                     expected_duration_minutes=planned.expected_duration_minutes,
-                    due_at=started + timedelta(minutes=plan.finish_minutes[i]),
                     position=planned.position,
                     **task_columns(planned.automation),
+                    is_point_of_no_return=planned.point_of_no_return,
                 )
                 for i, planned in enumerate(plan.tasks)
             ]

@@ -31,7 +31,7 @@ from functools import cached_property
 from typing import Any
 
 from models.enums import DECOMPOSING_RELATIONSHIPS, LineItemAction, SpecificationKind
-from services.automation.policy import Automation
+from services.automation_policy import Automation
 from services.orders.catalog_graph import (
     CatalogGraph,
     RelationshipNode,

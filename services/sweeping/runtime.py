@@ -20,6 +20,7 @@ from contextlib import asynccontextmanager, suppress
 from dataclasses import dataclass
 
 from services.automation.expiry import SWEEP_INTERVAL_SECONDS, expire_locks
+from services.schedule import sweeper as jeopardy_sweeper
 from services.sweeping.lease import hold_lease, release_lease
 
 log = logging.getLogger(__name__)
@@ -38,6 +39,7 @@ class Sweeper:
 
 SWEEPERS: tuple[Sweeper, ...] = (
     Sweeper("automation.lock_expiry", SWEEP_INTERVAL_SECONDS, expire_locks),
+    Sweeper("jeopardy", jeopardy_sweeper.INTERVAL_SECONDS, jeopardy_sweeper.sweep_jeopardy),
 )
 
 

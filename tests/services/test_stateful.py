@@ -22,12 +22,17 @@ over. After the approval and after each step:
   number is unique;
 - a task holds a worker's lock exactly when it is automated and IN_PROGRESS, an IN_PROGRESS
   manual task has an assignee, and no automated task has made more attempts than it may.
+- the schedule: every stored planned date, slack, due date and jeopardy level is what the pure
+  functions (services/schedule/) give for the stored facts at the order's schedule clock, and
+  no task is planned to start before a task it waits on is planned to end (the order has a
+  requested completion date or not, late, at risk or on time).
 """
 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass
+from datetime import timedelta
 from functools import cache
 from typing import Any
 
@@ -52,6 +57,8 @@ from services.orders import (
     approve_service_order,
     submit_service_order,
 )
+from services.schedule.jeopardy import jeopardy
+from services.schedule.reschedule import SCHEDULE_FIELDS, compute, schedule_inputs
 from services.seed import create_demo_users
 from services.tasks import complete_task, reassign_task, start_task
 from tests.catalogs import NO_TASKS, TASK_LESS_PARENTS, TASKS_ABOVE_TASK_LESS, hollow_catalog
@@ -110,7 +117,22 @@ ENTITY_TYPES = {
 # The state a new row comes from, in its first event (plan rows: PENDING, with no event).
 CREATED_STATE: dict[str, str | None] = {"fallout": None}
 # Columns that change without a version bump: progress counters follow every task move.
-UNVERSIONED = {"version", "updated_at", "tasks_total", "tasks_done"}
+# The schedule is derived (services/schedule/reschedule.py): it moves without a version or an
+# event of its own, except a jeopardy level's change.
+SCHEDULE_COLUMNS = {
+    "planned_start_at",
+    "planned_end_at",
+    "due_at",
+    "slack_minutes",
+    "on_critical_path",
+    "jeopardy",
+    "jeopardy_reason",
+    "lateness_minutes",
+    "expected_completion_at",
+    "next_jeopardy_check_at",
+    "scheduled_at",
+}
+UNVERSIONED = {"version", "updated_at", "tasks_total", "tasks_done", *SCHEDULE_COLUMNS}
 
 
 @cache
@@ -221,7 +243,12 @@ class Run:
         if operation == "start":
             entitled = await agent_for(await Task.get(id=row["id"]), self.users)
             await start_task(actor(entitled), row["id"])
-            return Counter({"task.started": 1})
+            # The first start of a point-of-no-return task of an item passes the item's.
+            item = by_id(rows, "line_item")[
+                by_id(rows, "domain_order")[row["domain_order_id"]]["line_item_id"]
+            ]
+            passes = row["is_point_of_no_return"] and item["point_of_no_return_reached_at"] is None
+            return Counter({"task.started": 1, "line_item.point_of_no_return_reached": passes})
         if operation == "complete":
             await complete_task(actor(assignee or agent), row["id"], "done")
             return Counter({"task.completed": 1})
@@ -285,6 +312,31 @@ class Run:
         exhausted = sum(t["attempts"] >= t["max_attempts"] for t in locked_rows)
         return Counter({"task.lock_expired": len(locked_rows), "fallout.created": exhausted})
 
+    async def check_schedule(self, after: object) -> None:
+        """The stored schedule is the pure functions' output for the stored facts at the
+        order's schedule clock, and no task is planned to start before what it waits on ends."""
+        order = await ServiceOrder.get(id=self.order_id)
+        assert order.scheduled_at is not None, after
+        rows, plan = await compute(order, order.scheduled_at)
+        assessed = jeopardy(schedule_inputs(rows), plan)
+        for row, planned, level in zip(rows, plan.tasks, assessed.tasks, strict=True):
+            stored = tuple(row[name] for name in SCHEDULE_FIELDS[:6])
+            computed = (
+                planned.planned_start,
+                planned.planned_end,
+                planned.due_at,
+                planned.slack_minutes,
+                planned.on_critical_path,
+                level.level,
+            )
+            assert stored == computed, (after, row["number"])
+        assert order.expected_completion_at == plan.expected_completion, after
+        assert order.jeopardy == assessed.order.level, after
+        ends = {row["id"]: row["planned_end_at"] for row in rows}
+        for row in rows:
+            for predecessor in self.predecessors[row["id"]]:
+                assert row["planned_start_at"] >= ends[predecessor], (after, row["number"])
+
     async def check_rollups(self, after: object) -> None:
         expected, stored = await expected_vs_stored(self.order_id)
         assert stored == expected, after
@@ -335,7 +387,9 @@ def is_consequence(event: dict[str, Any]) -> bool:
     """An event written because of the step, not by it: a rollup's state change, a task
     released (READY, or finished as a resolution decided while it waited)."""
     kind = str(event["kind"])
-    return kind.endswith(("state_changed", "ready")) or bool(event["payload"].get("deferred"))
+    return kind.endswith(("state_changed", "ready", "jeopardy_changed")) or bool(
+        event["payload"].get("deferred")
+    )
 
 
 def check_events(before: Rows, after: Rows, own: Counter[str], *, versions: bool = True) -> None:
@@ -357,6 +411,8 @@ def check_events(before: Rows, after: Rows, own: Counter[str], *, versions: bool
             was = old.get(row_id)
             previous = str(was["state"]) if was else CREATED_STATE.get(table, "PENDING")
             events = events_of[entity_type, row_id]
+            # A jeopardy change is the schedule's, not the row's: no state, no version.
+            events = [e for e in events if not str(e["kind"]).endswith("jeopardy_changed")]
             changes = [
                 (e["previous_state"], e["new_state"])
                 for e in events
@@ -395,9 +451,11 @@ async def demo_users() -> dict[str, User]:
 @given(
     sequence=st.lists(steps, min_size=20, max_size=30),
     items=st.lists(st.sampled_from(PRODUCTS), min_size=1, max_size=2),
+    # The requested completion, minutes after the submission: none, late, at risk, on time.
+    due_in=st.sampled_from([None, 30, 2000, 50000]),
 )
 async def test_random_operations_keep_the_plan_consistent(
-    db: str, sequence: list[Step], items: list[LineItemInput]
+    db: str, sequence: list[Step], items: list[LineItemInput], due_in: int | None
 ) -> None:
     # Hypothesis runs the body once per example: each starts from a database without orders,
     # and a clock of its own (the steps move it).
@@ -405,15 +463,24 @@ async def test_random_operations_keep_the_plan_consistent(
     clock = FakeClock()
     previous_clock = use_clock(clock.now)
     try:
-        await run_steps(sequence, items, clock)
+        await run_steps(sequence, items, due_in, clock)
     finally:
         use_clock(previous_clock)
 
 
-async def run_steps(sequence: list[Step], items: list[LineItemInput], clock: FakeClock) -> None:
+async def run_steps(
+    sequence: list[Step], items: list[LineItemInput], due_in: int | None, clock: FakeClock
+) -> None:
     users = await demo_users()
     submitted = await submit_service_order(
-        users["partner"], SubmitOrderInput(customer="ACME Corp", line_items=items)
+        users["partner"],
+        SubmitOrderInput(
+            customer="ACME Corp",
+            line_items=items,
+            requested_completion_date=None
+            if due_in is None
+            else clock.now() + timedelta(minutes=due_in),
+        ),
     )
     rows = await snapshot()
     order = await approve_service_order(users["manager"], submitted.id)
@@ -422,6 +489,7 @@ async def run_steps(sequence: list[Step], items: list[LineItemInput], clock: Fak
     after = await snapshot(rows)
     run.check_invariants(after)
     await run.check_rollups("approval")
+    await run.check_schedule("approval")
     own = Counter({"service_order.approved": 1, "service_order.decomposed": 1})
     check_events(rows, after, own, versions=False)
     rows = after
@@ -442,6 +510,7 @@ async def run_steps(sequence: list[Step], items: list[LineItemInput], clock: Fak
         after = await snapshot(rows)
         run.check_invariants(after)
         await run.check_rollups(step)
+        await run.check_schedule(step)
         check_events(rows, after, own)
         rows = after
     final = await ServiceOrder.get(id=order.id)

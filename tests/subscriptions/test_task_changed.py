@@ -152,7 +152,10 @@ async def test_a_worker_hears_of_the_tasks_of_its_handlers_that_become_ready(
     # then that is the one event the worker gets
     event = (await client.next_data("1"))["taskChanged"]
     assert (event["kind"], event["newState"]) == ("task.ready", "READY")
-    assert event["task"]["number"] == (
-        await Task.get(service_order_id=order.id, name="Register the subscriber in the HSS")
-    ).number
+    assert (
+        event["task"]["number"]
+        == (
+            await Task.get(service_order_id=order.id, name="Register the subscriber in the HSS")
+        ).number
+    )
     await client.close()

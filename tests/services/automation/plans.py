@@ -16,7 +16,7 @@ from services.automation import (
     fail_automated_task,
     fetch_and_lock_tasks,
 )
-from services.automation.policy import Automation, RetryPolicy
+from services.automation_policy import Automation, RetryPolicy
 from tests.services.task_plans import Plan, build_plan
 
 HANDLER = "test.provision"

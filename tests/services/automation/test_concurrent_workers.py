@@ -12,7 +12,7 @@ import pytest
 from models import Event, ServiceOrder, Task, User
 from models.enums import ServiceOrderState, TaskKind, TaskState
 from services.automation import complete_automated_task, fetch_and_lock_tasks
-from services.automation.policy import Automation
+from services.automation_policy import Automation
 from tests.services.automation.plans import HANDLER, POLICY
 from tests.services.plan_oracle import expected_vs_stored
 from tests.services.task_plans import build_plan

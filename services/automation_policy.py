@@ -2,13 +2,16 @@
 and how long it waits between attempts.
 
 A pure value, shared by the catalog (which checks and stores it on the template) and the
-services (which copy it onto each task at planning and apply it when a worker fails).
+services (which copy it onto each task at planning and apply it when a worker fails). It lives
+beside services/automation/ rather than in it: planning imports it, and importing the package
+would load the worker operations, which import planning back through the rollup.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
 from services.limits import MAX_LOCK_SECONDS
 
@@ -67,7 +70,7 @@ class Automation:
     handler: str
     policy: RetryPolicy = DEFAULT_POLICY
 
-    def task_columns(self) -> dict[str, object]:
+    def task_columns(self) -> dict[str, Any]:
         """The columns a task planned from such a template starts with."""
         return {
             "kind": "AUTOMATED",
@@ -79,6 +82,6 @@ class Automation:
         }
 
 
-def task_columns(automation: Automation | None) -> dict[str, object]:
+def task_columns(automation: Automation | None) -> dict[str, Any]:
     """The automation columns of a new task: none for a manual one (the model's defaults)."""
     return {} if automation is None else automation.task_columns()

@@ -14,7 +14,7 @@ from tortoise import fields
 from tortoise.indexes import Index
 
 class Migration(migrations.Migration):
-    dependencies = [('models', '0004_leases')]
+    dependencies = [('models', '0010_lifecycle_cancel')]
 
     initial = False
 
