@@ -15,7 +15,8 @@ other nor behind the people working the same orders:
 
 Then each task taken: IN_PROGRESS, attempts + 1, `locked_by` and `lock_expires_at` (the
 worker's lockSeconds, at most the template's), a task.locked event, its point of no return
-passed if it is one, the rollup of its domain order; and its context (services/automation/context.py). SQLite serialises writers anyway.
+passed if it is one, the rollup of its domain order; and its context
+(services/automation/context.py). SQLite serialises writers anyway.
 """
 
 from __future__ import annotations
