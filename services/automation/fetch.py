@@ -24,16 +24,17 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import timedelta
 
-from tortoise.expressions import Q
+from tortoise.expressions import Q, Subquery
 
 from models import ServiceOrder, Task, User
-from models.enums import TaskKind, TaskState
+from models.enums import ServiceOrderState, TaskKind, TaskState
 from services.automation.context import LockedTask, locked_tasks
 from services.automation.inputs import count_of, handlers_of, worker_id_of
 from services.events.kinds import EventKind
 from services.events.recorders import record_task
 from services.limits import MAX_FETCH_TASKS, MAX_LOCK_SECONDS
 from services.orders.point_of_no_return import pass_point_of_no_return
+from services.orders.rules import starts_no_task
 from services.policy import Action, require
 from services.rollup import roll_up
 from services.unit_of_work import unit_of_work
@@ -72,7 +73,12 @@ async def fetch_and_lock_tasks(
         )
         at = uow.started_at
         due = Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=at)
-        query = Task.filter(due, handler__in=topics, state=TaskState.READY)
+        # A HELD order starts no task (services/orders/rules.py): its tasks are left out here,
+        # so that they do not fill the batch and starve the others.
+        held = ServiceOrder.filter(state=ServiceOrderState.HELD).values("id")
+        query = Task.filter(due, handler__in=topics, state=TaskState.READY).exclude(
+            service_order_id__in=Subquery(held)
+        )
         if service_order_id is not None:
             query = query.filter(service_order_id=service_order_id)
         candidates = (
@@ -89,7 +95,12 @@ async def fetch_and_lock_tasks(
                 id__in=sorted({task.service_order_id for task in candidates})
             ).select_for_update(skip_locked=True)
         }
-        taken = [task for task in candidates if task.service_order_id in orders]
+        # Re-checked under the lock: an order held since the candidates were read is skipped.
+        taken = [
+            task
+            for task in candidates
+            if task.service_order_id in orders and not starts_no_task(orders[task.service_order_id])
+        ]
         touched: dict[int, set[int]] = {}
         for task in taken:
             previous = task.state
