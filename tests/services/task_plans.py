@@ -222,12 +222,26 @@ async def work_every_task(order_id: int, users: dict[str, User]) -> None:
 async def work_task(task: Task, users: dict[str, User]) -> None:
     """Start and complete one READY task: an agent of its group a manual one, the automation
     account an automated one (locked as a fetch would, then completed by its worker)."""
+    await start_either(task, users)
+    await finish_either(task, users)
+
+
+async def start_either(task: Task, users: dict[str, User]) -> None:
+    """Start a READY task: an agent of its group a manual one; an automated one is locked to
+    the test worker as a fetch would lock it (tests/services/automation/plans.py WORKER)."""
     if task.kind is TaskKind.AUTOMATED:
-        from tests.services.automation.plans import complete, lock_to
+        from tests.services.automation.plans import lock_to
 
         await lock_to(task.id)
+        return
+    await start_task(await agent_for(task, users), task.id)
+
+
+async def finish_either(task: Task, users: dict[str, User]) -> None:
+    """Complete a task `start_either` started: by its assignee, or by the worker holding it."""
+    if task.kind is TaskKind.AUTOMATED:
+        from tests.services.automation.plans import complete
+
         await complete(users, task.id, {"done": True})
         return
-    agent = await agent_for(task, users)
-    await start_task(agent, task.id)
-    await complete_task(agent, task.id)
+    await complete_task(await agent_for(await Task.get(id=task.id), users), task.id)
