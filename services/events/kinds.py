@@ -65,3 +65,11 @@ class EventKind(StrEnum):
     @property
     def entity_type(self) -> EntityType:
         return EntityType(self.value.partition(".")[0])
+
+
+# The kinds that report an entity's own jeopardy level changing (services/schedule/), by entity:
+# what a jeopardy filter follows (services/events/filters.py).
+JEOPARDY_CHANGED: dict[EntityType, EventKind] = {
+    EntityType.SERVICE_ORDER: EventKind.SERVICE_ORDER_JEOPARDY_CHANGED,
+    EntityType.TASK: EventKind.TASK_JEOPARDY_CHANGED,
+}

@@ -25,7 +25,6 @@ from services.events.kinds import EventKind
 from services.events.recorders import record_order
 from services.inputs import InputId, input_id, required_text
 from services.locking import lock_order
-from services.orders.revise_in_flight import revise_in_flight
 from services.orders.revision_diff import CurrentItem, RevisionDiff, WantedItem, revision_diff
 from services.orders.rules import can_be_revised, is_revised_in_flight
 from services.orders.submit import LineItemInput, checked_line_items, product_specifications
@@ -77,7 +76,11 @@ async def revise_service_order(
         codes = await _codes_of(items)
         diff = revision_diff([_current(item, codes) for item in items], wanted)
         if in_flight:
-            changes = await revise_in_flight(uow, order, items, diff, specifications)
+            # Imported here, not above: re-planning reaches the task services, which import the
+            # rollup, which imports this package (its rules) — a cycle at import time.
+            from services.orders.revise_in_flight import revise_in_flight
+
+            changes = await revise_in_flight(uow, order, items, diff, specifications, reason=reason)
         else:
             await _revise_in_place(order, items, diff, specifications)
             changes = diff.payload()

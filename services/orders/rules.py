@@ -133,8 +133,7 @@ def is_revised_in_flight(order: ServiceOrder) -> bool:
 
 
 def can_be_revised(order: ServiceOrder) -> bool:
-    # In flight arrives with the writer of re-planned items (services/orders/plan_changes.py).
-    return order.state in REVISABLE_IN_PLACE_STATES
+    return order.state in REVISABLE_IN_PLACE_STATES | REVISABLE_IN_FLIGHT_STATES
 
 
 def line_item_can_be_revised(item: LineItem) -> bool:

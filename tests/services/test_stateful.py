@@ -21,6 +21,8 @@ step:
   rows imply (plan_oracle.py), so progress is the task rows';
 - a HELD order starts no task (a start that went through was on an order not held), and it
   remembers what it was held from, and since when, exactly while held;
+- a revision (an item added, changed or removed) keeps every task row, and every kept task
+  that had started keeps its state and assignee;
 - dependency order: no task READY, IN_PROGRESS or COMPLETED while one it waits on is not done;
   no task PENDING when all it waits on is done; a deferred outcome only on a waiting task;
   ON_HOLD exactly with an open fallout; an order whose tasks are all final is COMPLETED; every
@@ -36,7 +38,7 @@ step:
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 from functools import cache
 from typing import Any, cast
@@ -44,7 +46,7 @@ from typing import Any, cast
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from models import ServiceOrder, Task, TaskDependency, TaskTemplate, User
+from models import ServiceOrder, ServiceSpecification, Task, TaskDependency, TaskTemplate, User
 from models.enums import (
     FalloutAction,
     FalloutState,
@@ -66,16 +68,18 @@ from services.errors import DomainError
 from services.fallouts import create_fallout, reassign_fallout, resolve_fallout
 from services.orders import (
     LineItemInput,
+    RevisedItemInput,
     SubmitOrderInput,
     approve_service_order,
     hold_service_order,
     resume_service_order,
+    revise_service_order,
     submit_service_order,
 )
 from services.orders.cancel import cancel_service_order
 from services.orders.rules import order_state_from_items
 from services.schedule.jeopardy import jeopardy
-from services.schedule.reschedule import SCHEDULE_FIELDS, compute, schedule_inputs
+from services.schedule.reschedule import compute
 from services.seed import create_demo_users
 from services.tasks import complete_task, reassign_task, start_task
 from tests.catalogs import NO_TASKS, TASK_LESS_PARENTS, TASKS_ABOVE_TASK_LESS, hollow_catalog
@@ -101,6 +105,7 @@ OPERATIONS = (
     "resume",
     "cancel_items",
     "cancel_order",
+    *("revise",) * 2,
 )
 # Every handler of the demo catalog: a worker fetches for all of them.
 HANDLERS = ["demo.activate_billing", "demo.activate_service", "demo.allocate_resource"]
@@ -214,6 +219,8 @@ TARGETS: dict[str, tuple[str, frozenset[str]]] = {
     ),
     # Held or not.
     "cancel_order": ("order", frozenset({ServiceOrderState.IN_PROGRESS, ServiceOrderState.HELD})),
+    # Add, change or remove an item (refused for one past its point of no return).
+    "revise": ("order", frozenset({ServiceOrderState.IN_PROGRESS, ServiceOrderState.HELD})),
 }
 KINDS: dict[str, TaskKind] = {
     "start": TaskKind.MANUAL,
@@ -317,6 +324,8 @@ class Run:
             return Counter({"fallout.reassigned": 1, "task.reassigned": moves_task})
         if operation in {"cancel_items", "cancel_order"}:
             return await self.cancel(step, operation, row, rows, actor(manager))
+        if operation == "revise":
+            return await self.revise(step, rows, actor(manager))
         task_id = row["task_id"]
         waits = not self.predecessors[task_id] <= done_tasks(rows)
         await resolve_fallout(actor(manager), row["id"], step.action, "fixed")
@@ -369,11 +378,12 @@ class Run:
         order's schedule clock, and no task is planned to start before what it waits on ends."""
         order = await ServiceOrder.get(id=self.order_id)
         assert order.scheduled_at is not None, after
-        rows, plan = await compute(order, order.scheduled_at)
-        assessed = jeopardy(schedule_inputs(rows), plan)
+        computed = await compute(order, order.scheduled_at)
+        rows, plan = computed.rows, computed.plan
+        assessed = jeopardy(computed.tasks, plan)
         for row, planned, level in zip(rows, plan.tasks, assessed.tasks, strict=True):
-            stored = tuple(row[name] for name in SCHEDULE_FIELDS[:6])
-            computed = (
+            stored = row.schedule[:6]
+            expected = (
                 planned.planned_start,
                 planned.planned_end,
                 planned.due_at,
@@ -381,13 +391,13 @@ class Run:
                 planned.on_critical_path,
                 level.level,
             )
-            assert stored == computed, (after, row["number"])
+            assert stored == expected, (after, row.number)
         assert order.expected_completion_at == plan.expected_completion, after
         assert order.jeopardy == assessed.order.level, after
-        ends = {row["id"]: row["planned_end_at"] for row in rows}
+        ends = {row.id: row.schedule[1] for row in rows}
         for row in rows:
-            for predecessor in self.predecessors[row["id"]]:
-                assert row["planned_start_at"] >= ends[predecessor], (after, row["number"])
+            for predecessor in self.predecessors[row.id]:
+                assert row.schedule[0] >= ends[predecessor], (after, row.number)
 
     async def cancel(
         self, step: Step, operation: str, row: dict[str, Any], rows: Rows, actor: User
@@ -426,6 +436,75 @@ class Run:
                 "task.cancelled": len(cancelled),
                 "fallout.cancelled": len(fallouts),
                 "task.created": len(undone),
+            }
+        )
+
+    async def revise(self, step: Step, rows: Rows, actor: User) -> Counter[str]:
+        """Add a line item, change one (a fibre line's ipVersion, or another's quantity) or
+        remove one, as `step.pick` says; the events it should write: the revision, and one per
+        task created, cancelled (and its open fallout) or sent back to wait. Which tasks those
+        are is read from the rows after (the re-planning's own tests prove which they must be):
+        what this checks is that every kept task keeps its row, state and assignee."""
+        items = sorted(rows["line_item"], key=lambda i: (i["position"], i["id"]))
+        codes = dict(
+            await ServiceSpecification.filter(
+                id__in={i["specification_id"] for i in items}
+            ).values_list("id", "code")
+        )
+        wanted = [
+            RevisedItemInput(
+                i["id"],
+                LineItemInput(
+                    codes[i["specification_id"]],
+                    i["action"],
+                    i["quantity"],
+                    dict(i["characteristics"]),
+                ),
+            )
+            for i in items
+        ]
+        live = [at for at, i in enumerate(items) if i["cancelled_at"] is None]
+        how = step.pick % 3
+        if how == 0 or not live:
+            wanted.append(RevisedItemInput(None, PRODUCTS[step.pick % len(PRODUCTS)]))
+        elif how == 1 or len(live) < 2:
+            at = live[step.pick % len(live)]
+            item = wanted[at].line_item
+            if item.specification_code == FIBRE:
+                ip = item.characteristics.get("ipVersion")
+                changed = replace(
+                    item, characteristics={"ipVersion": "IPV4" if ip != "IPV4" else "DUAL_STACK"}
+                )
+            else:
+                changed = replace(item, quantity=3 - item.quantity if item.quantity <= 2 else 1)
+            wanted[at] = replace(wanted[at], line_item=changed)
+        else:
+            del wanted[live[step.pick % len(live)]]
+        await revise_service_order(actor, self.order_id, "customer changed", wanted)
+        event(f"revise: {('add', 'change', 'remove')[how]}")
+        await self.load_dependencies()
+        after = await snapshot(rows)
+        old, new = by_id(rows, "task"), by_id(after, "task")
+        for task_id, was in old.items():
+            now = new[task_id]  # a task row is never deleted
+            if now["state"] is not TaskState.CANCELLED and was["state"] not in {T.PENDING, T.READY}:
+                assert (now["state"], now["assignee_id"]) == (was["state"], was["assignee_id"])
+        old_fallouts = by_id(rows, "fallout")
+        return Counter(
+            {
+                "service_order.revised": 1,
+                "task.created": len(new) - len(old),
+                "task.cancelled": sum(
+                    new[i]["state"] is TaskState.CANCELLED and t["state"] is not TaskState.CANCELLED
+                    for i, t in old.items()
+                ),
+                "fallout.cancelled": sum(
+                    f["state"] is F.CANCELLED and old_fallouts[f["id"]]["state"] is not F.CANCELLED
+                    for f in after["fallout"]
+                ),
+                "task.waiting": sum(
+                    t["state"] is T.READY and new[i]["state"] is T.PENDING for i, t in old.items()
+                ),
             }
         )
 
@@ -472,10 +551,13 @@ class Run:
             assert order["state"].value == "COMPLETED", "all the work is done, the order open"
             assert order["completed_at"] is not None
         # A cancelled item's own work is over: only its compensating tasks may still be open.
+        # Compensation runs only where work was dropped: in a cancelled domain order (of a
+        # cancelled item, or one a revision left out).
         item_of = {d["id"]: d["line_item_id"] for d in rows["domain_order"]}
+        dropped = {d["id"] for d in rows["domain_order"] if d["cancelled_at"] is not None}
         for task in tasks.values():
             if task["compensates_id"] is not None:
-                assert item_of[task["domain_order_id"]] in cancelled_items, task["number"]
+                assert task["domain_order_id"] in dropped, task["number"]
             elif item_of[task["domain_order_id"]] in cancelled_items:
                 assert task["state"] in FINAL_TASKS, f"{task['number']} of a cancelled item"
         # The order's state is its items', by the one rule.

@@ -9,7 +9,7 @@ from contextlib import asynccontextmanager
 from playwright.async_api import Browser, Page, expect
 
 from tests.ui.api import Api, tasks_of
-from tests.ui.conftest import open_plan, screenshot, sign_in, tree_node
+from tests.ui.conftest import nodes, open_plan, screenshot, sign_in, tree_node
 from tests.ui.lifecycle_api import (
     AGENT1_GROUPS,
     lifecycle_plan,
@@ -132,3 +132,32 @@ async def test_a_revision_before_approval_appears_on_another_open_page(
     # Then the refusal was shown beside the form, and the viewer's page shows the new item
     await expect(page.get_by_test_id("count-line-items")).to_have_attribute("data-count", "2")
     await expect(page.get_by_test_id("order-revision")).to_have_attribute("data-revision", "1")
+
+
+async def test_a_revision_in_flight_adds_an_item_whose_tasks_appear_on_another_open_page(
+    page: Page, api: Api, browser: Browser, ui_server: RunningServer
+) -> None:
+    # Given a viewer's page open on an in-progress order of one line item
+    order = await api.in_progress_order("Revise Live Ltd")
+    before = await lifecycle_plan(api, order["id"])
+    await sign_in(page, "viewer")
+    await open_plan(page, order["id"])
+    await expect(page.get_by_test_id("count-line-items")).to_have_attribute("data-count", "1")
+
+    async with another_page(browser, ui_server) as manager:
+        # When the manager revises it from their page, adding a mobile line
+        await sign_in(manager, "manager")
+        await open_plan(manager, order["id"])
+        await add_a_mobile_line(manager, "The customer adds a mobile line.")
+        await expect(manager.get_by_test_id("revision-form")).to_have_count(0)
+
+    # Then the viewer's page shows the new item and its tasks, without a reload
+    after = await lifecycle_plan(api, order["id"])
+    assert after["revision"] == before["revision"] + 1
+    new_item = next(i for i in after["lineItems"] if i["specification"]["code"] == "MOBILE_LINE")
+    assert any(d["tasks"] for d in new_item["domainOrders"])
+    await expect(tree_node(page, "line-item", new_item["id"])).to_be_visible()
+    await expect(nodes(page, "task")).to_have_count(len(tasks_of(after)))
+    await expect(page.get_by_test_id("order-revision")).to_have_attribute(
+        "data-revision", str(after["revision"])
+    )

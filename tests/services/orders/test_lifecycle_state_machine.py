@@ -37,7 +37,8 @@ async def resume(actor: User, order_id: int) -> ServiceOrder:
 
 
 async def revise(actor: User, order_id: int) -> ServiceOrder:
-    """Two lines instead of one (of the order's item, or of none for an unknown order)."""
+    """Two lines instead of one (of the order's item, or of none for an unknown order). An order
+    put IN_PROGRESS or HELD this way has no plan yet: its revision plans both lines."""
     item = await LineItem.filter(service_order_id=order_id).first()
     item_id = item.id if item is not None else 1
     return await revise_service_order(
@@ -56,6 +57,9 @@ LEGAL = {
     # In place: a rejected order stays REJECTED until reopened.
     ("revise", ServiceOrderState.NEW): ServiceOrderState.NEW,
     ("revise", ServiceOrderState.REJECTED): ServiceOrderState.REJECTED,
+    # In flight (re-planned; a hold outlives a revision).
+    ("revise", ServiceOrderState.IN_PROGRESS): ServiceOrderState.IN_PROGRESS,
+    ("revise", ServiceOrderState.HELD): ServiceOrderState.HELD,
 }
 ILLEGAL = [
     (transition, state)
