@@ -25,7 +25,8 @@ class LockedTask:
         "`task` (number, name, handler, attempt, maxAttempts, lockedBy, lockExpiresAt, input), "
         "`serviceOrder` (number, externalId, customer, priority), `lineItem` (action, "
         "specificationCode, quantity, characteristics), `domainOrder` (number, "
-        "specificationCode), `soldProduct` (state, customer; or null) and `dependencies` (the "
+        "specificationCode), `soldProduct` (state, customer, characteristics: the product the "
+        "item makes, or the one a MODIFY or DELETE changes; or null) and `dependencies` (the "
         "tasks it waited on: number, name, state, handler, output)."
     )
     def context(self) -> JSON:

@@ -72,7 +72,11 @@ class LockedTask:
             },
             "soldProduct": None
             if product is None
-            else {"state": product.state.value, "customer": product.customer},
+            else {
+                "state": product.state.value,
+                "customer": product.customer,
+                "characteristics": shown(product.characteristics),  # type: ignore[dict-item]
+            },
             "dependencies": [
                 {
                     "number": dependency.number,
@@ -131,7 +135,7 @@ async def locked_tasks(tasks: Sequence[Task], orders: dict[int, ServiceOrder]) -
                 line_item_specification_code=codes[item.specification_id],
                 domain_order=domain_order,
                 domain_order_specification_code=codes[domain_order.specification_id],
-                sold_product=products.get(item.id),
+                sold_product=products[item.id],
                 dependencies=tuple(waits_on.get(task.id, ())),
             )
         )

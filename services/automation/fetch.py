@@ -114,7 +114,7 @@ async def fetch_and_lock_tasks(
             await task.save(update_fields=LOCK_FIELDS)
             record_task(uow, EventKind.TASK_LOCKED, task, previous_state=previous)
             # A worker's start is a start: a point of no return is passed as by a person's.
-            await pass_point_of_no_return(uow, task)
+            await pass_point_of_no_return(uow, orders[task.service_order_id], task)
             touched.setdefault(task.service_order_id, set()).add(task.domain_order_id)
         for order_id, domain_order_ids in touched.items():
             await roll_up(uow, orders[order_id], domain_order_ids)

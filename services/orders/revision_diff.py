@@ -11,7 +11,8 @@ here is the list as a revision:
 - an item keeps its specification and action: another product or another action is another
   item (remove it, add the new one), and its plan could share nothing with the old one;
 - a revision must keep at least one item (removing all of them is a cancellation), and must
-  change something (a revision number that goes up over nothing would say it did).
+  change something (a revision number that goes up over nothing would say it did); leaving out
+  an item cancelled already removes nothing.
 
 The diff is also what the `service_order.revised` event carries (`payload`).
 """
@@ -35,6 +36,8 @@ class CurrentItem:
     specification_code: str
     quantity: int
     characteristics: Mapping[str, Any]
+    # Cancelled already: leaving it out of the list removes nothing (it is not in `removed`).
+    cancelled: bool = False
 
 
 @dataclass(frozen=True)
@@ -119,7 +122,7 @@ def revision_diff(current: Sequence[CurrentItem], wanted: Sequence[WantedItem]) 
             kept.append(before)
         else:
             changed.append(ItemChange(before, item))
-    removed = tuple(item for item in current if item.id not in seen)
+    removed = tuple(item for item in current if item.id not in seen and not item.cancelled)
     if not wanted:
         raise ValidationError(
             "A revision keeps at least one line item; to remove them all, cancel the order "

@@ -15,6 +15,7 @@ from typing import Any
 from models import DomainOrder, Event, LineItem, ServiceOrder, SoldProduct, Task, TaskDependency
 from models.enums import TaskState
 from services.orders import LineItemInput, hold_service_order
+from services.orders.cancel import cancel_service_order
 from services.tasks import start_task
 from tests.api.graphql import Api, gid
 from tests.api.mutations.helpers import Users, order_id, refused, succeeded
@@ -224,3 +225,40 @@ async def test_a_held_order_stays_held_when_revised(api: Api, users: Users) -> N
     assert succeeded(payload, "serviceOrder")["state"] == "HELD"
     prefix = await task_by_code(order.id, "allocate_ipv6_prefix")
     assert prefix.state is TaskState.READY
+
+
+async def test_a_cancelled_item_is_not_changed_and_leaving_it_out_removes_nothing(
+    api: Api, users: Users
+) -> None:
+    order = await approved_order(users, "MOBILE_LINE", LineItemInput(FIBRE, characteristics=IPV4))
+    mobile, fibre = await items_of(order)
+    await cancel_service_order(users["manager"], order.id, "No fibre after all", [fibre.id])
+
+    changing = await revise(
+        api,
+        order,
+        item_input(mobile, "MOBILE_LINE"),
+        item_input(fibre, FIBRE, characteristics=DUAL),
+    )
+    leaving_out = await revise(api, order, item_input(mobile, "MOBILE_LINE", quantity=2))
+
+    assert refused(changing, "serviceOrder") == ("INVALID_STATE", "lineItems")
+    assert succeeded(leaving_out, "serviceOrder")["revision"] == 1
+    assert (await revised_event(order))["removed"] == []
+
+
+async def test_a_quantity_change_plans_another_unit_and_keeps_the_first(
+    api: Api, users: Users
+) -> None:
+    order = await approved_order(users, "MOBILE_LINE")
+    [item] = await items_of(order)
+    first = {t.id: t.state for t in await Task.filter(service_order_id=order.id)}
+
+    payload = await revise(api, order, item_input(item, "MOBILE_LINE", quantity=2))
+
+    assert succeeded(payload, "serviceOrder")["progress"] == {"totalTasks": 2 * len(first)}
+    now = {t.id: t.state for t in await Task.filter(service_order_id=order.id)}
+    assert {id: now[id] for id in first} == first
+    [changed] = (await revised_event(order))["changed"]
+    assert (changed["kept"], changed["created"]) == (len(first), len(first))
+    assert (await LineItem.get(id=item.id)).quantity == 2

@@ -97,3 +97,15 @@ def test_an_item_keeps_its_product_and_action(change: dict[str, object], field: 
         revision_diff([FIBRE], [wanted(FIBRE, **change)])
 
     assert raised.value.field == field
+
+
+def test_leaving_out_an_item_cancelled_already_removes_nothing() -> None:
+    cancelled = CurrentItem(3, ADD, "MOBILE_LINE", 1, {}, cancelled=True)
+
+    diff = revision_diff(
+        [FIBRE, cancelled], [wanted(FIBRE), WantedItem(None, ADD, "MOBILE_LINE", 1)]
+    )
+
+    assert diff.removed == ()
+    with pytest.raises(ValidationError):
+        revision_diff([FIBRE, cancelled], [wanted(FIBRE)])

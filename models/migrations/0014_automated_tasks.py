@@ -14,7 +14,7 @@ from tortoise import fields
 from tortoise.indexes import Index
 
 class Migration(migrations.Migration):
-    dependencies = [('models', '0011_hold_and_revision')]
+    dependencies = [('models', '0013_installed_base')]
 
     initial = False
 
