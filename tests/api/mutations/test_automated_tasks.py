@@ -252,7 +252,13 @@ async def test_the_plan_shows_the_automation_of_each_task_and_template(
         "input": None,
         "viewerCan": {"start": False, "complete": False},
     }
-    [billing] = [t for s in specs if s["code"] == "MOBILE_LINE" for t in s["taskTemplates"]]
+    [billing] = [
+        t
+        for s in specs
+        if s["code"] == "MOBILE_LINE"
+        for t in s["taskTemplates"]
+        if t["code"] == "start_billing"
+    ]
     assert billing == {
         "code": "start_billing",
         "kind": "AUTOMATED",
