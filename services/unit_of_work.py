@@ -16,7 +16,7 @@ from typing import Any
 
 from tortoise.transactions import in_transaction
 
-from models import Event, User
+from models import Event, Task, User
 from services import clock
 from services.events.kinds import EventKind
 from services.events.publisher import get_publisher
@@ -34,7 +34,7 @@ class UnitOfWork:
         # The task objects this unit changed (record_task notes each), so that what is written
         # to their rows later in the unit (the schedule, services/schedule/reschedule.py) is on
         # the objects the service returns too.
-        self.tasks: dict[int, Any] = {}
+        self.tasks: dict[int, Task] = {}
 
     def record(
         self,
