@@ -13,6 +13,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import cast
 
+from tortoise.expressions import Q
+
 from models import (
     DomainOrder,
     LineItem,
@@ -101,7 +103,17 @@ async def locked_tasks(tasks: Sequence[Task], orders: dict[int, ServiceOrder]) -
         i.id: i
         for i in await LineItem.filter(id__in={d.line_item_id for d in domain_orders.values()})
     }
-    products = {p.line_item_id: p for p in await SoldProduct.filter(line_item_id__in=list(items))}
+    # The product a MODIFY or DELETE changes (the installed base), else the one the item makes.
+    changed = {i.changed_product_id for i in items.values() if i.changed_product_id is not None}
+    found = await SoldProduct.filter(Q(line_item_id__in=list(items)) | Q(id__in=changed))
+    by_id = {p.id: p for p in found}
+    made = {p.line_item_id: p for p in found}
+    products = {
+        item.id: made.get(item.id)
+        if item.changed_product_id is None
+        else by_id.get(item.changed_product_id)
+        for item in items.values()
+    }
     spec_ids = {d.specification_id for d in domain_orders.values()} | {
         i.specification_id for i in items.values()
     }
