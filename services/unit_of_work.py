@@ -8,7 +8,7 @@ data and the events together, and publishes nothing.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from datetime import datetime
 from enum import StrEnum
@@ -35,6 +35,8 @@ class UnitOfWork:
         # to their rows later in the unit (the schedule, services/schedule/reschedule.py) is on
         # the objects the service returns too.
         self.tasks: dict[int, Task] = {}
+        # What to do once the transaction has committed (metrics of what it changed).
+        self.committed: list[Callable[[], None]] = []
 
     def record(
         self,
@@ -76,5 +78,7 @@ async def unit_of_work(actor: User | None) -> AsyncIterator[UnitOfWork]:
     async with in_transaction():
         yield uow
         await uow.flush()
+    for then in uow.committed:
+        then()
     if uow.events:
         await get_publisher().publish(uow.events)

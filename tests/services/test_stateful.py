@@ -484,7 +484,12 @@ class Run:
         await self.load_dependencies()
         item_of = {d["id"]: d["line_item_id"] for d in rows["domain_order"]}
         tasks = [t for t in rows["task"] if item_of[t["domain_order_id"]] in chosen]
-        cancelled = {t["id"] for t in tasks if t["state"] not in FINAL_TASKS}
+        # An earlier revision's compensating tasks are left to run; what it compensated
+        # already is not compensated again.
+        cancelled = {
+            t["id"] for t in tasks if t["state"] not in FINAL_TASKS and t["compensates_id"] is None
+        }
+        compensated_already = {t["compensates_id"] for t in rows["task"]}
         fallouts = [
             f
             for f in rows["fallout"]
@@ -496,6 +501,7 @@ class Run:
             if t["state"] is TaskState.COMPLETED
             and t["compensates_id"] is None
             and t["template_id"] in self.compensated
+            and t["id"] not in compensated_already
         ]
         return Counter(
             {
