@@ -95,7 +95,7 @@ class TaskTemplate(Model):
     backoff_max_seconds = fields.IntField(default=600)
     lock_seconds = fields.IntField(default=300)
     # Once a task of this template starts, its line item can no longer be cancelled or revised.
-    point_of_no_return = fields.BooleanField(default=False)
+    point_of_no_return = fields.BooleanField(default=False, db_default=False)
     # The template (of the same specification) whose task undoes a COMPLETED task of this one
     # when its line item is cancelled; a template named here is planned for no action.
     compensated_by: fields.ForeignKeyNullableRelation[TaskTemplate] = fields.ForeignKeyField(

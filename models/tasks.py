@@ -48,12 +48,14 @@ class Task(Model):
     planned_start_at = fields.DatetimeField(null=True)
     planned_end_at = fields.DatetimeField(null=True)
     slack_minutes = fields.IntField(null=True)
-    on_critical_path = fields.BooleanField(default=False)
-    jeopardy = fields.CharEnumField(JeopardyLevel, max_length=16, default=JeopardyLevel.NONE)
-    jeopardy_reason = fields.CharField(max_length=256, default="")
+    on_critical_path = fields.BooleanField(default=False, db_default=False)
+    jeopardy = fields.CharEnumField(
+        JeopardyLevel, max_length=16, default=JeopardyLevel.NONE, db_default=JeopardyLevel.NONE
+    )
+    jeopardy_reason = fields.CharField(max_length=256, default="", db_default="")
     # How late, in minutes, for the overdue list sorted by it: how far it is planned to end
     # after its due date, or has run past its planned end; 0 when neither.
-    lateness_minutes = fields.IntField(default=0)
+    lateness_minutes = fields.IntField(default=0, db_default=0)
     attempts = fields.IntField(default=0)
     # COMPLETED or SKIPPED: what a fallout resolution decided while the task still waited on
     # its predecessors. It is applied as soon as they are all done (services/tasks/readiness.py).
@@ -79,7 +81,7 @@ class Task(Model):
     output: object = fields.JSONField(null=True)
     input: object = fields.JSONField(null=True)
     # Copied from the template when planned: the task keeps the rule it was planned with.
-    is_point_of_no_return = fields.BooleanField(default=False)
+    is_point_of_no_return = fields.BooleanField(default=False, db_default=False)
     # A compensating task: the COMPLETED task (of a cancelled line item) it undoes.
     compensates: fields.ForeignKeyNullableRelation[Task] = fields.ForeignKeyField(
         "models.Task", related_name="compensated_by", null=True, on_delete=fields.CASCADE
