@@ -88,12 +88,14 @@ class TaskTemplate(Model):
     actions = fields.CharField(max_length=32, default=ADD_ONLY, db_default=ADD_ONLY)
     # AUTOMATED: done by a worker of `handler` (a topic), retried by the policy below; its
     # tasks copy these at planning (services/automation_policy.py has the defaults).
-    kind = fields.CharEnumField(TaskKind, max_length=16, default=TaskKind.MANUAL)
+    kind = fields.CharEnumField(
+        TaskKind, max_length=16, default=TaskKind.MANUAL, db_default=TaskKind.MANUAL
+    )
     handler = fields.CharField(max_length=64, null=True)
-    max_attempts = fields.IntField(default=3)
-    backoff_seconds = fields.IntField(default=30)
-    backoff_max_seconds = fields.IntField(default=600)
-    lock_seconds = fields.IntField(default=300)
+    max_attempts = fields.IntField(default=3, db_default=3)
+    backoff_seconds = fields.IntField(default=30, db_default=30)
+    backoff_max_seconds = fields.IntField(default=600, db_default=600)
+    lock_seconds = fields.IntField(default=300, db_default=300)
     # Once a task of this template starts, its line item can no longer be cancelled or revised.
     point_of_no_return = fields.BooleanField(default=False, db_default=False)
     # The template (of the same specification) whose task undoes a COMPLETED task of this one

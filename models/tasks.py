@@ -68,12 +68,14 @@ class Task(Model):
     # at planning; the worker's lease (who holds it, until when); when the next attempt is
     # due after a retryable failure; the last error; the worker's output; and the corrected
     # input a RETRY_TASK resolution may hand to the next attempt.
-    kind = fields.CharEnumField(TaskKind, max_length=16, default=TaskKind.MANUAL)
+    kind = fields.CharEnumField(
+        TaskKind, max_length=16, default=TaskKind.MANUAL, db_default=TaskKind.MANUAL
+    )
     handler = cast("fields.Field[str | None]", fields.CharField(max_length=64, null=True))
-    max_attempts = fields.IntField(default=1)
-    backoff_seconds = fields.IntField(default=30)
-    backoff_max_seconds = fields.IntField(default=600)
-    lock_seconds = fields.IntField(default=300)
+    max_attempts = fields.IntField(default=1, db_default=1)
+    backoff_seconds = fields.IntField(default=30, db_default=30)
+    backoff_max_seconds = fields.IntField(default=600, db_default=600)
+    lock_seconds = fields.IntField(default=300, db_default=300)
     next_attempt_at = fields.DatetimeField(null=True)
     locked_by = cast("fields.Field[str | None]", fields.CharField(max_length=128, null=True))
     lock_expires_at = fields.DatetimeField(null=True)

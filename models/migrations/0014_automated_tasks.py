@@ -27,12 +27,12 @@ class Migration(migrations.Migration):
         ops.AddField(
             model_name='Task',
             name='backoff_max_seconds',
-            field=fields.IntField(default=600),
+            field=fields.IntField(default=600, db_default=600),
         ),
         ops.AddField(
             model_name='Task',
             name='backoff_seconds',
-            field=fields.IntField(default=30),
+            field=fields.IntField(default=30, db_default=30),
         ),
         ops.AddField(
             model_name='Task',
@@ -47,7 +47,7 @@ class Migration(migrations.Migration):
         ops.AddField(
             model_name='Task',
             name='kind',
-            field=fields.CharEnumField(default=TaskKind.MANUAL, description='MANUAL: MANUAL\nAUTOMATED: AUTOMATED', enum_type=TaskKind, max_length=16),
+            field=fields.CharEnumField(default=TaskKind.MANUAL, db_default=TaskKind.MANUAL, description='MANUAL: MANUAL\nAUTOMATED: AUTOMATED', enum_type=TaskKind, max_length=16),
         ),
         ops.AddField(
             model_name='Task',
@@ -62,7 +62,7 @@ class Migration(migrations.Migration):
         ops.AddField(
             model_name='Task',
             name='lock_seconds',
-            field=fields.IntField(default=300),
+            field=fields.IntField(default=300, db_default=300),
         ),
         ops.AddField(
             model_name='Task',
@@ -72,7 +72,7 @@ class Migration(migrations.Migration):
         ops.AddField(
             model_name='Task',
             name='max_attempts',
-            field=fields.IntField(default=1),
+            field=fields.IntField(default=1, db_default=1),
         ),
         ops.AddField(
             model_name='Task',
@@ -95,12 +95,12 @@ class Migration(migrations.Migration):
         ops.AddField(
             model_name='TaskTemplate',
             name='backoff_max_seconds',
-            field=fields.IntField(default=600),
+            field=fields.IntField(default=600, db_default=600),
         ),
         ops.AddField(
             model_name='TaskTemplate',
             name='backoff_seconds',
-            field=fields.IntField(default=30),
+            field=fields.IntField(default=30, db_default=30),
         ),
         ops.AddField(
             model_name='TaskTemplate',
@@ -110,16 +110,16 @@ class Migration(migrations.Migration):
         ops.AddField(
             model_name='TaskTemplate',
             name='kind',
-            field=fields.CharEnumField(default=TaskKind.MANUAL, description='MANUAL: MANUAL\nAUTOMATED: AUTOMATED', enum_type=TaskKind, max_length=16),
+            field=fields.CharEnumField(default=TaskKind.MANUAL, db_default=TaskKind.MANUAL, description='MANUAL: MANUAL\nAUTOMATED: AUTOMATED', enum_type=TaskKind, max_length=16),
         ),
         ops.AddField(
             model_name='TaskTemplate',
             name='lock_seconds',
-            field=fields.IntField(default=300),
+            field=fields.IntField(default=300, db_default=300),
         ),
         ops.AddField(
             model_name='TaskTemplate',
             name='max_attempts',
-            field=fields.IntField(default=3),
+            field=fields.IntField(default=3, db_default=3),
         ),
     ]
