@@ -4,6 +4,7 @@ import importlib
 import pkgutil
 
 import pytest
+from tortoise.fields import Field
 from tortoise.migrations import operations as ops
 
 import models.migrations
@@ -31,6 +32,7 @@ def test_a_column_added_to_a_table_is_nullable_or_has_a_database_default(
     # is only applied to rows Tortoise inserts, and SQLite refuses the ALTER outright
     # ("Cannot add a NOT NULL column with default value NULL").
     field = operation.field
+    assert isinstance(field, Field), f"{migration}: {operation.name} adds no column"
     assert field.null or field.has_db_default(), (
         f"{migration}: {operation.model_name}.{operation.name} needs db_default= (or null=True)"
     )
