@@ -23,7 +23,14 @@ from starlette.routing import Route
 from bench.baseline_sql import Statements, dialect, fetch
 from bench.plan_query import HISTORY_PAGE_SIZE
 from models import FalloutRecord, LineItem, ServiceOrder, SoldProduct, Task, User
-from models.enums import FalloutState, FulfillmentState, Role, ServiceOrderState, TaskState
+from models.enums import (
+    FalloutState,
+    FulfillmentState,
+    Role,
+    ServiceOrderState,
+    TaskKind,
+    TaskState,
+)
 from services import json_values, permissions
 from services.auth import AuthenticationError
 from services.auth.tokens import decode_token
@@ -388,6 +395,8 @@ def _task_model(row: Row) -> Task:
     return _as(
         Task,
         state=TaskState(row["state"]),
+        kind=TaskKind(row["kind"]),
+        handler=row["handler"],
         assignee_id=row["assignee_id"],
         assignment_group_id=row["assignment_group_id"],
     )
