@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import Field, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from models.config import DEFAULT_DATABASE_URL
+from services.workers.routes import WorkerHttpRoute, parse_routes
 
 MIN_JWT_SECRET_BYTES = 32
 
@@ -68,6 +69,30 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     # /metrics is served to `Authorization: Bearer <METRICS_TOKEN>`, and not at all without it.
     metrics_token: str | None = Field(default=None, min_length=16)
+
+    # The built-in worker of automated tasks (README, Automated tasks). `server.py run` (make
+    # run) runs one in the server's process with the demo handlers; `serve` runs none.
+    embedded_worker: bool = False
+    worker_demo_handlers: bool = False
+    # The http handler's routes by topic: JSON, or @PATH of a JSON file (workers/routes.py).
+    worker_http_routes: Annotated[dict[str, WorkerHttpRoute], NoDecode] = Field(
+        default_factory=dict
+    )
+    worker_username: str = "automation"
+    worker_concurrency: int = Field(default=4, ge=1, le=256)
+    worker_lock_seconds: int = Field(default=60, ge=5, le=24 * 3600)
+    # Idle polls start at the first and double up to the second (README: the poll interval).
+    worker_poll_seconds: float = Field(default=0.5, gt=0)
+    worker_max_poll_seconds: float = Field(default=5.0, gt=0)
+    # How long a stopping worker lets its running handlers finish before it releases them.
+    worker_stop_grace_seconds: float = Field(default=10.0, ge=0)
+    # How long a demo handler "works" (so that the plan shows the task IN_PROGRESS a moment).
+    worker_demo_seconds: float = Field(default=1.0, ge=0)
+
+    @field_validator("worker_http_routes", mode="before")
+    @classmethod
+    def routes(cls, value: Any) -> dict[str, WorkerHttpRoute]:
+        return parse_routes(value)
 
 
 @lru_cache(maxsize=1)
