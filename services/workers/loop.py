@@ -6,8 +6,10 @@ without leaving a task locked to a worker that is gone.
   slots, so a worker never holds a lock it has no slot to work on (another worker could).
 - **Polling.** After an empty fetch the loop waits `poll_seconds`, doubling up to
   `max_poll_seconds` while fetches stay empty, and back to the first as soon as one returns
-  work. A finished task wakes the loop at once: its completion may have made the next task of
-  its order READY.
+  work. A finished task wakes the loop at once (its completion may have made the next task of
+  its order READY), and so does `wake()`: runtime.py calls it on every hint of new events
+  from the broker, so a task made READY anywhere in the cluster is fetched at once, and the
+  poll only finds what no event announces (a retry whose backoff ran out).
 - **Long work.** Every third of its lock, a running task's lock is extended. An extension the
   service refuses (the lock expired and the sweeper gave the task to another attempt) cancels
   the handler: its answer would be refused too.
@@ -108,6 +110,10 @@ class Worker:
         self._wake = asyncio.Event()
         self._running: dict[asyncio.Task[None], _InFlight] = {}
         self._releasing = False
+
+    def wake(self) -> None:
+        """Fetch now rather than at the next poll (runtime.py: on a hint that events exist)."""
+        self._wake.set()
 
     @property
     def busy(self) -> int:
