@@ -51,6 +51,7 @@ from services.observability.sampler import sampling
 from services.observability.tracing import TracingUnavailable, configure_tracing, tracing_requested
 from services.seed import seed_demo
 from services.settings import Settings, get_settings
+from services.sweeping.runtime import sweeping
 from services.workers.runtime import WorkerRequest, embedded_worker, serve_worker
 
 WORKER_HEALTHCHECK_SECONDS = 30
@@ -103,6 +104,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             RegisterTortoise(app, config=tortoise_config(settings.database_url)),
             run_events(settings),
             sampling(),
+            sweeping(),
             # After the events machinery: its completions hint this process's relay.
             embedded_worker(settings),
         ):

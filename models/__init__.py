@@ -9,6 +9,7 @@ from models.catalog import (
 from models.domain_orders import DomainOrder
 from models.events import Event
 from models.fallouts import FalloutRecord
+from models.leases import Lease
 from models.orders import LineItem, ServiceOrder, SoldProduct
 from models.sequences import NumberSequence
 from models.tasks import Task, TaskDependency
@@ -19,6 +20,7 @@ __all__ = [
     "DomainOrder",
     "Event",
     "FalloutRecord",
+    "Lease",
     "LineItem",
     "NumberSequence",
     "ServiceOrder",

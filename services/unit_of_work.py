@@ -10,19 +10,20 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from datetime import UTC, datetime
+from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
 from tortoise.transactions import in_transaction
 
 from models import Event, User
+from services import clock
 from services.events.kinds import EventKind
 from services.events.publisher import get_publisher
 
 
 def now() -> datetime:
-    return datetime.now(UTC)
+    return clock.now()
 
 
 class UnitOfWork:

@@ -20,10 +20,12 @@ from tortoise.backends.base.executor import EXECUTOR_CACHE
 from models import User
 from models.config import tortoise_config
 from services.catalog import DEMO_CATALOG_PATH, CatalogDocument, install_catalog, load_catalog
+from services.clock import use_clock
 from services.events.publisher import RecordingPublisher, set_publisher
 from services.events.recorders import payload_problems
 from services.seed import create_demo_users
 from services.unit_of_work import UnitOfWork
+from tests.fake_clock import FakeClock
 
 BACKENDS = ("sqlite", "postgres")
 POSTGRES_ADMIN_URL = os.environ.get(
@@ -110,6 +112,7 @@ _TABLES_IN_DELETE_ORDER = (
     "app_user",
     "assignment_group",
     "number_sequence",
+    "lease",
 )
 
 
@@ -165,6 +168,15 @@ def events_have_their_declared_shape(monkeypatch: pytest.MonkeyPatch) -> None:
         await flush(uow)
 
     monkeypatch.setattr(UnitOfWork, "flush", checked_flush)
+
+
+@pytest.fixture
+def clock() -> Iterator[FakeClock]:
+    """The services' clock, set by the test: `clock.set(at)`, `clock.advance(hours=2)`."""
+    fake = FakeClock()
+    previous = use_clock(fake.now)
+    yield fake
+    use_clock(previous)
 
 
 @pytest.fixture(scope="session")
