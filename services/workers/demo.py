@@ -18,8 +18,11 @@ from __future__ import annotations
 import asyncio
 import hashlib
 from collections.abc import Awaitable, Callable, Mapping
+from functools import cache
 from typing import Any
 
+from models.enums import TaskKind
+from services.catalog import DEMO_CATALOG_PATH, load_catalog
 from services.workers.jobs import Completed, Failed, Handler, Job, Outcome
 
 SIMULATE_FAILURE = "simulateFailure"
@@ -39,19 +42,27 @@ def failure_mode(job: Job) -> str | None:
 
 
 def demo_output(job: Job) -> dict[str, Any]:
-    """What a real system would answer, derived from the task alone (same task, same output)."""
+    """What a real system would answer, derived from the task alone (same task, same output):
+    a reference in the system the topic names (`demo.allocate_resource` → ALLOCATE-…)."""
     digest = hashlib.sha256(f"{job.topic}:{job.number}".encode()).hexdigest()
-    system = job.topic.split(".", 1)[0]
-    output: dict[str, Any] = {"system": system, "reference": f"{system.upper()}-{digest[:10]}"}
-    if "ipv6" in job.topic:
-        output["prefix"] = f"2001:db8:{digest[:4]}:{digest[4:6]}00::/56"
-    elif "msisdn" in job.topic or "number" in job.topic:
-        output["number"] = "+4470" + str(int(digest[:12], 16))[:8].rjust(8, "0")
-    elif "sim" in job.topic:
-        output["iccid"] = "8944" + str(int(digest[:16], 16))[:15].rjust(15, "0")
-    elif "port" in job.topic or "olt" in job.topic:
-        output["port"] = f"OLT-{int(digest[:2], 16) % 16}/{int(digest[2:4], 16) % 64}"
-    return output
+    action = job.topic.rsplit(".", 1)[-1]
+    return {"handler": job.topic, "reference": f"{action.split('_')[0].upper()}-{digest[:10]}"}
+
+
+@cache
+def demo_topics() -> tuple[str, ...]:
+    """The handler topics of the demo catalog's automated templates."""
+    document = load_catalog(DEMO_CATALOG_PATH)
+    return tuple(
+        sorted(
+            {
+                template.handler
+                for spec in document.specifications
+                for template in spec.task_templates
+                if template.kind == TaskKind.AUTOMATED and template.handler
+            }
+        )
+    )
 
 
 def demo_handler(topic: str, *, seconds: float = 0.0, sleep: Sleep = asyncio.sleep) -> Handler:

@@ -21,7 +21,8 @@ class Job:
 
     `context` is the JSON document the task's handler works from (the http handler POSTs it
     as it is): the task, its order, the line item's characteristics, the sold product for a
-    MODIFY or DELETE, and the outputs of the tasks it depends on (source.py builds it).
+    MODIFY or DELETE, and the outputs of the tasks it depends on
+    (services/automation/context.py).
     """
 
     task_id: int
@@ -33,8 +34,14 @@ class Job:
 
     @property
     def characteristics(self) -> Mapping[str, Any]:
+        """The line item's characteristics, with a manager's corrected input (RETRY_TASK with
+        an input object) over them."""
         value = self.context.get("lineItem", {}).get("characteristics")
-        return value if isinstance(value, Mapping) else {}
+        corrected = self.context.get("task", {}).get("input")
+        return {
+            **(value if isinstance(value, Mapping) else {}),
+            **(corrected if isinstance(corrected, Mapping) else {}),
+        }
 
 
 @dataclass(frozen=True)

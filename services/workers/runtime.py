@@ -31,11 +31,12 @@ from services.events.hints import HINT_CHANNEL
 from services.events.runtime import publishing_hints, running_broadcast
 from services.settings import Settings
 from services.sweeping.runtime import run_sweepers
-from services.workers.demo import demo_handler
+from services.workers.demo import demo_handler, demo_topics
 from services.workers.http_handler import HttpHandler, HttpRoute
 from services.workers.loop import Worker, WorkerOptions
 from services.workers.registry import Registry, UnknownTopicError
-from services.workers.source import DEMO_TOPICS, MAX_OUTPUT_BYTES, ServiceSource
+from services.limits import MAX_OUTPUT_BYTES
+from services.workers.source import ServiceSource
 
 log = logging.getLogger(__name__)
 
@@ -65,7 +66,7 @@ def default_worker_id() -> str:
 def build_registry(settings: Settings, client: httpx.AsyncClient) -> Registry:
     registry = Registry()
     if settings.worker_demo_handlers:
-        for topic in DEMO_TOPICS:
+        for topic in demo_topics():
             registry.register(topic, demo_handler(topic, seconds=settings.worker_demo_seconds))
     for topic, route in settings.worker_http_routes.items():
         http_route = HttpRoute(str(route.url), route.timeout_seconds, route.headers)

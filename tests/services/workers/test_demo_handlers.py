@@ -10,7 +10,7 @@ from services.workers.demo import demo_handler, demo_output
 from services.workers.jobs import Completed, Failed
 from tests.services.workers.fakes import job
 
-TOPIC = "inventory.allocate_ipv6"
+TOPIC = "demo.allocate_resource"
 
 
 def marked(value: Any, *, attempt: int = 1) -> Any:
@@ -26,7 +26,7 @@ async def test_an_unmarked_task_succeeds_with_the_same_output_every_time() -> No
     first, second = await handle(task), await handle(task)
 
     assert first == second == Completed(demo_output(task))
-    assert isinstance(first, Completed) and first.output["prefix"].endswith("::/56")
+    assert isinstance(first, Completed) and first.output["reference"].startswith("ALLOCATE-")
 
 
 @pytest.mark.parametrize("value", [True, "always", {TOPIC: "always"}])
@@ -54,6 +54,6 @@ async def test_a_task_marked_permanent_fails_without_retry() -> None:
     )
 
 
-@pytest.mark.parametrize("value", [False, "sometimes", {"billing.start": "always"}, 1])
+@pytest.mark.parametrize("value", [False, "sometimes", {"demo.activate_billing": "always"}, 1])
 async def test_other_marks_and_other_topics_marks_leave_the_task_to_succeed(value: Any) -> None:
     assert isinstance(await demo_handler(TOPIC)(marked(value)), Completed)
