@@ -43,6 +43,9 @@ $(AUDIT_MODULES): tests/http_audit/package-lock.json
 run: $(STAMP) ui
 	HOST=$(HOST) PORT=$(PORT) DEMO_MODE=$${DEMO_MODE:-true} INTROSPECTION=$${INTROSPECTION:-true} $(BIN)/python server.py run
 
+# One pytest worker per core (pytest-xdist); each makes its own PostgreSQL database.
+PYTEST_ARGS ?= -n auto
+
 test: $(STAMP) ui $(AUDIT_MODULES)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .

@@ -107,3 +107,23 @@ class FalloutAction(StrEnum):
     RETRY_TASK = "RETRY_TASK"
     COMPLETE_TASK = "COMPLETE_TASK"
     SKIP_TASK = "SKIP_TASK"
+
+
+class JeopardyLevel(StrEnum):
+    """How late an order or a task is, lowest first (services/schedule/jeopardy.py: the rules)."""
+
+    NONE = "NONE"
+    AT_RISK = "AT_RISK"
+    LATE = "LATE"
+    CRITICAL = "CRITICAL"
+
+    @property
+    def rank(self) -> int:
+        return JEOPARDY_LEVELS.index(self)
+
+    def at_least(self) -> "list[JeopardyLevel]":
+        """This level and every higher one."""
+        return list(JEOPARDY_LEVELS[self.rank :])
+
+
+JEOPARDY_LEVELS: tuple[JeopardyLevel, ...] = tuple(JeopardyLevel)

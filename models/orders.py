@@ -10,6 +10,7 @@ from tortoise.models import Model
 from models.catalog import ServiceSpecification
 from models.enums import (
     FulfillmentState,
+    JeopardyLevel,
     LineItemAction,
     Priority,
     ServiceOrderState,
@@ -48,6 +49,17 @@ class ServiceOrder(Model, ProgressCounters):
     decision_reason: str | None = fields.TextField(null=True)
     tasks_total = fields.IntField(default=0)
     tasks_done = fields.IntField(default=0)
+    # The schedule (services/schedule/): the latest planned end of its tasks, how late it is,
+    # and when time alone would next raise a level (the sweeper's work list, indexed).
+    expected_completion_at = fields.DatetimeField(null=True)
+    jeopardy = fields.CharEnumField(JeopardyLevel, max_length=16, default=JeopardyLevel.NONE)
+    jeopardy_reason = fields.CharField(max_length=256, default="")
+    # How late, in minutes, for the lists sorted by it: expected completion - due date (moved
+    # by the time held), or without a due date its latest task's; 0 when on time or unplanned.
+    lateness_minutes = fields.IntField(default=0)
+    next_jeopardy_check_at = fields.DatetimeField(null=True)
+    # The latest clock the schedule was computed at: a clock going backwards changes nothing.
+    scheduled_at = fields.DatetimeField(null=True)
     created_at = fields.DatetimeField(auto_now_add=True)
     updated_at = fields.DatetimeField(auto_now=True)
     completed_at = fields.DatetimeField(null=True)
@@ -63,7 +75,15 @@ class ServiceOrder(Model, ProgressCounters):
         ordering = ["-id"]
         # The list's keyset pages, newest first, by each filter it takes (a partner sees only
         # its own orders: submitted_by).
-        indexes = (("state", "id"), ("submitted_by_id", "id"), ("customer", "id"))
+        # serviceOrders(filter: {jeopardyAtLeast}) sorted by how late; the jeopardy sweeper's
+        # orders whose next check has come.
+        indexes = (
+            ("state", "id"),
+            ("submitted_by_id", "id"),
+            ("customer", "id"),
+            ("jeopardy", "lateness_minutes", "id"),
+            ("next_jeopardy_check_at",),
+        )
 
 
 class LineItem(Model, ProgressCounters):

@@ -9,7 +9,7 @@ from tortoise.models import Model
 
 from models.catalog import TaskTemplate
 from models.domain_orders import DomainOrder
-from models.enums import Priority, TaskState
+from models.enums import JeopardyLevel, Priority, TaskState
 from models.orders import ServiceOrder
 from models.users import AssignmentGroup, User
 
@@ -41,7 +41,19 @@ class Task(Model):
         "models.User", related_name="assigned_tasks", null=True, on_delete=fields.RESTRICT
     )
     expected_duration_minutes = fields.IntField(default=60)
+    # The schedule (services/schedule/): written by `reschedule` in the transaction of every
+    # change that can move it, and by the jeopardy sweeper. due_at is the latest finish that
+    # still meets the order's requested completion date (null without one).
     due_at = fields.DatetimeField(null=True)
+    planned_start_at = fields.DatetimeField(null=True)
+    planned_end_at = fields.DatetimeField(null=True)
+    slack_minutes = fields.IntField(null=True)
+    on_critical_path = fields.BooleanField(default=False)
+    jeopardy = fields.CharEnumField(JeopardyLevel, max_length=16, default=JeopardyLevel.NONE)
+    jeopardy_reason = fields.CharField(max_length=256, default="")
+    # How late, in minutes, for the overdue list sorted by it: how far it is planned to end
+    # after its due date, or has run past its planned end; 0 when neither.
+    lateness_minutes = fields.IntField(default=0)
     attempts = fields.IntField(default=0)
     # COMPLETED or SKIPPED: what a fallout resolution decided while the task still waited on
     # its predecessors. It is applied as soon as they are all done (services/tasks/readiness.py).
@@ -82,6 +94,8 @@ class Task(Model):
             ("assignee_id", "state", "id"),
             ("assignee_id", "id"),
             ("template_id",),
+            # tasks(filter: {overdue: true}): the late ones, most overdue first.
+            ("jeopardy", "lateness_minutes", "id"),
         )
 
 

@@ -12,7 +12,8 @@ links, fallouts), so that every task field can then be answered at once.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Collection, Mapping
+from collections.abc import Awaitable, Callable, Collection, Iterable, Mapping
+from datetime import datetime
 from typing import TypeAlias, TypeVar
 
 from strawberry.dataloader import DataLoader
@@ -164,3 +165,15 @@ def readable_order_now(context: Context, order_id: int) -> Now[ServiceOrder | No
     if isinstance(found, _Pending):
         return readable_order(context, order_id)
     return found if found is not None and can_read_order(context.actor, found) else None
+
+
+def critical_path(tasks: Iterable[Task]) -> list[Task]:
+    """The tasks on the critical path (no slack), in planned order."""
+    planned: list[tuple[datetime, datetime, int, Task]] = [
+        (task.planned_start_at, task.planned_end_at, task.id, task)
+        for task in tasks
+        if task.on_critical_path
+        and task.planned_start_at is not None
+        and task.planned_end_at is not None
+    ]
+    return [task for *_, task in sorted(planned, key=lambda row: row[:3])]

@@ -17,6 +17,7 @@ async def tasks(
     assignee: str | None,
     group: str | None,
     service_order_id: str | None,
+    overdue: bool | None = None,
     first: int | None,
     after: str | None,
 ) -> Page[Task]:
@@ -25,6 +26,7 @@ async def tasks(
         assignee_id=user_filter(context, assignee, field="assignee"),
         assignment_group_id=filter_id(group, AssignmentGroup, field="group"),
         service_order_id=filter_id(service_order_id, ServiceOrder, field="serviceOrderId"),
+        overdue=overdue,
     )
     page = await list_tasks(context.actor, where, page_request(first, after))
     context.loaders.prime_tasks(page.rows)

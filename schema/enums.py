@@ -9,6 +9,7 @@ from models.enums import (
     FalloutState,
     FalloutType,
     FulfillmentState,
+    JeopardyLevel,
     LineItemAction,
     Priority,
     RelationshipType,
@@ -34,6 +35,8 @@ _DESCRIPTIONS = {
     FalloutState: None,
     FalloutAction: "What resolving a fallout does to its task.",
     ErrorCode: "Why a mutation was refused.",
+    JeopardyLevel: "How late an order or a task is, lowest first (the rules: README, "
+    "Dates and jeopardy).",
 }
 for _enum, _description in _DESCRIPTIONS.items():
     strawberry.enum(_enum, description=_description)
@@ -44,6 +47,7 @@ __all__ = [
     "FalloutState",
     "FalloutType",
     "FulfillmentState",
+    "JeopardyLevel",
     "LineItemAction",
     "Priority",
     "RelationshipType",

@@ -13,7 +13,7 @@ import models
 from resolvers import people
 from resolvers.plan import Now
 from resolvers.subscriptions.fanout import LiveEvent
-from schema.enums import FalloutState, TaskState
+from schema.enums import FalloutState, JeopardyLevel, TaskState
 from schema.info import Info
 from schema.types.fallouts import FalloutRecord
 from schema.types.orders import ServiceOrder
@@ -61,6 +61,23 @@ class ChangeEvent:
     @staticmethod
     def payload(root: LiveEvent) -> JSON:
         return JSON(root.event.payload)
+
+    @strawberry.field(
+        description="The jeopardy level a `*.jeopardy_changed` event reached; null for other "
+        "changes (the entity shows its level as it is now)."
+    )
+    @staticmethod
+    def jeopardy(root: LiveEvent) -> JeopardyLevel | None:
+        return _level(root.event.payload.get("jeopardy"))
+
+    @strawberry.field(description="The level before a `*.jeopardy_changed` event.")
+    @staticmethod
+    def previous_jeopardy(root: LiveEvent) -> JeopardyLevel | None:
+        return _level(root.event.payload.get("previousJeopardy"))
+
+
+def _level(value: object) -> JeopardyLevel | None:
+    return JeopardyLevel(value) if isinstance(value, str) else None
 
 
 @strawberry.type(description="A change to a task; `task` is the task as it is now.")
@@ -149,6 +166,11 @@ class TaskEventFilter:
     )
     states: list[TaskState] | None = strawberry.field(
         default=None, description="Changes that left the task in one of these states."
+    )
+    jeopardy_at_least: JeopardyLevel | None = strawberry.field(
+        default=None,
+        description="Only the tasks' jeopardy changes that reach this level or a higher one "
+        "(`task.jeopardy_changed`), and nothing else.",
     )
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import strawberry
 
-from schema.enums import FalloutState, FalloutType, ServiceOrderState, TaskState
+from schema.enums import FalloutState, FalloutType, JeopardyLevel, ServiceOrderState, TaskState
 
 
 @strawberry.input
@@ -16,6 +16,11 @@ class ServiceOrderFilter:
     )
     number: str | None = strawberry.field(
         default=None, description="An order number, e.g. SO0001001."
+    )
+    jeopardy_at_least: JeopardyLevel | None = strawberry.field(
+        default=None,
+        description="Only orders at this jeopardy level or above, most late first (then "
+        "newest first).",
     )
 
 
@@ -29,6 +34,12 @@ class TaskFilter:
         default=None, description="An assignment group id."
     )
     service_order_id: strawberry.ID | None = None
+    overdue: bool | None = strawberry.field(
+        default=None,
+        description="true: only tasks at LATE or CRITICAL jeopardy (planned to end after their "
+        "due date, past it, or running past their planned end), most late first; false: the "
+        "others.",
+    )
 
 
 @strawberry.input

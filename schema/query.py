@@ -36,7 +36,8 @@ class Query:
 
     @strawberry.field(
         graphql_type=Connection[ServiceOrder],
-        description="Newest first. A partner system sees only the orders it submitted.",
+        description="Newest first (with `jeopardyAtLeast`, most late first). A partner system "
+        "sees only the orders it submitted.",
     )
     @staticmethod
     async def service_orders(
@@ -52,12 +53,16 @@ class Query:
             customer=where.customer,
             submitted_by_id=where.submitted_by_id,
             number=where.number,
+            jeopardy_at_least=where.jeopardy_at_least,
             first=first,
             after=after,
         )
         return connection(page, encode_cursor)
 
-    @strawberry.field(graphql_type=Connection[Task], description="Oldest first.")
+    @strawberry.field(
+        graphql_type=Connection[Task],
+        description="Oldest first (with `overdue: true`, most late first).",
+    )
     @staticmethod
     async def tasks(
         info: Info,
@@ -72,6 +77,7 @@ class Query:
             assignee=where.assignee,
             group=where.group,
             service_order_id=where.service_order_id,
+            overdue=where.overdue,
             first=first,
             after=after,
         )

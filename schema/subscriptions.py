@@ -15,6 +15,7 @@ import strawberry
 
 from resolvers.subscriptions import streams
 from resolvers.subscriptions.fanout import LiveEvent
+from schema.enums import JeopardyLevel
 from schema.events import (
     FalloutEvent,
     FalloutEventFilter,
@@ -47,6 +48,7 @@ class Subscription:
             service_order_id=where.service_order_id,
             assignee_id=where.assignee_id,
             states=where.states,
+            jeopardy_at_least=where.jeopardy_at_least,
             after=after,
         )
         async with aclosing(events):
@@ -81,9 +83,19 @@ class Subscription:
         info: Info,
         service_order_id: strawberry.ID | None = None,
         after: EventCursor = None,
+        jeopardy_at_least: Annotated[
+            JeopardyLevel | None,
+            strawberry.argument(
+                description="Only the order's jeopardy changes that reach this level or a "
+                "higher one (`service_order.jeopardy_changed`), and nothing else."
+            ),
+        ] = None,
     ) -> AsyncGenerator[LiveEvent, None]:
         events = streams.service_order_events(
-            info.context, service_order_id=service_order_id, after=after
+            info.context,
+            service_order_id=service_order_id,
+            jeopardy_at_least=jeopardy_at_least,
+            after=after,
         )
         async with aclosing(events):
             async for event in events:

@@ -38,6 +38,7 @@ from services.events.recorders import (
     record_order,
     record_sold_product,
 )
+from services.schedule.reschedule import reschedule
 from services.sold_products import settle_sold_product
 from services.unit_of_work import UnitOfWork
 
@@ -132,9 +133,11 @@ def order_state(item_states: Iterable[FulfillmentState]) -> ServiceOrderState:
 
 
 async def roll_up(uow: UnitOfWork, order: ServiceOrder, domain_order_ids: Iterable[int]) -> None:
-    """Recount the domain orders and line items containing `domain_order_ids`, then the order.
+    """Recount the domain orders and line items containing `domain_order_ids`, then the order,
+    then recompute its schedule and jeopardy (services/schedule/reschedule.py).
 
-    Call with the order locked, after changing the tasks of those domain orders.
+    Call with the order locked, after changing the tasks of those domain orders: every change
+    that can move the schedule rolls up, so the schedule is recomputed here and nowhere else.
     """
     touched = set(domain_order_ids)
     if touched:
@@ -150,6 +153,7 @@ async def roll_up(uow: UnitOfWork, order: ServiceOrder, domain_order_ids: Iterab
         await _roll_domain_orders(uow, order, domain_orders, tallies)
         await _roll_line_items(uow, order, line_item_ids, domain_orders, tallies)
     await _roll_order(uow, order)
+    await reschedule(uow, order)
 
 
 async def _tally_by_domain_order(domain_order_ids: list[int]) -> dict[int, TaskTally]:

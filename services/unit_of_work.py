@@ -31,6 +31,10 @@ class UnitOfWork:
         self.actor = actor
         self.events: list[Event] = []
         self.started_at = now()
+        # The task objects this unit changed (record_task notes each), so that what is written
+        # to their rows later in the unit (the schedule, services/schedule/reschedule.py) is on
+        # the objects the service returns too.
+        self.tasks: dict[int, Any] = {}
 
     def record(
         self,

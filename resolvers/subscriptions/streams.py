@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import AsyncGenerator, Collection
+from dataclasses import replace
 from enum import StrEnum
 
 from tortoise.models import Model
 
 from models import Event, ServiceOrder
+from models.enums import JeopardyLevel
 from resolvers.arguments import filter_id, user_filter
 from resolvers.context import Context
 from resolvers.subscriptions.fanout import LiveEvent, live_events
@@ -26,9 +28,13 @@ def task_events(
     service_order_id: str | None,
     assignee_id: str | None,
     states: Collection[StrEnum] | None,
+    jeopardy_at_least: JeopardyLevel | None = None,
     after: str | None,
 ) -> AsyncGenerator[LiveEvent, None]:
-    wanted = _entity_filter(context, EntityType.TASK, service_order_id, assignee_id, states)
+    wanted = replace(
+        _entity_filter(context, EntityType.TASK, service_order_id, assignee_id, states),
+        jeopardy_at_least=jeopardy_at_least,
+    )
     return live_events(context, wanted, after, _load_task)
 
 
@@ -45,11 +51,18 @@ def fallout_events(
 
 
 def service_order_events(
-    context: Context, *, service_order_id: str | None, after: str | None
+    context: Context,
+    *,
+    service_order_id: str | None,
+    jeopardy_at_least: JeopardyLevel | None = None,
+    after: str | None,
 ) -> AsyncGenerator[LiveEvent, None]:
-    """Every change in an order's plan (its state, and the tasks that make its progress)."""
+    """Every change in an order's plan (its state, and the tasks that make its progress); with
+    `jeopardy_at_least`, only the order's own jeopardy reaching that level."""
     wanted = EventFilter(
+        entity_types=frozenset({EntityType.SERVICE_ORDER} if jeopardy_at_least else ()),
         service_order_id=filter_id(service_order_id, ServiceOrder, field="serviceOrderId"),
+        jeopardy_at_least=jeopardy_at_least,
         also=lambda event: event.service_order_id is not None,
     )
     return live_events(context, wanted, after, _load_order)

@@ -59,7 +59,10 @@ from services.limits import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
 
 DEFAULT_LIST_SIZE = 10
 PLAN_TASKS = DEFAULT_LIST_SIZE**3
-LIST_SIZES: Mapping[str, int] = {"ServiceOrder.tasks": PLAN_TASKS}
+LIST_SIZES: Mapping[str, int] = {
+    "ServiceOrder.tasks": PLAN_TASKS,
+    "ServiceOrder.criticalPath": PLAN_TASKS,
+}
 _PAGE_LISTS = frozenset({"edges", "nodes"})
 
 

@@ -16,6 +16,7 @@ from resolvers.visibility import readable_order
 from schema.connections import After, Connection, First, connection
 from schema.enums import (
     FulfillmentState,
+    JeopardyLevel,
     LineItemAction,
     Priority,
     ServiceOrderState,
@@ -65,8 +66,16 @@ class ServiceOrder(Node):
     external_id: str | None = strawberry.field(description="The submitting partner's own id.")
     customer: str
     priority: Priority
-    requested_completion_date: datetime | None
+    requested_completion_date: datetime | None = strawberry.field(
+        description="The customer's due date: the schedule's due dates and jeopardy are measured "
+        "against it (moved later by the time the order was held)."
+    )
     state: ServiceOrderState
+    expected_completion_at: datetime | None = strawberry.field(
+        description="When its last task is planned to end (TMF641 expectedCompletionDate); "
+        "null before approval."
+    )
+    jeopardy: JeopardyLevel = strawberry.field(description="How late it is; NONE once complete.")
     version: int = strawberry.field(description="Goes up by one on every change.")
     created_at: datetime
     updated_at: datetime
@@ -76,6 +85,21 @@ class ServiceOrder(Node):
     @staticmethod
     def progress(root: models.ServiceOrder) -> TaskProgress:
         return progress_of(root)
+
+    @strawberry.field(description="Why it is in jeopardy; null at NONE.")
+    @staticmethod
+    def jeopardy_reason(root: models.ServiceOrder) -> str | None:
+        return root.jeopardy_reason or None
+
+    @strawberry.field(
+        graphql_type=list[TaskType],
+        description="The tasks without slack, in planned order: the chain that determines "
+        "expectedCompletionAt (several chains where they tie). Empty before approval.",
+    )
+    @staticmethod
+    async def critical_path(root: models.ServiceOrder, info: Info) -> list[models.Task]:
+        tasks = (await plan.prepare_tasks(info.context, root.id, asked_fields(info))).tasks
+        return plan.critical_path(tasks)
 
     @strawberry.field(
         graphql_type=ServiceOrderPermissions, description="What you may do to it now."

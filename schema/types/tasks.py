@@ -10,7 +10,7 @@ import strawberry
 import models
 from resolvers import people, plan, viewer_permissions
 from resolvers.plan import Now, now_or_later
-from schema.enums import Priority, TaskState
+from schema.enums import JeopardyLevel, Priority, TaskState
 from schema.info import Info
 from schema.node import Node, node_type
 from schema.types.domain_orders import DomainOrder
@@ -33,8 +33,32 @@ class Task(Node):
     name: str
     state: TaskState
     priority: Priority
-    due_at: datetime | None
+    due_at: datetime | None = strawberry.field(
+        description="The latest this task may end for its order to meet its "
+        "requestedCompletionDate (moved by the time the order was held); null without one."
+    )
     expected_duration_minutes: int
+    planned_start_at: datetime | None = strawberry.field(
+        description="When it is planned to start (its actual start once started): after all "
+        "it waits on has ended, and not before now. Null before approval."
+    )
+    planned_end_at: datetime | None = strawberry.field(
+        description="When it is planned to end (its actual end once done)."
+    )
+    slack_minutes: int | None = strawberry.field(
+        description="How much later it could end without moving the order's "
+        "expectedCompletionAt (total float, rounded down); 0 on the critical path."
+    )
+    on_critical_path: bool = strawberry.field(
+        description="Whether it is on a chain that determines the order's expected completion."
+    )
+    jeopardy: JeopardyLevel = strawberry.field(description="NONE once done or cancelled.")
+
+    @strawberry.field(description="Why it is in jeopardy; null at NONE.")
+    @staticmethod
+    def jeopardy_reason(root: models.Task) -> str | None:
+        return root.jeopardy_reason or None
+
     attempts: int = strawberry.field(description="How many times the task was started.")
     deferred_outcome: TaskState | None = strawberry.field(
         description="COMPLETED or SKIPPED: what a fallout resolution decided for this task "

@@ -85,6 +85,9 @@ def payload_problems(kind: str, payload: Mapping[str, object]) -> list[str]:
 
 
 _ORDER_PROGRESS = ("state", "tasksTotal", "tasksDone")
+# A jeopardy change: the new level and why, the level before, and the due date it is measured
+# against (the order's, moved by the time held; a task's latest finish).
+_JEOPARDY = ("jeopardy", "previousJeopardy", "jeopardyReason", "dueAt")
 
 
 @_recorder(
@@ -101,6 +104,8 @@ _ORDER_PROGRESS = ("state", "tasksTotal", "tasksDone")
             ("lineItems", "soldProducts", "domainOrders", "tasks", "readyTasks", "taskDependencies")
         ),
         EventKind.SERVICE_ORDER_STATE_CHANGED: Fields(_ORDER_PROGRESS),
+        # Its level moved (services/schedule/reschedule.py: on a change, or with time).
+        EventKind.SERVICE_ORDER_JEOPARDY_CHANGED: Fields((*_JEOPARDY, "expectedCompletionAt")),
     },
 )
 def record_order(
@@ -227,6 +232,7 @@ _BY_FALLOUT = ("falloutId", "falloutNumber")
         EventKind.TASK_RETRIED: Fields(_BY_FALLOUT),
         # Resolved as COMPLETED or SKIPPED while it still waits: back to PENDING until then.
         EventKind.TASK_DEFERRED: Fields(("deferredOutcome", *_BY_FALLOUT)),
+        EventKind.TASK_JEOPARDY_CHANGED: Fields(_JEOPARDY),
     },
 )
 def record_task(
@@ -249,6 +255,7 @@ def record_task(
     if kind is EventKind.TASK_READY:
         # Who may pick it up: the agents of its group watch for what became ready.
         payload["assignmentGroupId"] = task.assignment_group_id
+    uow.tasks[task.id] = task
     uow.record(
         kind,
         entity_id=task.id,

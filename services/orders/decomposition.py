@@ -15,7 +15,6 @@ is in the plan the decomposed event points to.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
 from typing import cast
 
 from models import DomainOrder, LineItem, ServiceOrder, SoldProduct, Task, TaskDependency
@@ -49,8 +48,6 @@ async def decompose_order(uow: UnitOfWork, order: ServiceOrder) -> None:
         plan_line_item(catalog, item.specification_id, item.characteristics, item.quantity)
         for item in items
     ]
-    started = order.decided_at or uow.started_at
-
     await SoldProduct.bulk_create(
         [
             SoldProduct(
@@ -62,7 +59,7 @@ async def decompose_order(uow: UnitOfWork, order: ServiceOrder) -> None:
         ]
     )
     domain_order_ids = await _insert_domain_orders(order, items, plans)
-    tasks = await _insert_tasks(order, plans, domain_order_ids, started)
+    tasks = await _insert_tasks(order, plans, domain_order_ids)
     dependencies = [
         TaskDependency(task_id=inserted.ids[task], depends_on_id=inserted.ids[depends_on])
         for plan, inserted in zip(plans, tasks, strict=True)
@@ -98,15 +95,15 @@ async def decompose_order(uow: UnitOfWork, order: ServiceOrder) -> None:
     await order.save(update_fields=["state", "tasks_total", "tasks_done", "version", "updated_at"])
     record_order(uow, EventKind.SERVICE_ORDER_STATE_CHANGED, order, previous_state=previous)
     # Everything else starts PENDING, as written; a subtree without tasks has nothing to wait
-    # for and completes now, and with it an item (or an order) that has no tasks at all.
+    # for and completes now, and with it an item (or an order) that has no tasks at all. The
+    # rollup also writes the first schedule (planned dates, due dates, jeopardy).
     empty = [
         ids[i]
         for plan, ids in zip(plans, domain_order_ids, strict=True)
         for i, count in enumerate(plan.subtree_task_counts())
         if count == 0
     ]
-    if empty:
-        await roll_up(uow, order, empty)
+    await roll_up(uow, order, empty)
 
 
 def _record_ready_tasks(
@@ -190,7 +187,6 @@ async def _insert_tasks(
     order: ServiceOrder,
     plans: list[LineItemPlan],
     domain_order_ids: list[list[int]],
-    started: datetime,
 ) -> list[_InsertedTasks]:
     numbers = iter(await allocate_numbers(NumberKind.TASK, sum(len(p.tasks) for p in plans)))
     rows: list[list[Task]] = []
@@ -208,7 +204,6 @@ async def _insert_tasks(
                     priority=order.priority,
                     assignment_group_id=planned.assignment_group_id,
                     expected_duration_minutes=planned.expected_duration_minutes,
-                    due_at=started + timedelta(minutes=plan.finish_minutes[i]),
                     position=planned.position,
                 )
                 for i, planned in enumerate(plan.tasks)

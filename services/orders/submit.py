@@ -11,6 +11,7 @@ from tortoise.exceptions import IntegrityError
 
 from models import LineItem, ServiceOrder, ServiceSpecification, User
 from models.enums import LineItemAction, Priority, ServiceOrderState, SpecificationKind
+from services.clock import now
 from services.errors import ConflictError, ValidationError
 from services.events.kinds import EventKind
 from services.events.recorders import record_order
@@ -48,7 +49,7 @@ async def submit_service_order(actor: User, data: SubmitOrderInput) -> ServiceOr
         else required_text(data.external_id, field="externalId", what="An external id", bound=NAME)
     )
     items = _line_items(data.line_items)
-    requested = utc_datetime(data.requested_completion_date, field="requestedCompletionDate")
+    requested = _requested_completion(data.requested_completion_date)
 
     async with unit_of_work(actor) as uow:
         specifications = await _product_specifications(items)
@@ -154,3 +155,13 @@ def _external_id_conflict(external_id: str | None) -> ConflictError:
         f"You already submitted an order with the external id {external_id!r}.",
         field="externalId",
     )
+
+
+def _requested_completion(value: datetime | None) -> datetime | None:
+    """The due date of the order's schedule: one already past could never be met."""
+    requested = utc_datetime(value, field="requestedCompletionDate")
+    if requested is not None and requested <= now():
+        raise ValidationError(
+            "The requested completion date has already passed.", field="requestedCompletionDate"
+        )
+    return requested

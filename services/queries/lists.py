@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from models import Event, FalloutRecord, ServiceOrder, Task, User
-from models.enums import FalloutState, FalloutType, ServiceOrderState, TaskState
-from services.queries.pagination import Page, PageRequest, paginate
+from models.enums import FalloutState, FalloutType, JeopardyLevel, ServiceOrderState, TaskState
+from services.queries.pagination import Page, PageRequest, paginate, paginate_by_lateness
 from services.queries.scoping import visible_fallouts, visible_orders, visible_tasks
 
 
@@ -16,6 +16,8 @@ class OrderFilter:
     customer: str | None = None
     submitted_by_id: int | None = None
     number: str | None = None
+    # At this level or above, most late first (then newest first).
+    jeopardy_at_least: JeopardyLevel | None = None
 
 
 @dataclass(frozen=True)
@@ -24,6 +26,13 @@ class TaskFilter:
     assignee_id: int | None = None
     assignment_group_id: int | None = None
     service_order_id: int | None = None
+    # True: LATE or CRITICAL, most late first; False: neither.
+    overdue: bool | None = None
+
+
+# A task is overdue at these levels: planned to end after its due date, past it, or running
+# past its planned end (services/schedule/jeopardy.py).
+OVERDUE = JeopardyLevel.LATE.at_least()
 
 
 @dataclass(frozen=True)
@@ -37,7 +46,7 @@ class FalloutFilter:
 async def list_service_orders(
     reader: User, where: OrderFilter, page: PageRequest
 ) -> Page[ServiceOrder]:
-    """Newest first."""
+    """Newest first; with `jeopardy_at_least`, most late first."""
     orders = visible_orders(reader)
     if where.state is not None:
         orders = orders.filter(state=where.state)
@@ -47,11 +56,14 @@ async def list_service_orders(
         orders = orders.filter(submitted_by_id=where.submitted_by_id)
     if where.number is not None:
         orders = orders.filter(number=where.number.strip().upper())
+    if where.jeopardy_at_least is not None:
+        orders = orders.filter(jeopardy__in=where.jeopardy_at_least.at_least())
+        return await paginate_by_lateness(orders, page)
     return await paginate(orders, page, newest_first=True)
 
 
 async def list_tasks(reader: User, where: TaskFilter, page: PageRequest) -> Page[Task]:
-    """Oldest first: the order in which the work was planned."""
+    """Oldest first: the order in which the work was planned; overdue ones most late first."""
     tasks = visible_tasks(reader).select_related("assignment_group", "assignee")
     if where.state is not None:
         tasks = tasks.filter(state=where.state)
@@ -61,6 +73,10 @@ async def list_tasks(reader: User, where: TaskFilter, page: PageRequest) -> Page
         tasks = tasks.filter(assignment_group_id=where.assignment_group_id)
     if where.service_order_id is not None:
         tasks = tasks.filter(service_order_id=where.service_order_id)
+    if where.overdue is False:
+        tasks = tasks.exclude(jeopardy__in=OVERDUE)
+    if where.overdue:
+        return await paginate_by_lateness(tasks.filter(jeopardy__in=OVERDUE), page)
     return await paginate(tasks, page, newest_first=False)
 
 

@@ -42,8 +42,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from enum import Enum
 
+from models.enums import JEOPARDY_LEVELS, JeopardyLevel
 from services.schedule.schedule import (
     MINUTE,
     Progress,
@@ -52,19 +52,8 @@ from services.schedule.schedule import (
     TaskSchedule,
 )
 
-
-class JeopardyLevel(Enum):
-    NONE = "NONE"
-    AT_RISK = "AT_RISK"
-    LATE = "LATE"
-    CRITICAL = "CRITICAL"
-
-    @property
-    def rank(self) -> int:
-        return _LEVELS.index(self)
-
-
-NONE, AT_RISK, LATE, CRITICAL = _LEVELS = tuple(JeopardyLevel)
+# The levels are models.enums.JeopardyLevel (stored on orders and tasks, shown by the API).
+NONE, AT_RISK, LATE, CRITICAL = _LEVELS = JEOPARDY_LEVELS
 
 
 @dataclass(frozen=True, slots=True)

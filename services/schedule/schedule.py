@@ -57,7 +57,12 @@ from datetime import datetime, timedelta
 from enum import Enum
 from typing import NamedTuple
 
-from services.orders.planning import PlanError
+
+class CycleError(RuntimeError):
+    """The task graph has a cycle. Decomposition checks the graph is acyclic, so meeting it is
+    a bug (like planning.PlanError, which is not imported here: the rollup imports this module,
+    and services.orders imports the rollup)."""
+
 
 MINUTE = timedelta(minutes=1)
 ZERO = timedelta(0)
@@ -134,7 +139,7 @@ def schedule(
 ) -> Schedule:
     """The order's schedule at `now`. `dependencies` are (task, depends_on) indexes into `tasks`.
 
-    Raises PlanError if the graph has a cycle (some tasks could never start).
+    Raises CycleError if the graph has a cycle (some tasks could never start).
     """
     now = _clock(tasks, held, now)
     count = len(tasks)
@@ -242,7 +247,7 @@ def _topological_order(successors: list[list[int]], predecessors: list[list[int]
             if waiting[successor] == 0:
                 order.append(successor)
     if len(order) < len(successors):
-        raise PlanError("The task graph has a cycle: some tasks could never start.")
+        raise CycleError("The task graph has a cycle: some tasks could never start.")
     return order
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
+from datetime import timedelta
 
 from models import ServiceOrder, Task, User
 from models.enums import FalloutType, Priority, TaskState
@@ -21,6 +22,7 @@ from services.orders import (
     reject_service_order,
     submit_service_order,
 )
+from services.seed.due_dates import requested_after_plan
 from services.tasks import complete_task, start_task
 from services.users import group_ids_of
 
@@ -34,6 +36,9 @@ class Scenario:
     order: SubmitOrderInput
     # What happens to the order once submitted.
     then: Callable[[Users, ServiceOrder], Awaitable[None]]
+    # Requested this long after the end of its plan's longest chain, from the seeding time
+    # (due_dates.py); None: no requested completion date.
+    due_after_plan: timedelta | None = None
 
 
 async def create_demo_orders(users: Users) -> list[ServiceOrder]:
@@ -46,6 +51,9 @@ async def create_demo_orders(users: Users) -> list[ServiceOrder]:
         )
         if order is None:
             data = replace(scenario.order, external_id=scenario.external_id)
+            if scenario.due_after_plan is not None:
+                requested = await requested_after_plan(data, scenario.due_after_plan)
+                data = replace(data, requested_completion_date=requested)
             order = await submit_service_order(partner, data)
             await scenario.then(users, order)
         orders.append(await ServiceOrder.get(id=order.id))
@@ -60,6 +68,10 @@ async def _reject(users: Users, order: ServiceOrder) -> None:
     await reject_service_order(
         users["manager"], order.id, "The site address is outside our fibre footprint."
     )
+
+
+async def _approve(users: Users, order: ServiceOrder) -> None:
+    await approve_service_order(users["manager"], order.id, "Checked and approved.")
 
 
 def _approve_and_work(rounds: int | None) -> Callable[[Users, ServiceOrder], Awaitable[None]]:
@@ -153,5 +165,32 @@ SCENARIOS = (
         "DEMO-COMPLETED",
         _order("Riverside Dental", LineItemInput("TV_VOICE_BUNDLE")),
         _approve_and_work(rounds=None),
+    ),
+    # Jeopardy (services/schedule/jeopardy.py): requested days after the plan can end, a few
+    # hours after it (under the day's at-risk margin), and before it.
+    Scenario(
+        "DEMO-ON-TIME",
+        _order(
+            "Bluebird Florists",
+            LineItemInput("FIBRE_BROADBAND", characteristics={"ipVersion": "IPV4"}),
+        ),
+        _approve_and_work(rounds=1),
+        due_after_plan=timedelta(days=5),
+    ),
+    Scenario(
+        "DEMO-AT-RISK",
+        _order("Cedar & Lane Solicitors", LineItemInput("BUSINESS_SDWAN")),
+        _approve,
+        due_after_plan=timedelta(hours=6),
+    ),
+    Scenario(
+        "DEMO-LATE",
+        _order(
+            "Summit Climbing Gym",
+            LineItemInput("FIBRE_BROADBAND", characteristics={"ipVersion": "DUAL_STACK"}),
+            priority=Priority.HIGH,
+        ),
+        _approve,
+        due_after_plan=timedelta(hours=-6),
     ),
 )

@@ -19,6 +19,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager, suppress
 from dataclasses import dataclass
 
+from services.schedule import sweeper as jeopardy_sweeper
 from services.sweeping.lease import hold_lease, release_lease
 
 log = logging.getLogger(__name__)
@@ -35,7 +36,9 @@ class Sweeper:
     sweep: Callable[[], Awaitable[int]]
 
 
-SWEEPERS: tuple[Sweeper, ...] = ()
+SWEEPERS: tuple[Sweeper, ...] = (
+    Sweeper("jeopardy", jeopardy_sweeper.INTERVAL_SECONDS, jeopardy_sweeper.sweep_jeopardy),
+)
 
 
 async def sweep_once(sweeper: Sweeper, holder: str = PROCESS_HOLDER) -> int | None:

@@ -16,13 +16,18 @@ resolved (every action). After the approval and after each step:
 - dependency order: no task READY, IN_PROGRESS or COMPLETED while one it waits on is not done;
   no task PENDING when all it waits on is done; a deferred outcome only on a waiting task;
   ON_HOLD exactly with an open fallout; an order whose tasks are all final is COMPLETED; every
-  number is unique.
+  number is unique;
+- the schedule: every stored planned date, slack, due date and jeopardy level is what the pure
+  functions (services/schedule/) give for the stored facts at the order's schedule clock, and
+  no task is planned to start before a task it waits on is planned to end (the order has a
+  requested completion date or not, late, at risk or on time).
 """
 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from functools import cache
 from typing import Any
 
@@ -40,6 +45,8 @@ from services.orders import (
     approve_service_order,
     submit_service_order,
 )
+from services.schedule.jeopardy import jeopardy
+from services.schedule.reschedule import SCHEDULE_FIELDS, compute, schedule_inputs
 from services.seed import create_demo_users
 from services.tasks import complete_task, reassign_task, start_task
 from tests.catalogs import NO_TASKS, TASK_LESS_PARENTS, TASKS_ABOVE_TASK_LESS, hollow_catalog
@@ -91,7 +98,22 @@ ENTITY_TYPES = {
 # The state a new row comes from, in its first event (plan rows: PENDING, with no event).
 CREATED_STATE: dict[str, str | None] = {"fallout": None}
 # Columns that change without a version bump: progress counters follow every task move.
-UNVERSIONED = {"version", "updated_at", "tasks_total", "tasks_done"}
+# The schedule is derived (services/schedule/reschedule.py): it moves without a version or an
+# event of its own, except a jeopardy level's change.
+SCHEDULE_COLUMNS = {
+    "planned_start_at",
+    "planned_end_at",
+    "due_at",
+    "slack_minutes",
+    "on_critical_path",
+    "jeopardy",
+    "jeopardy_reason",
+    "lateness_minutes",
+    "expected_completion_at",
+    "next_jeopardy_check_at",
+    "scheduled_at",
+}
+UNVERSIONED = {"version", "updated_at", "tasks_total", "tasks_done", *SCHEDULE_COLUMNS}
 
 
 @cache
@@ -206,6 +228,31 @@ class Run:
             kind = "task.deferred"
         return Counter({"fallout.resolved": 1, kind: 1})
 
+    async def check_schedule(self, after: object) -> None:
+        """The stored schedule is the pure functions' output for the stored facts at the
+        order's schedule clock, and no task is planned to start before what it waits on ends."""
+        order = await ServiceOrder.get(id=self.order_id)
+        assert order.scheduled_at is not None, after
+        rows, plan = await compute(order, order.scheduled_at)
+        assessed = jeopardy(schedule_inputs(rows), plan)
+        for row, planned, level in zip(rows, plan.tasks, assessed.tasks, strict=True):
+            stored = tuple(row[name] for name in SCHEDULE_FIELDS[:6])
+            computed = (
+                planned.planned_start,
+                planned.planned_end,
+                planned.due_at,
+                planned.slack_minutes,
+                planned.on_critical_path,
+                level.level,
+            )
+            assert stored == computed, (after, row["number"])
+        assert order.expected_completion_at == plan.expected_completion, after
+        assert order.jeopardy == assessed.order.level, after
+        ends = {row["id"]: row["planned_end_at"] for row in rows}
+        for row in rows:
+            for predecessor in self.predecessors[row["id"]]:
+                assert row["planned_start_at"] >= ends[predecessor], (after, row["number"])
+
     async def check_rollups(self, after: object) -> None:
         expected, stored = await expected_vs_stored(self.order_id)
         assert stored == expected, after
@@ -250,7 +297,9 @@ def is_consequence(event: dict[str, Any]) -> bool:
     """An event written because of the step, not by it: a rollup's state change, a task
     released (READY, or finished as a resolution decided while it waited)."""
     kind = str(event["kind"])
-    return kind.endswith(("state_changed", "ready")) or bool(event["payload"].get("deferred"))
+    return kind.endswith(("state_changed", "ready", "jeopardy_changed")) or bool(
+        event["payload"].get("deferred")
+    )
 
 
 def check_events(before: Rows, after: Rows, own: Counter[str], *, versions: bool = True) -> None:
@@ -272,6 +321,8 @@ def check_events(before: Rows, after: Rows, own: Counter[str], *, versions: bool
             was = old.get(row_id)
             previous = str(was["state"]) if was else CREATED_STATE.get(table, "PENDING")
             events = events_of[entity_type, row_id]
+            # A jeopardy change is the schedule's, not the row's: no state, no version.
+            events = [e for e in events if not str(e["kind"]).endswith("jeopardy_changed")]
             changes = [
                 (e["previous_state"], e["new_state"])
                 for e in events
@@ -310,15 +361,24 @@ async def demo_users() -> dict[str, User]:
 @given(
     sequence=st.lists(steps, min_size=20, max_size=30),
     items=st.lists(st.sampled_from(PRODUCTS), min_size=1, max_size=2),
+    # The requested completion, minutes after the submission: none, late, at risk, on time.
+    due_in=st.sampled_from([None, 30, 2000, 50000]),
 )
 async def test_random_operations_keep_the_plan_consistent(
-    db: str, sequence: list[Step], items: list[LineItemInput]
+    db: str, sequence: list[Step], items: list[LineItemInput], due_in: int | None
 ) -> None:
     # Hypothesis runs the body once per example: each starts from a database without orders.
     await empty_order_tables(db)
     users = await demo_users()
     submitted = await submit_service_order(
-        users["partner"], SubmitOrderInput(customer="ACME Corp", line_items=items)
+        users["partner"],
+        SubmitOrderInput(
+            customer="ACME Corp",
+            line_items=items,
+            requested_completion_date=None
+            if due_in is None
+            else datetime.now(UTC) + timedelta(minutes=due_in),
+        ),
     )
     rows = await snapshot()
     order = await approve_service_order(users["manager"], submitted.id)
@@ -327,6 +387,7 @@ async def test_random_operations_keep_the_plan_consistent(
     after = await snapshot(rows)
     run.check_invariants(after)
     await run.check_rollups("approval")
+    await run.check_schedule("approval")
     own = Counter({"service_order.approved": 1, "service_order.decomposed": 1})
     check_events(rows, after, own, versions=False)
     rows = after
@@ -347,6 +408,7 @@ async def test_random_operations_keep_the_plan_consistent(
         after = await snapshot(rows)
         run.check_invariants(after)
         await run.check_rollups(step)
+        await run.check_schedule(step)
         check_events(rows, after, own)
         rows = after
     final = await ServiceOrder.get(id=order.id)

@@ -346,7 +346,7 @@ async def test_domain_orders_and_tasks_are_numbered_uniquely_in_blocks(
 
 
 @pytest.mark.parametrize("product", PRODUCTS)
-async def test_each_task_is_due_when_its_longest_chain_of_predecessors_can_finish(
+async def test_each_task_is_planned_to_start_when_its_longest_chain_of_predecessors_ends(
     users: dict[str, User], product: str
 ) -> None:
     order = await approved(users, product)
@@ -358,21 +358,33 @@ async def test_each_task_is_due_when_its_longest_chain_of_predecessors_can_finis
         "task_id", "depends_on_id"
     )
     for task in tasks.values():
-        predecessors = [tasks[b].due_at for a, b in links if a == task.id]
+        predecessors = [tasks[b].planned_end_at for a, b in links if a == task.id]
         starts = max([decided_at, *(p for p in predecessors if p is not None)])
-        assert task.due_at == starts + timedelta(minutes=task.expected_duration_minutes)
+        assert task.planned_start_at == starts
+        assert task.planned_end_at == starts + timedelta(minutes=task.expected_duration_minutes)
 
 
-async def test_the_fibre_plan_is_due_after_its_longest_chain(users: dict[str, User]) -> None:
+async def test_the_fibre_plan_is_expected_to_complete_after_its_longest_chain(
+    users: dict[str, User],
+) -> None:
     order = await approved(users, "FIBRE_BROADBAND")
 
-    decided_at = (await ServiceOrder.get(id=order.id)).decided_at
-    assert decided_at is not None
+    stored = await ServiceOrder.get(id=order.id)
+    assert stored.decided_at is not None
     labels = await task_labels(order.id)
-    due = {labels[t.id]: t.due_at for t in await Task.filter(service_order_id=order.id)}
+    ends = {labels[t.id]: t.planned_end_at for t in await Task.filter(service_order_id=order.id)}
     # ship ONT 1440, survey 60, install 120, activate 30, billing 15
-    assert due["FIBRE_BROADBAND/start_billing"] == decided_at + timedelta(minutes=1665)
-    assert due["IPV6_PREFIX_RFS/allocate_ipv6_prefix"] == decided_at + timedelta(minutes=10)
+    assert ends["FIBRE_BROADBAND/start_billing"] == stored.decided_at + timedelta(minutes=1665)
+    assert ends["IPV6_PREFIX_RFS/allocate_ipv6_prefix"] == stored.decided_at + timedelta(minutes=10)
+    assert stored.expected_completion_at == stored.decided_at + timedelta(minutes=1665)
+
+
+async def test_without_a_requested_completion_date_no_task_has_a_due_date(
+    users: dict[str, User],
+) -> None:
+    order = await approved(users, "FIBRE_BROADBAND")
+
+    assert {t.due_at for t in await Task.filter(service_order_id=order.id)} == {None}
 
 
 async def test_decomposing_an_order_again_creates_nothing(users: dict[str, User]) -> None:

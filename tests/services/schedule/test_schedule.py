@@ -8,8 +8,8 @@ from itertools import pairwise
 import pytest
 from hypothesis import given, settings
 
-from services.orders.planning import PlanError, plan_line_item
-from services.schedule.schedule import HeldInterval, schedule
+from services.orders.planning import plan_line_item
+from services.schedule.schedule import CycleError, HeldInterval, schedule
 from tests.services.orders.catalog_graphs import PRODUCT, RESOURCE, RFS, catalog, spec, template, to
 from tests.services.schedule.dags import History, at, cancelled, done, histories, running, todo
 
@@ -138,7 +138,7 @@ def test_a_plan_without_tasks_has_no_completion_and_no_critical_path() -> None:
 
 
 def test_a_cycle_is_refused() -> None:
-    with pytest.raises(PlanError):
+    with pytest.raises(CycleError):
         schedule([todo(1), todo(1)], ((0, 1), (1, 0)), now=at(0))
 
 

@@ -3,9 +3,12 @@ seeding twice changes nothing."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from models import Event, FalloutRecord, ServiceOrder, Task
-from models.enums import FalloutState, ServiceOrderState, TaskState
+from models.enums import FalloutState, JeopardyLevel, ServiceOrderState, TaskState
 from services.seed import seed_demo
+from tests.fake_clock import FakeClock
 from tests.services.task_plans import snapshot
 
 
@@ -22,6 +25,26 @@ async def test_the_seed_makes_one_order_in_each_demo_state(db: str) -> None:
         "DEMO-IN-PROGRESS": ServiceOrderState.IN_PROGRESS,
         "DEMO-FALLOUT": ServiceOrderState.IN_PROGRESS,
         "DEMO-COMPLETED": ServiceOrderState.COMPLETED,
+        "DEMO-ON-TIME": ServiceOrderState.IN_PROGRESS,
+        "DEMO-AT-RISK": ServiceOrderState.IN_PROGRESS,
+        "DEMO-LATE": ServiceOrderState.IN_PROGRESS,
+    }
+
+
+async def test_one_order_is_on_time_one_at_risk_and_one_late_whenever_the_demo_is_seeded(
+    db: str, clock: FakeClock
+) -> None:
+    clock.set(datetime(2031, 2, 28, 23, 30, tzinfo=UTC))
+    await seed_demo()
+    levels = {
+        o.external_id: o.jeopardy
+        for o in await ServiceOrder.filter(external_id__startswith="DEMO-")
+        if o.requested_completion_date is not None
+    }
+    assert levels == {
+        "DEMO-ON-TIME": JeopardyLevel.NONE,
+        "DEMO-AT-RISK": JeopardyLevel.AT_RISK,
+        "DEMO-LATE": JeopardyLevel.LATE,
     }
 
 

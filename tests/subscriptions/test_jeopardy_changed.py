@@ -1,0 +1,89 @@
+"""A dashboard subscribed with `jeopardyAtLeast` gets exactly the jeopardy changes that reach
+that level, whether a change or time passing (the sweeper) made them, and nothing else."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from models import ServiceOrder, Task, User
+from models.enums import JeopardyLevel, TaskState
+from services.schedule.sweeper import sweep_jeopardy
+from services.tasks import start_task
+from tests.fake_clock import FakeClock
+from tests.services.schedule.orders import fibre_order
+from tests.services.task_plans import agent_for
+from tests.subscriptions.live_server import LiveServer
+
+ORDER_JEOPARDY = """subscription($level: JeopardyLevel) {
+  serviceOrderChanged(jeopardyAtLeast: $level) {
+    kind jeopardy previousJeopardy
+    serviceOrder { number jeopardy jeopardyReason expectedCompletionAt }
+  }
+}"""
+TASK_JEOPARDY = """subscription($filter: TaskEventFilter) {
+  taskChanged(filter: $filter) { kind jeopardy task { number jeopardy jeopardyReason } }
+}"""
+
+
+async def sweep_until(order: ServiceOrder, level: JeopardyLevel, clock: FakeClock) -> None:
+    """Move the clock from one jeopardy check of the order to the next, sweeping at each."""
+    while (stored := await ServiceOrder.get(id=order.id)).jeopardy is not level:
+        assert stored.next_jeopardy_check_at is not None
+        clock.set(stored.next_jeopardy_check_at)
+        await sweep_jeopardy()
+
+
+async def start_ready_tasks(order: ServiceOrder, users: dict[str, User]) -> None:
+    for task in await Task.filter(service_order_id=order.id, state=TaskState.READY):
+        await start_task(await agent_for(task, users), task.id)
+
+
+async def test_an_order_dashboard_gets_the_changes_reaching_late_or_critical_and_nothing_else(
+    server: LiveServer, users: dict[str, User], clock: FakeClock
+) -> None:
+    # given an order on time, and a dashboard of every order reaching LATE
+    order = await fibre_order(users, clock.now(), margin=timedelta(hours=25))
+    client = await server.client("viewer")
+    await client.subscribe_and_wait("1", ORDER_JEOPARDY, {"level": "LATE"})
+
+    # when time takes it to AT_RISK, then (with work started in between) LATE and CRITICAL,
+    # and another order is approved already LATE
+    await sweep_until(order, JeopardyLevel.AT_RISK, clock)
+    await start_ready_tasks(order, users)
+    await sweep_until(order, JeopardyLevel.LATE, clock)
+    await sweep_until(order, JeopardyLevel.CRITICAL, clock)
+    other = await fibre_order(users, clock.now(), margin=-timedelta(hours=3))
+
+    # then the dashboard got the three changes to LATE or above, in order, and nothing else
+    got = [(await client.next_data("1"))["serviceOrderChanged"] for _ in range(3)]
+    assert [(e["kind"], e["serviceOrder"]["number"], e["jeopardy"]) for e in got] == [
+        ("service_order.jeopardy_changed", order.number, "LATE"),
+        ("service_order.jeopardy_changed", order.number, "CRITICAL"),
+        ("service_order.jeopardy_changed", other.number, "LATE"),
+    ]
+    assert [e["previousJeopardy"] for e in got] == ["AT_RISK", "LATE", "NONE"]
+    assert got[2]["serviceOrder"]["jeopardyReason"].endswith(
+        f"after the requested {other.requested_completion_date:%Y-%m-%d}"
+    )
+    await client.close()
+
+
+async def test_a_task_dashboard_gets_only_the_tasks_reaching_critical(
+    server: LiveServer, users: dict[str, User], clock: FakeClock
+) -> None:
+    # given
+    order = await fibre_order(users, clock.now(), margin=timedelta(hours=25))
+    client = await server.client("viewer")
+    await client.subscribe_and_wait(
+        "1", TASK_JEOPARDY, {"filter": {"serviceOrderId": None, "jeopardyAtLeast": "CRITICAL"}}
+    )
+
+    # when
+    await start_ready_tasks(order, users)
+    await sweep_until(order, JeopardyLevel.CRITICAL, clock)
+
+    # then every delivery is a task reaching CRITICAL
+    event = (await client.next_data("1"))["taskChanged"]
+    assert (event["kind"], event["jeopardy"]) == ("task.jeopardy_changed", "CRITICAL")
+    assert event["task"]["jeopardy"] == "CRITICAL"
+    await client.close()
