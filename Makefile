@@ -50,6 +50,7 @@ test: $(STAMP) ui $(AUDIT_MODULES)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+	cd ui && npm test --silent
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: $(STAMP)

@@ -80,6 +80,8 @@ class Options:
     concurrency: int
     rounds: int
     latency_orders: int
+    worker_counts: tuple[int, ...] = WORKER_COUNTS
+    latency_workers: int = 2
 
 
 @dataclass(frozen=True)
@@ -197,9 +199,7 @@ def worker_processes(count: int, env: dict[str, str], data_dir: Path) -> Iterato
         pids = []
         for n in range(count):
             log = data_dir / f"worker-{count}-{n}.log"
-            process = stack.enter_context(
-                worker_process(env, log, "--handlers", TOPIC)
-            )
+            process = stack.enter_context(worker_process(env, log, "--handlers", TOPIC))
             pids.append(process.pid)
         yield pids
 
@@ -242,12 +242,12 @@ async def measure(
 async def latencies(
     people: People, options: Options, url: str, data_dir: Path, broadcast_url: str
 ) -> list[float]:
-    """READY → locked of every task of orders approved one a second, two workers idle."""
+    """READY → locked of every task of orders approved one a second, the workers idle."""
     env = worker_env(url, data_dir, broadcast_url, options.concurrency)
     settings = Settings(_env_file=None, database_url=url, broadcast_url=broadcast_url)
     ids: list[int] = []
     async with publishing_hints(settings):
-        with worker_processes(2, env, data_dir):
+        with worker_processes(options.latency_workers, env, data_dir):
             await asyncio.sleep(LATENCY_SPACING_SECONDS * 3)  # let them reach their idle poll
             for _ in range(options.latency_orders):
                 ids += await approved_order(people)
@@ -258,12 +258,13 @@ async def latencies(
     return [(locked[i] - ready[i]).total_seconds() for i in ids if i in ready and i in locked]
 
 
-def setting_names() -> list[str]:
-    return [BASELINE, *(f"{n} worker process{'es' if n > 1 else ''}" for n in WORKER_COUNTS)]
+def setting_names(options: Options) -> list[str]:
+    counts = options.worker_counts
+    return [BASELINE, *(f"{n} worker process{'es' if n > 1 else ''}" for n in counts)]
 
 
 async def run(options: Options) -> tuple[dict[str, Throughput], dict[str, list[float]]]:
-    results = {name: Throughput() for name in setting_names()}
+    results = {name: Throughput() for name in setting_names(options)}
     waits: dict[str, list[float]] = {}
     async with throwaway_database("postgres") as url:
         await open_database(url)
@@ -272,14 +273,16 @@ async def run(options: Options) -> tuple[dict[str, Throughput], dict[str, list[f
             with tempfile.TemporaryDirectory(prefix="bench-workers-") as directory:
                 data_dir = Path(directory)
                 for _ in range(options.rounds):
-                    for name in setting_names():
+                    for name in setting_names(options):
                         sample = await measure(name, people, options, url, data_dir)
                         total = results[name]
                         total.tasks += sample.tasks
                         total.seconds += sample.seconds
                         total.cpu += sample.cpu
-                for label, broadcast in (("polling only (memory://)", "memory://"),
-                                         ("hints over Redis", REDIS_URL)):
+                for label, broadcast in (
+                    ("polling only (memory://)", "memory://"),
+                    ("hints over Redis", REDIS_URL),
+                ):
                     waits[label] = await latencies(people, options, url, data_dir, broadcast)
         finally:
             await Tortoise.close_connections()
@@ -293,10 +296,8 @@ def percentile(values: Sequence[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
 
 
-def report(
-    options: Options, results: dict[str, Throughput], waits: dict[str, list[float]]
-) -> str:
-    one = results[setting_names()[1]].per_second
+def report(options: Options, results: dict[str, Throughput], waits: dict[str, list[float]]) -> str:
+    one = results[setting_names(options)[1]].per_second
     rows: list[list[str | int | None]] = [
         [
             name,
@@ -308,7 +309,7 @@ def report(
         for name, sample in results.items()
     ]
     throughput = render(
-        f"Automated tasks on PostgreSQL: {options.orders} orders × 10 tasks per measurement, "
+        f"Automated tasks on PostgreSQL: {options.orders} orders of 10 tasks per measurement, "
         f"{options.rounds} rounds, concurrency {options.concurrency} per worker",
         ["workers", "tasks", "tasks/s", "vs 1 process", "worker CPU ms/task"],
         rows,
@@ -325,8 +326,8 @@ def report(
         for label, values in waits.items()
     ]
     latency = render(
-        f"READY → locked: 2 idle worker processes, {options.latency_orders} orders approved one a "
-        "second (ms)",
+        f"READY → locked: {options.latency_workers} idle worker processes, "
+        f"{options.latency_orders} orders approved one a second (ms)",
         ["wake-up", "tasks", "p50", "p95", "max", "mean"],
         latency_rows,
     )
@@ -343,8 +344,18 @@ def parse(argv: Sequence[str] | None) -> Options:
     parser.add_argument("--concurrency", type=int, default=8, help="slots per worker")
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--latency-orders", type=int, default=LATENCY_ORDERS)
+    parser.add_argument("--workers", default="1,2,4", help="worker process counts to measure")
+    parser.add_argument("--latency-workers", type=int, default=2)
     args = parser.parse_args(argv)
-    return Options(args.orders, args.concurrency, args.rounds, args.latency_orders)
+    counts = tuple(int(n) for n in args.workers.split(","))
+    return Options(
+        args.orders,
+        args.concurrency,
+        args.rounds,
+        args.latency_orders,
+        counts,
+        args.latency_workers,
+    )
 
 
 if __name__ == "__main__":

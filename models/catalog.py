@@ -61,10 +61,19 @@ class TaskTemplate(Model):
     )
     expected_duration_minutes = fields.IntField(default=60)
     position = fields.IntField(default=0)
+    # Once a task of this template starts, its line item can no longer be cancelled or revised.
+    point_of_no_return = fields.BooleanField(default=False)
+    # The template (of the same specification) whose task undoes a COMPLETED task of this one
+    # when its line item is cancelled; a template named here is planned for no action.
+    compensated_by: fields.ForeignKeyNullableRelation[TaskTemplate] = fields.ForeignKeyField(
+        "models.TaskTemplate", related_name="compensates", null=True, on_delete=fields.SET_NULL
+    )
 
     specification_id: int
     assignment_group_id: int
+    compensated_by_id: int | None
     dependencies: fields.ReverseRelation[TaskTemplateDependency]
+    compensates: fields.ReverseRelation[TaskTemplate]
 
     class Meta:
         table = "task_template"

@@ -43,6 +43,9 @@ class DomainOrder(Model, ProgressCounters):
     # Its own tasks only.
     own_tasks_total = fields.IntField(default=0)
     own_tasks_done = fields.IntField(default=0)
+    # Set when its line item was cancelled, or a revision dropped it: CANCELLING while a
+    # compensating task of its subtree is open, then CANCELLED. It is never revived.
+    cancelled_at = fields.DatetimeField(null=True)
 
     service_order_id: int
     line_item_id: int

@@ -43,9 +43,12 @@ class ServiceOrderState(StrEnum):
     ACKNOWLEDGED = "ACKNOWLEDGED"
     REJECTED = "REJECTED"
     IN_PROGRESS = "IN_PROGRESS"
+    # The whole order was cancelled and compensating tasks are still open.
+    CANCELLING = "CANCELLING"
     COMPLETED = "COMPLETED"
     PARTIAL = "PARTIAL"
     FAILED = "FAILED"
+    CANCELLED = "CANCELLED"
 
 
 class LineItemAction(StrEnum):
@@ -59,6 +62,8 @@ class FulfillmentState(StrEnum):
 
     PENDING = "PENDING"
     IN_PROGRESS = "IN_PROGRESS"
+    # Cancelled, with compensating tasks still open in it.
+    CANCELLING = "CANCELLING"
     COMPLETED = "COMPLETED"
     FAILED = "FAILED"
     CANCELLED = "CANCELLED"

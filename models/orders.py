@@ -101,6 +101,12 @@ class LineItem(Model, ProgressCounters):
     state = fields.CharEnumField(FulfillmentState, max_length=16, default=FulfillmentState.PENDING)
     tasks_total = fields.IntField(default=0)
     tasks_done = fields.IntField(default=0)
+    # Set when a point-of-no-return task of the item starts: from then on it can no longer be
+    # cancelled or revised.
+    point_of_no_return_reached_at = fields.DatetimeField(null=True)
+    # Set when its cancellation is requested: CANCELLING while compensation runs, then CANCELLED.
+    cancelled_at = fields.DatetimeField(null=True)
+    cancellation_reason: str | None = fields.TextField(null=True)
 
     service_order_id: int
     specification_id: int

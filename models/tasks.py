@@ -62,6 +62,12 @@ class Task(Model):
         "fields.Field[TaskState | None]",
         fields.CharEnumField(TaskState, max_length=16, null=True),
     )
+    # Copied from the template when planned: the task keeps the rule it was planned with.
+    is_point_of_no_return = fields.BooleanField(default=False)
+    # A compensating task: the COMPLETED task (of a cancelled line item) it undoes.
+    compensates: fields.ForeignKeyNullableRelation[Task] = fields.ForeignKeyField(
+        "models.Task", related_name="compensated_by", null=True, on_delete=fields.CASCADE
+    )
     version = fields.IntField(default=1)
     position = fields.IntField(default=0)
     created_at = fields.DatetimeField(auto_now_add=True)
@@ -74,6 +80,8 @@ class Task(Model):
     service_order_id: int
     assignment_group_id: int
     assignee_id: int | None
+    compensates_id: int | None
+    compensated_by: fields.ReverseRelation[Task]
     predecessor_links: fields.ReverseRelation[TaskDependency]
     successor_links: fields.ReverseRelation[TaskDependency]
     fallouts: fields.ReverseRelation[FalloutRecord]
@@ -85,7 +93,7 @@ class Task(Model):
         # (docs/DEVELOPING.md, Indexes): an order's tasks by state (rollup, plan); a domain
         # order's (rollup); the lists' keyset pages in id order by state, by group and state,
         # by assignee with or without a state; and the tasks of a template the catalog removes
-        # (ON DELETE SET NULL).
+        # (ON DELETE SET NULL); the compensations of a task (ON DELETE CASCADE).
         indexes = (
             ("service_order_id", "state"),
             ("domain_order_id",),
@@ -94,6 +102,7 @@ class Task(Model):
             ("assignee_id", "state", "id"),
             ("assignee_id", "id"),
             ("template_id",),
+            ("compensates_id",),
             # tasks(filter: {overdue: true}): the late ones, most overdue first.
             ("jeopardy", "lateness_minutes", "id"),
         )

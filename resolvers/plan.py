@@ -136,13 +136,19 @@ def fallouts_of(loaders: Loaders, task: Task) -> Now[list[FalloutRecord]]:
 
 def task_of(loaders: Loaders, fallout: FalloutRecord) -> Now[Task | None]:
     """A fallout's task: from its order's tasks, or on its own, when this request has either."""
-    tasks = peek(loaders.tasks_by_order, fallout.service_order_id)
+    return task_in_order(loaders, fallout.service_order_id, fallout.task_id)
+
+
+def task_in_order(loaders: Loaders, order_id: int, task_id: int) -> Now[Task | None]:
+    """A task of the order: from the order's tasks, or on its own, when this request has
+    either (a fallout's task, the task a compensating task undoes)."""
+    tasks = peek(loaders.tasks_by_order, order_id)
     if not isinstance(tasks, _Pending):
-        return tasks.by_id.get(fallout.task_id)
-    found = peek(loaders.task, fallout.task_id)
+        return tasks.by_id.get(task_id)
+    found = peek(loaders.task, task_id)
     if not isinstance(found, _Pending):
         return found
-    return loaders.task_in_order(fallout.service_order_id, fallout.task_id)
+    return loaders.task_in_order(order_id, task_id)
 
 
 def domain_order_of(loaders: Loaders, task: Task) -> Now[DomainOrder | None]:

@@ -11,6 +11,12 @@ counters cover its own tasks and all its descendants', so a parent with no tasks
 not COMPLETED while its children work; its own tasks are counted apart (`own_tasks_*`). A line
 item's cover all its domain orders, the order's all its tasks. A subtree without any task has
 nothing to wait for: it is COMPLETED as soon as it exists (decomposition rolls it up).
+
+Cancellation (docs/design/lifecycle-and-installed-base.md, section 1): a line item or domain
+order with `cancelled_at` set is CANCELLING while a task of it is open (its compensating tasks)
+and CANCELLED once none is. Cancelled tasks count for nothing; compensating tasks count like
+any other work. The order's state follows its items by `order_state_from_items`
+(services/orders/rules.py), the one rule for it.
 """
 
 from __future__ import annotations
@@ -38,6 +44,7 @@ from services.events.recorders import (
     record_order,
     record_sold_product,
 )
+from services.orders.rules import FINAL_ORDER_STATES, order_state_from_items
 from services.schedule.reschedule import reschedule
 from services.sold_products import settle_sold_product
 from services.unit_of_work import UnitOfWork
@@ -46,16 +53,15 @@ from services.unit_of_work import UnitOfWork
 _WORK_BEGUN_STATES = frozenset(
     {TaskState.IN_PROGRESS, TaskState.ON_HOLD, TaskState.COMPLETED, TaskState.SKIPPED}
 )
-_FINAL_ITEM_STATES = frozenset(
-    {FulfillmentState.COMPLETED, FulfillmentState.CANCELLED, FulfillmentState.FAILED}
-)
 # Orders whose state the rollup owns; before IN_PROGRESS it belongs to approval.
 _ROLLED_ORDER_STATES = frozenset(
     {
         ServiceOrderState.IN_PROGRESS,
+        ServiceOrderState.CANCELLING,
         ServiceOrderState.COMPLETED,
         ServiceOrderState.PARTIAL,
         ServiceOrderState.FAILED,
+        ServiceOrderState.CANCELLED,
     }
 )
 
@@ -97,6 +103,14 @@ class TaskTally:
             return FulfillmentState.IN_PROGRESS
         return FulfillmentState.PENDING
 
+    def cancelled_state(self) -> FulfillmentState:
+        """For a cancelled line item or domain order: CANCELLING while any of its tasks is
+        open (its compensating tasks: the others were cancelled), then CANCELLED."""
+        present = {state for state, n in self.by_state.items() if n}
+        if present <= TASK_FINAL_STATES:
+            return FulfillmentState.CANCELLED
+        return FulfillmentState.CANCELLING
+
 
 _Key = TypeVar("_Key", bound=Hashable)
 
@@ -118,18 +132,6 @@ def subtree_tallies(
         if parent is not None:
             subtree[parent].add(subtree[key])
     return subtree
-
-
-def order_state(item_states: Iterable[FulfillmentState]) -> ServiceOrderState:
-    """The order's state once approved, from the states of its line items."""
-    states = list(item_states)
-    if not all(state in _FINAL_ITEM_STATES for state in states):
-        return ServiceOrderState.IN_PROGRESS
-    if all(state is FulfillmentState.COMPLETED for state in states):
-        return ServiceOrderState.COMPLETED
-    if all(state is FulfillmentState.FAILED for state in states):
-        return ServiceOrderState.FAILED
-    return ServiceOrderState.PARTIAL
 
 
 async def roll_up(uow: UnitOfWork, order: ServiceOrder, domain_order_ids: Iterable[int]) -> None:
@@ -252,7 +254,7 @@ async def _roll_order(uow: UnitOfWork, order: ServiceOrder) -> None:
         item_states = await LineItem.filter(service_order_id=order.id).values_list(
             "state", flat=True
         )
-        state = order_state(FulfillmentState(cast(str, s)) for s in item_states)
+        state = order_state_from_items(FulfillmentState(cast(str, s)) for s in item_states)
     if (state, tally.total, tally.done) == (previous, order.tasks_total, order.tasks_done):
         return
     order.tasks_total, order.tasks_done = tally.total, tally.done
@@ -261,7 +263,7 @@ async def _roll_order(uow: UnitOfWork, order: ServiceOrder) -> None:
         order.state = state
         order.version += 1
         fields += ["state", "version"]
-        if state is not ServiceOrderState.IN_PROGRESS:
+        if state in FINAL_ORDER_STATES:
             # Fulfilment ended (fully, partly or not at all).
             order.completed_at = uow.started_at
             fields.append("completed_at")
@@ -271,8 +273,11 @@ async def _roll_order(uow: UnitOfWork, order: ServiceOrder) -> None:
 
 
 def _apply(target: DomainOrder | LineItem, tally: TaskTally) -> bool:
-    """Set state and counters from `tally`; whether anything changed."""
-    new = (tally.fulfillment_state(), tally.total, tally.done)
+    """Set state and counters from `tally`; whether anything changed.
+
+    A cancelled one (`cancelled_at`) follows its compensation; it is never revived."""
+    state = tally.fulfillment_state() if target.cancelled_at is None else tally.cancelled_state()
+    new = (state, tally.total, tally.done)
     if new == (target.state, target.tasks_total, target.tasks_done):
         return False
     target.state, target.tasks_total, target.tasks_done = new

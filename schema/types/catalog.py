@@ -72,6 +72,26 @@ class TaskTemplate(Node):
     name: str
     expected_duration_minutes: int
 
+    @strawberry.field(
+        description="Starting a task of it passes its line item's point of no return: the item "
+        "can no longer be cancelled or revised."
+    )
+    @staticmethod
+    def is_point_of_no_return(root: models.TaskTemplate) -> bool:
+        return root.point_of_no_return
+
+    @strawberry.field(
+        graphql_type=TaskTemplateType | None,
+        description="The template (of the same specification) whose task undoes a completed "
+        "task of this one when its line item is cancelled. A template named so is planned for "
+        "no action of its own.",
+    )
+    @staticmethod
+    async def compensated_by(root: models.TaskTemplate, info: Info) -> models.TaskTemplate | None:
+        if root.compensated_by_id is None:
+            return None
+        return await info.context.loaders.task_template.load(root.compensated_by_id)
+
     @strawberry.field(graphql_type=AssignmentGroup)
     @staticmethod
     async def assignment_group(

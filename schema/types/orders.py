@@ -180,6 +180,15 @@ class LineItem(Node):
     characteristics: JSON = strawberry.field(resolver=_shown_characteristics)
     quantity: int
     state: FulfillmentState
+    point_of_no_return_reached_at: datetime | None = strawberry.field(
+        description="When a point-of-no-return task of the item started: from then on the "
+        "item cannot be cancelled or revised. Null before."
+    )
+    cancelled_at: datetime | None = strawberry.field(
+        description="When the item's cancellation was asked for: CANCELLING while its "
+        "compensating tasks run, then CANCELLED. Null if it was not cancelled."
+    )
+    cancellation_reason: str | None
 
     @strawberry.field(graphql_type=Progress)
     @staticmethod

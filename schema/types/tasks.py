@@ -65,6 +65,10 @@ class Task(Node):
         "while it still waited on its predecessors (it is PENDING meanwhile). Applied as soon "
         "as every task it depends on is done; null otherwise."
     )
+    is_point_of_no_return: bool = strawberry.field(
+        description="Starting it passes its line item's point of no return: the item can no "
+        "longer be cancelled or revised. Planned from its template's mark."
+    )
     version: int = strawberry.field(description="Goes up by one on every change.")
     created_at: datetime
     started_at: datetime | None
@@ -94,6 +98,19 @@ class Task(Node):
     @staticmethod
     def dependents(root: models.Task, info: Info) -> Now[list[models.Task]]:
         return plan.dependents(info.context.loaders, root)
+
+    @strawberry.field(
+        graphql_type=TaskType | None,
+        description="For a compensating task: the completed task of a cancelled line item it "
+        "undoes. Null for every other task.",
+    )
+    @staticmethod
+    def compensates(root: models.Task, info: Info) -> Now[models.Task | None]:
+        undone = root.compensates_id
+        if undone is None:
+            return None
+        # The task it undoes is of the same order, so in the order's plan.
+        return plan.task_in_order(info.context.loaders, root.service_order_id, undone)
 
     @strawberry.field(graphql_type=DomainOrder)
     @staticmethod

@@ -79,6 +79,7 @@ def _template_problems(spec: SpecificationEntry, group_names: set[str]) -> Itera
         for code in template.depends_on:
             if code not in template_codes:
                 yield f"{where} depends on unknown template '{code}'"
+    yield from _compensation_problems(spec)
     known = set(template_codes)
     cycle = find_cycle(
         template_codes,
@@ -86,6 +87,48 @@ def _template_problems(spec: SpecificationEntry, group_names: set[str]) -> Itera
     )
     if cycle:
         yield f"task templates depend on each other in a cycle: {' → '.join(cycle)}"
+
+
+def _compensation_problems(spec: SpecificationEntry) -> Iterable[str]:
+    """`compensated_by` names a template of this specification that only compensates: it is
+    not compensated itself (no chains), is planned for no action, and runs where and when the
+    work it undoes says (so it declares no dependencies and is no point of no return)."""
+    by_code = {template.code: template for template in spec.task_templates}
+    compensators = {t.compensated_by for t in spec.task_templates if t.compensated_by}
+    for template in spec.task_templates:
+        where = f"task template '{template.code}'"
+        code = template.compensated_by
+        if code is None:
+            continue
+        if code == template.code:
+            yield f"{where} is compensated by itself"
+        elif code not in by_code:
+            yield (
+                f"{where} is compensated by unknown template '{code}' (a compensating template "
+                "is of the same specification)"
+            )
+        elif by_code[code].compensated_by is not None:
+            yield (
+                f"{where} is compensated by '{code}', which names a compensator itself "
+                "(compensation is not compensated)"
+            )
+    for code in sorted(compensators & by_code.keys()):
+        compensator = by_code[code]
+        where = f"task template '{code}'"
+        # `actions` is another field's: a compensating template is planned for no action.
+        if "actions" in compensator.model_fields_set:
+            yield f"{where} only compensates and must not declare actions"
+        if compensator.depends_on:
+            yield f"{where} only compensates and must not depend on other templates"
+        if compensator.point_of_no_return:
+            yield f"{where} only compensates and cannot be a point of no return"
+    for template in spec.task_templates:
+        for code in template.depends_on:
+            if code in compensators:
+                yield (
+                    f"task template '{template.code}' depends on '{code}', which only "
+                    "compensates and is never planned"
+                )
 
 
 def _repeated(values: Iterable[str]) -> list[str]:

@@ -24,6 +24,9 @@ specifications:
         assignment_group: field-operations
         duration_minutes: 60            # optional, default 60
         depends_on: []                  # optional: codes of templates of this specification
+        point_of_no_return: false       # optional: once started, the item cannot be cancelled
+        compensated_by: release_port    # optional: the template of this specification whose
+                                        # task undoes this one's when its item is cancelled
 ```
 
 Unknown keys are refused, so a misspelt optional key cannot silently drop a rule. Rules that
@@ -89,6 +92,10 @@ class TaskTemplateEntry(_Entry):
     assignment_group: Code
     duration_minutes: PositiveInt = 60
     depends_on: list[Code] = []
+    # Once a task of it starts, its line item can no longer be cancelled or revised.
+    point_of_no_return: Annotated[bool, Field(strict=True)] = False
+    # A template of the same specification undoing this one's work (compensation-only).
+    compensated_by: Code | None = None
 
 
 class SpecificationEntry(_Entry):

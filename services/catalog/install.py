@@ -109,6 +109,7 @@ async def _sync_templates(
             "assignment_group_id": groups[template_entry.assignment_group].id,
             "expected_duration_minutes": template_entry.duration_minutes,
             "position": position,
+            "point_of_no_return": template_entry.point_of_no_return,
         }
         template = existing.pop(template_entry.code, None)
         if template is None:
@@ -121,6 +122,13 @@ async def _sync_templates(
     if existing:
         # Tasks made from a removed template keep their rows (their template becomes null).
         await TaskTemplate.filter(id__in=[t.id for t in existing.values()]).delete()
+    # A compensator is a template of the same entry: set once every one of them has an id.
+    for template_entry in entry.task_templates:
+        compensator = template_entry.compensated_by
+        await _update(
+            templates[template_entry.code],
+            compensated_by_id=None if compensator is None else templates[compensator].id,
+        )
 
     wanted = {
         (templates[t.code].id, templates[code].id)

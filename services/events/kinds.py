@@ -30,6 +30,7 @@ class EventKind(StrEnum):
     SERVICE_ORDER_STATE_CHANGED = "service_order.state_changed"
     SERVICE_ORDER_JEOPARDY_CHANGED = "service_order.jeopardy_changed"
     LINE_ITEM_STATE_CHANGED = "line_item.state_changed"
+    LINE_ITEM_POINT_OF_NO_RETURN_REACHED = "line_item.point_of_no_return_reached"
     DOMAIN_ORDER_STATE_CHANGED = "domain_order.state_changed"
     SOLD_PRODUCT_STATE_CHANGED = "sold_product.state_changed"
     TASK_READY = "task.ready"
@@ -40,10 +41,14 @@ class EventKind(StrEnum):
     TASK_ON_HOLD = "task.on_hold"
     TASK_RETRIED = "task.retried"
     TASK_DEFERRED = "task.deferred"
+    TASK_CREATED = "task.created"
+    TASK_CANCELLED = "task.cancelled"
+    TASK_WAITING = "task.waiting"
     TASK_JEOPARDY_CHANGED = "task.jeopardy_changed"
     FALLOUT_CREATED = "fallout.created"
     FALLOUT_REASSIGNED = "fallout.reassigned"
     FALLOUT_RESOLVED = "fallout.resolved"
+    FALLOUT_CANCELLED = "fallout.cancelled"
 
     @property
     def entity_type(self) -> EntityType:

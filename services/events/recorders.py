@@ -26,8 +26,8 @@ from models.enums import (
 from services.events.kinds import EntityType, EventKind
 from services.unit_of_work import UnitOfWork
 
-# What a caller adds to a payload (a note, a reason, a count, an id).
-Detail = str | int | None
+# What a caller adds to a payload (a note, a reason, a count, an id, a list of ids).
+Detail = str | int | list[int] | None
 
 
 @dataclass(frozen=True)
@@ -139,11 +139,21 @@ def record_order(
 @_recorder(
     EntityType.LINE_ITEM,
     common=_ORDER_PROGRESS,
-    kinds={EventKind.LINE_ITEM_STATE_CHANGED: Fields()},
+    kinds={
+        EventKind.LINE_ITEM_STATE_CHANGED: Fields(),
+        # The start of the task that passed it.
+        EventKind.LINE_ITEM_POINT_OF_NO_RETURN_REACHED: Fields(("taskId", "taskNumber")),
+    },
 )
 def record_line_item(
-    uow: UnitOfWork, kind: EventKind, item: LineItem, *, previous_state: FulfillmentState
+    uow: UnitOfWork,
+    kind: EventKind,
+    item: LineItem,
+    *,
+    previous_state: FulfillmentState,
+    **details: Detail,
 ) -> None:
+    """`kind` for `item` as it is now; `details` are the kind's own fields."""
     uow.record(
         kind,
         entity_id=item.id,
@@ -154,6 +164,7 @@ def record_line_item(
             "state": item.state.value,
             "tasksTotal": item.tasks_total,
             "tasksDone": item.tasks_done,
+            **details,
         },
     )
 
@@ -232,6 +243,13 @@ _BY_FALLOUT = ("falloutId", "falloutNumber")
         EventKind.TASK_RETRIED: Fields(_BY_FALLOUT),
         # Resolved as COMPLETED or SKIPPED while it still waits: back to PENDING until then.
         EventKind.TASK_DEFERRED: Fields(("deferredOutcome", *_BY_FALLOUT)),
+        # Made after decomposition (a compensation, a revision): who may pick it up, and for a
+        # compensating task the task it undoes.
+        EventKind.TASK_CREATED: Fields(("assignmentGroupId",), sometimes=("compensatesId",)),
+        # Its line item was cancelled or re-planned without it; its assignee is told.
+        EventKind.TASK_CANCELLED: Fields(("reason",)),
+        # Back from READY to PENDING: a revision gave it a predecessor that is not done.
+        EventKind.TASK_WAITING: Fields(),
         EventKind.TASK_JEOPARDY_CHANGED: Fields(_JEOPARDY),
     },
 )
@@ -240,10 +258,11 @@ def record_task(
     kind: EventKind,
     task: Task,
     *,
-    previous_state: TaskState,
+    previous_state: TaskState | None,
     **details: Detail,
 ) -> None:
-    """`kind` for `task` as it is now; `details` are the kind's own fields."""
+    """`kind` for `task` as it is now (None before: it was just created); `details` are the
+    kind's own fields."""
     payload: dict[str, Detail] = {
         "number": task.number,
         "state": task.state.value,
@@ -252,7 +271,7 @@ def record_task(
         "attempts": task.attempts,
         "domainOrderId": task.domain_order_id,
     }
-    if kind is EventKind.TASK_READY:
+    if kind in (EventKind.TASK_READY, EventKind.TASK_CREATED):
         # Who may pick it up: the agents of its group watch for what became ready.
         payload["assignmentGroupId"] = task.assignment_group_id
     uow.tasks[task.id] = task
@@ -273,6 +292,8 @@ def record_task(
         EventKind.FALLOUT_CREATED: Fields(),
         EventKind.FALLOUT_REASSIGNED: Fields(("previousAssigneeId", "note")),
         EventKind.FALLOUT_RESOLVED: Fields(("action", "note")),
+        # Its task was cancelled with its line item.
+        EventKind.FALLOUT_CANCELLED: Fields(("reason",)),
     },
 )
 def record_fallout(

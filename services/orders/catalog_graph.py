@@ -7,7 +7,8 @@ the ordered products through decomposing relationships are loaded.
 The fields for planning by action, points of no return and compensation
 (docs/design/lifecycle-and-installed-base.md) have defaults that mean today's catalog: every
 template is planned for ADD only, every relationship is walked for every action, nothing is a
-point of no return or has a compensator. The loader fills them once the models carry them.
+point of no return or has a compensator. The loader fills the points of no return and the
+compensators, and leaves the templates named as compensators to no action.
 """
 
 from __future__ import annotations
@@ -134,6 +135,8 @@ async def load_catalog_graph(root_ids: Iterable[int]) -> CatalogGraph:
     depends_on: dict[int, list[int]] = {}
     for template_id, depends_on_id in sorted(dependency_rows):
         depends_on.setdefault(template_id, []).append(depends_on_id)
+    # A template some other one names as its compensator is planned for no action.
+    compensators = {t.compensated_by_id for t in templates if t.compensated_by_id is not None}
     templates_of: dict[int, list[TemplateNode]] = {}
     for t in templates:
         templates_of.setdefault(t.specification_id, []).append(
@@ -144,6 +147,9 @@ async def load_catalog_graph(root_ids: Iterable[int]) -> CatalogGraph:
                 assignment_group_id=t.assignment_group_id,
                 expected_duration_minutes=t.expected_duration_minutes,
                 depends_on=tuple(depends_on.get(t.id, ())),
+                actions=frozenset() if t.id in compensators else ADD_ONLY,
+                point_of_no_return=t.point_of_no_return,
+                compensated_by=t.compensated_by_id,
             )
         )
 

@@ -19,13 +19,16 @@ from typing import cast
 
 from models import DomainOrder, LineItem, ServiceOrder, SoldProduct, Task, TaskDependency
 from models.enums import ServiceOrderState, TaskState
+
+# The module, not its function: the rollup reads the order rules of this package
+# (orders/rules.py), so it may still be loading when this module is imported.
+from services import rollup
 from services.errors import InvalidStateError
 from services.events.kinds import EventKind
 from services.events.recorders import record_order, record_task
 from services.numbering import NumberKind, allocate_numbers
 from services.orders.catalog_graph import load_catalog_graph
 from services.orders.planning import LineItemPlan, plan_line_item
-from services.rollup import roll_up
 from services.unit_of_work import UnitOfWork
 
 
@@ -103,7 +106,7 @@ async def decompose_order(uow: UnitOfWork, order: ServiceOrder) -> None:
         for i, count in enumerate(plan.subtree_task_counts())
         if count == 0
     ]
-    await roll_up(uow, order, empty)
+    await rollup.roll_up(uow, order, empty)
 
 
 def _record_ready_tasks(
@@ -205,6 +208,7 @@ async def _insert_tasks(
                     assignment_group_id=planned.assignment_group_id,
                     expected_duration_minutes=planned.expected_duration_minutes,
                     position=planned.position,
+                    is_point_of_no_return=planned.point_of_no_return,
                 )
                 for i, planned in enumerate(plan.tasks)
             ]

@@ -7,6 +7,7 @@ from models.enums import TaskState
 from services.events.kinds import EventKind
 from services.events.recorders import record_task
 from services.locking import lock_task
+from services.orders.point_of_no_return import pass_point_of_no_return
 from services.policy import Action, can_start_task
 from services.rollup import roll_up
 from services.tasks.rules import can_be_started
@@ -48,5 +49,6 @@ async def start_task(actor: User, task_id: int, *, expected_version: int | None 
             ]
         )
         record_task(uow, EventKind.TASK_STARTED, task, previous_state=previous)
+        await pass_point_of_no_return(uow, task)
         await roll_up(uow, order, [task.domain_order_id])
     return task

@@ -27,6 +27,12 @@ def rolled_state(tasks: Sequence[Task]) -> str:
     return "PENDING"
 
 
+def cancelled_state(tasks: Sequence[Task]) -> str:
+    """A cancelled item or domain order: CANCELLING while a task of it (a compensation) is
+    open, then CANCELLED."""
+    return "CANCELLED" if all(str(t.state) in FINAL for t in tasks) else "CANCELLING"
+
+
 def counters(tasks: Sequence[Task]) -> tuple[int, int]:
     states = [str(t.state) for t in tasks]
     return sum(s != "CANCELLED" for s in states), sum(s in DONE for s in states)
@@ -57,7 +63,8 @@ async def expected_vs_stored(order_id: int) -> tuple[dict[str, object], dict[str
     for d in domain_orders:
         subtree = [t for t in tasks if d.id in above[t.id]]
         own = [t for t in tasks if t.domain_order_id == d.id]
-        expected[f"DO {d.id}"] = (rolled_state(subtree), *counters(subtree), *counters(own))
+        state = rolled_state(subtree) if d.cancelled_at is None else cancelled_state(subtree)
+        expected[f"DO {d.id}"] = (state, *counters(subtree), *counters(own))
         stored[f"DO {d.id}"] = (
             str(d.state),
             d.tasks_total,
@@ -68,7 +75,7 @@ async def expected_vs_stored(order_id: int) -> tuple[dict[str, object], dict[str
     item_states = []
     for item in items:
         mine = [t for t in tasks if item_of[t.domain_order_id] == item.id]
-        state = rolled_state(mine)
+        state = rolled_state(mine) if item.cancelled_at is None else cancelled_state(mine)
         item_states.append(state)
         expected[f"LI {item.id}"] = (state, *counters(mine))
         stored[f"LI {item.id}"] = (str(item.state), item.tasks_total, item.tasks_done)
@@ -84,8 +91,12 @@ async def expected_vs_stored(order_id: int) -> tuple[dict[str, object], dict[str
             order_state = "COMPLETED"
         elif all(s == "FAILED" for s in item_states):
             order_state = "FAILED"
+        elif all(s == "CANCELLED" for s in item_states):
+            order_state = "CANCELLED"
         else:
             order_state = "PARTIAL"
+    elif all(s in {"CANCELLING", "CANCELLED"} for s in item_states):
+        order_state = "CANCELLING"
     else:
         order_state = "IN_PROGRESS"
     expected["order"] = (order_state, *counters(tasks))

@@ -18,8 +18,9 @@ from models.enums import (
 )
 from services.fallouts import create_fallout, resolve_fallout
 from services.orders import LineItemInput
+from services.orders.rules import order_state_from_items
 from services.progress import percent_done
-from services.rollup import TaskTally, order_state, roll_up, subtree_tallies
+from services.rollup import TaskTally, roll_up, subtree_tallies
 from services.tasks import complete_task, start_task
 from services.unit_of_work import unit_of_work
 from tests.services.plan_oracle import expected_vs_stored
@@ -72,13 +73,33 @@ def test_cancelled_tasks_do_not_count_and_skipped_ones_are_done() -> None:
         ([F.COMPLETED, F.CANCELLED], ServiceOrderState.PARTIAL),
         ([F.COMPLETED, F.FAILED], ServiceOrderState.PARTIAL),
         ([F.FAILED, F.FAILED], ServiceOrderState.FAILED),
+        ([F.CANCELLED, F.CANCELLED], ServiceOrderState.CANCELLED),
+        ([F.CANCELLED, F.FAILED], ServiceOrderState.PARTIAL),
+        ([F.CANCELLING, F.CANCELLED], ServiceOrderState.CANCELLING),
+        ([F.CANCELLING, F.COMPLETED], ServiceOrderState.IN_PROGRESS),
+        ([F.CANCELLING, F.IN_PROGRESS], ServiceOrderState.IN_PROGRESS),
     ],
     ids=str,
 )
 def test_the_state_of_the_order_follows_its_line_items(
     items: list[FulfillmentState], state: ServiceOrderState
 ) -> None:
-    assert order_state(items) is state
+    assert order_state_from_items(items) is state
+
+
+@pytest.mark.parametrize(
+    ("tasks", "state"),
+    [
+        ({T.CANCELLED: 2, T.COMPLETED: 1}, F.CANCELLED),
+        ({T.CANCELLED: 1, T.COMPLETED: 1, T.READY: 1}, F.CANCELLING),
+        ({}, F.CANCELLED),
+    ],
+    ids=str,
+)
+def test_a_cancelled_item_is_cancelling_while_a_task_of_it_is_open(
+    tasks: dict[TaskState, int], state: FulfillmentState
+) -> None:
+    assert TaskTally(Counter(tasks)).cancelled_state() is state
 
 
 def test_progress_is_done_over_total_in_percent() -> None:

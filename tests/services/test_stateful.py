@@ -205,7 +205,12 @@ class Run:
         if operation == "start":
             entitled = await agent_for(await Task.get(id=row["id"]), self.users)
             await start_task(actor(entitled), row["id"])
-            return Counter({"task.started": 1})
+            # The first start of a point-of-no-return task of an item passes the item's.
+            item = by_id(rows, "line_item")[
+                by_id(rows, "domain_order")[row["domain_order_id"]]["line_item_id"]
+            ]
+            passes = row["is_point_of_no_return"] and item["point_of_no_return_reached_at"] is None
+            return Counter({"task.started": 1, "line_item.point_of_no_return_reached": passes})
         if operation == "complete":
             await complete_task(actor(assignee or agent), row["id"], "done")
             return Counter({"task.completed": 1})

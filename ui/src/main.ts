@@ -40,8 +40,14 @@ function followRoute(): void {
   if (route.name !== "orders") stopWatchingOrders();
   if (route.name === "sign-in") void loadDemoUsers();
   if (route.name === "orders") {
-    const { state: orderState, customer, number } = route;
-    openOrders({ state: orderState as OrderFilter["state"], customer, number });
+    const { state: orderState, customer, number, jeopardy, sort } = route;
+    openOrders({
+      state: orderState as OrderFilter["state"],
+      customer,
+      number,
+      jeopardy: (jeopardy ?? "") as NonNullable<OrderFilter["jeopardy"]>,
+      sort: sort === "late" ? "late" : "",
+    });
   }
   if (route.name === "plan") {
     void openPlan(route.orderId);

@@ -1,8 +1,8 @@
 // Hash routes, so that /ui serves one index.html for every page:
-//   #/sign-in   #/orders?state=&customer=&number=   #/orders/<global id>
+//   #/sign-in   #/orders?state=&customer=&number=&jeopardy=&sort=   #/orders/<global id>
 export type Route =
   | { name: "sign-in" }
-  | { name: "orders"; state: string; customer: string; number: string }
+  | { name: "orders"; state: string; customer: string; number: string; jeopardy?: string; sort?: string }
   | { name: "plan"; orderId: string };
 
 export function parseRoute(hash: string): Route {
@@ -18,6 +18,8 @@ export function parseRoute(hash: string): Route {
     state: params.get("state") ?? "",
     customer: params.get("customer") ?? "",
     number: params.get("number") ?? "",
+    jeopardy: params.get("jeopardy") ?? "",
+    sort: params.get("sort") ?? "",
   };
 }
 
@@ -29,7 +31,7 @@ export function hrefOf(route: Route): string {
       return `#/orders/${encodeURIComponent(route.orderId)}`;
     case "orders": {
       const params = new URLSearchParams();
-      for (const key of ["state", "customer", "number"] as const) {
+      for (const key of ["state", "customer", "number", "jeopardy", "sort"] as const) {
         if (route[key]) params.set(key, route[key]);
       }
       const query = params.toString();

@@ -3,6 +3,7 @@
 import type { ConnectionState } from "./api/live";
 import type {
   ActionError,
+  JeopardyLevel,
   ListedUser,
   OrderPage,
   ServiceOrderState,
@@ -16,6 +17,10 @@ export interface OrderFilter {
   state: ServiceOrderState | "";
   customer: string;
   number: string;
+  /** Only orders at this level or above; the API lists them most late first. */
+  jeopardy?: JeopardyLevel | "";
+  /** "late": most late first (the API's order with a jeopardy filter); else newest first. */
+  sort?: "late" | "";
 }
 
 export interface ActionStatus {

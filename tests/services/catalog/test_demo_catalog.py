@@ -14,7 +14,9 @@ def tasks_of_tree(
     """Tasks the decomposition of `code` makes, as demo.yaml's comments promise."""
     specs = {spec.code: spec for spec in document.specifications}
     spec = specs[code]
-    total = len(spec.task_templates)
+    # A template named as a compensator is planned for no action: only a cancellation makes it.
+    compensators = {t.compensated_by for t in spec.task_templates}
+    total = len([t for t in spec.task_templates if t.code not in compensators])
     for rel in spec.relationships:
         rule = rel.exclude_when
         if rel.type not in DECOMPOSING_RELATIONSHIPS:
@@ -66,3 +68,53 @@ def test_every_demo_assignment_group_has_work(demo_catalog: CatalogDocument) -> 
     }
 
     assert used == {group.name for group in demo_catalog.assignment_groups}
+
+
+def product_trees(document: CatalogDocument, code: str) -> list[str]:
+    """`code` and every specification beneath it through decomposing relationships."""
+    specs = {spec.code: spec for spec in document.specifications}
+    found = [code]
+    for rel in specs[code].relationships:
+        if rel.type in DECOMPOSING_RELATIONSHIPS:
+            found += product_trees(document, rel.target)
+    return found
+
+
+def test_each_demo_product_has_one_point_of_no_return(demo_catalog: CatalogDocument) -> None:
+    specs = {spec.code: spec for spec in demo_catalog.specifications}
+    marked = {
+        code: [
+            f"{spec}.{t.code}"
+            for spec in dict.fromkeys(product_trees(demo_catalog, code))
+            for t in specs[spec].task_templates
+            if t.point_of_no_return
+        ]
+        for code in products(demo_catalog)
+    }
+
+    assert marked == {
+        "FIBRE_BROADBAND": ["GPON_ACCESS_RFS.install_fibre_drop"],
+        "BUSINESS_SDWAN": ["SDWAN_EDGE_RFS.install_edges"],
+        "MOBILE_LINE": ["SIM_CARD.dispatch_sim"],
+        "TV_VOICE_BUNDLE": ["SET_TOP_BOX.ship_set_top_box"],
+    }
+
+
+def test_the_demo_catalog_undoes_allocations_and_shipments(
+    demo_catalog: CatalogDocument,
+) -> None:
+    names = {
+        (spec.code, t.code): t.name
+        for spec in demo_catalog.specifications
+        for t in spec.task_templates
+    }
+    undone = {
+        names[(spec.code, t.code)]: names[(spec.code, t.compensated_by)]
+        for spec in demo_catalog.specifications
+        for t in spec.task_templates
+        if t.compensated_by
+    }
+
+    assert undone["Allocate a /56 IPv6 prefix"] == "Release the IPv6 prefix"
+    assert undone["Ship the ONT to the installer"] == "Recover the ONT"
+    assert len(undone) == 9

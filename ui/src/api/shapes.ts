@@ -4,6 +4,7 @@
 import {
   FalloutAction,
   FalloutType,
+  JeopardyLevel,
   Priority,
   ServiceOrderState,
   type DemoUsersQuery,
@@ -29,6 +30,7 @@ export type {
   FalloutAction,
   FalloutState,
   FalloutType,
+  JeopardyLevel,
   Priority,
   ServiceOrderState,
   TaskState,
@@ -39,6 +41,8 @@ export const SERVICE_ORDER_STATES: readonly ServiceOrderState[] = Object.values(
 export const FALLOUT_TYPES: readonly FalloutType[] = Object.values(FalloutType);
 export const FALLOUT_ACTIONS: readonly FalloutAction[] = Object.values(FalloutAction);
 export const PRIORITIES: readonly Priority[] = Object.values(Priority);
+/** Lowest first, as the schema lists them. */
+export const JEOPARDY_LEVELS: readonly JeopardyLevel[] = Object.values(JeopardyLevel);
 
 export type UserRef = UserRefFragment;
 /** The signed-in user: what their roles allow decides only which lists the page loads. */

@@ -19,7 +19,14 @@ function filterInput(filter: OrderFilter): Record<string, string> {
   if (filter.state) input.state = filter.state;
   if (filter.customer.trim()) input.customer = filter.customer.trim();
   if (filter.number.trim()) input.number = filter.number.trim();
+  // The API sorts by lateness when asked for a jeopardy level: at least NONE is every order.
+  if (filter.jeopardy) input.jeopardyAtLeast = filter.jeopardy;
+  else if (filter.sort === "late") input.jeopardyAtLeast = "NONE";
   return input;
+}
+
+export function byLateness(filter: OrderFilter): boolean {
+  return Boolean(filter.jeopardy) || filter.sort === "late";
 }
 
 async function readPage(filter: OrderFilter, after: string | null): Promise<OrderPage> {
@@ -88,6 +95,8 @@ function applyEvent(event: ServiceOrderEvent): void {
   }
   edge.node = { ...edge.node, ...event.serviceOrder };
   changed();
+  // Most late first: a change of lateness may move the order in the list.
+  if (byLateness(state.list.filter)) reloadSoon();
 }
 
 /** (Re)subscribe to every order's changes while the list is shown. */

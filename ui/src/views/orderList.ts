@@ -1,12 +1,14 @@
-// The order list: filter by state and customer, search by number, page forward and back.
+// The order list: filter by state, customer and jeopardy, search by number, page forward and
+// back; newest first, or most late first (the API's order when a jeopardy level is asked for).
 import { html, nothing, type TemplateResult } from "lit-html";
 import { repeat } from "lit-html/directives/repeat.js";
 
-import { SERVICE_ORDER_STATES, type ServiceOrderSummary } from "../api/shapes";
-import { applyFilter, nextPage, PAGE_SIZE, previousPage } from "../controllers/orders";
+import { JEOPARDY_LEVELS, SERVICE_ORDER_STATES, type ServiceOrderSummary } from "../api/shapes";
+import { applyFilter, byLateness, nextPage, PAGE_SIZE, previousPage } from "../controllers/orders";
 import { hrefOf } from "../router";
 import { state, type OrderFilter } from "../store";
-import { humanize, progressBar, stateBadge } from "./widgets";
+import { jeopardyBadge, lateness } from "./jeopardy";
+import { humanize, progressBar, stateBadge, when } from "./widgets";
 
 function submitFilter(event: SubmitEvent): void {
   event.preventDefault();
@@ -15,7 +17,14 @@ function submitFilter(event: SubmitEvent): void {
     state: String(data.get("state") ?? "") as OrderFilter["state"],
     customer: String(data.get("customer") ?? ""),
     number: String(data.get("number") ?? ""),
+    jeopardy: String(data.get("jeopardy") ?? "") as OrderFilter["jeopardy"],
+    sort: state.list.filter.sort ?? "",
   });
+}
+
+function toggleSort(): void {
+  const filter = state.list.filter;
+  applyFilter({ ...filter, sort: filter.sort === "late" ? "" : "late" });
 }
 
 function clearFilter(): void {
@@ -34,6 +43,15 @@ function filterForm(filter: OrderFilter): TemplateResult {
     </label>
     <label>Customer
       <input name="customer" type="search" data-testid="filter-customer" .value=${filter.customer} />
+    </label>
+    <label>Jeopardy
+      <select name="jeopardy" data-testid="filter-jeopardy" .value=${filter.jeopardy ?? ""}>
+        <option value="">Any</option>
+        ${JEOPARDY_LEVELS.filter((level) => level !== "NONE").map(
+          (level) => html`<option value=${level} ?selected=${filter.jeopardy === level}
+            >${humanize(level)} or worse</option>`,
+        )}
+      </select>
     </label>
     <label>Order number
       <input name="number" type="search" placeholder="SO0001001" data-testid="filter-number"
@@ -55,6 +73,10 @@ function row(order: ServiceOrderSummary): TemplateResult {
     <td>${humanize(order.priority)}</td>
     <td>${stateBadge(order.state, "order-state")}</td>
     <td class="progress-cell">${progressBar(order.progress, order.number)}</td>
+    <td data-testid="order-requested">${order.requestedCompletionDate ? when(order.requestedCompletionDate) : "—"}</td>
+    <td data-testid="order-expected">${order.expectedCompletionAt ? when(order.expectedCompletionAt) : "—"}
+      ${lateness(order.expectedCompletionAt, order.requestedCompletionDate)}</td>
+    <td>${jeopardyBadge(order.jeopardy, order.jeopardyReason, "order-jeopardy", order.requestedCompletionDate)}</td>
   </tr>`;
 }
 
@@ -65,6 +87,7 @@ export function orderListView(): TemplateResult {
   const shown = page?.edges.length ?? 0;
   // Above 10,000 matches PostgreSQL answers with the planner's estimate (totalCountExact false).
   const total = page ? `${page.totalCountExact ? "" : "about "}${page.totalCount}` : "0";
+  const late = byLateness(filter);
   return html`<section class="orders" aria-labelledby="orders-title" aria-busy=${loading ? "true" : "false"}>
     <h2 id="orders-title">Service orders</h2>
     ${filterForm(filter)}
@@ -81,8 +104,15 @@ export function orderListView(): TemplateResult {
         <caption class="visually-hidden">Service orders, ${total} in all</caption>
         <thead>
           <tr>
-            <th scope="col">Number</th><th scope="col">Customer</th><th scope="col">External id</th>
+            <th scope="col" aria-sort=${late ? "none" : "descending"}>Number</th><th scope="col">Customer</th><th scope="col">External id</th>
             <th scope="col">Priority</th><th scope="col">State</th><th scope="col">Progress</th>
+            <th scope="col">Requested</th><th scope="col">Expected</th>
+            <th scope="col" aria-sort=${late ? "descending" : "none"} data-testid="sort-lateness">
+              <button type="button" class="sort" data-testid="sort-by-lateness" aria-pressed=${String(late)}
+                ?disabled=${Boolean(filter.jeopardy)} @click=${toggleSort}
+                title=${filter.jeopardy ? "With a jeopardy filter the most late come first" : ""}
+                >Jeopardy ${late ? "▼ most late first" : "(sort)"}</button>
+            </th>
           </tr>
         </thead>
         <tbody>${repeat(page?.edges ?? [], (e) => e.node.id, (e) => row(e.node))}</tbody>

@@ -10,6 +10,7 @@ import { orderActions } from "./actionForms";
 import { detailsPanel } from "./details";
 import { falloutPanel } from "./falloutPanel";
 import { historyPanel } from "./history";
+import { timelinePanel } from "./timeline";
 import { planTree } from "./tree";
 import { humanize, progressBar, stateBadge } from "./widgets";
 
@@ -51,7 +52,7 @@ function body(plan: Plan): TemplateResult {
         <p class="hint">Arrow keys move through the plan; Right and Left open and close a level.</p>
         ${planTree(plan)}
       </section>
-      ${detailsPanel(plan, state.plan.selected)}
+      ${detailsPanel(plan, state.plan.selected)} ${timelinePanel(plan)}
     </div>
     <div class="plan-lower">${falloutPanel(plan.order.fallouts)} ${historyPanel(plan.order.history)}</div>`;
 }
