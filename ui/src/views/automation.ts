@@ -4,25 +4,9 @@
 import { html, nothing, type TemplateResult } from "lit-html";
 
 import type { Task } from "../api/shapes";
+import { attemptsText, countdownText, isAutomated, retryPending } from "../plan/automationModel";
 import { when } from "./widgets";
 import "./automation.css";
-
-export function isAutomated(task: Task): boolean {
-  return task.kind === "AUTOMATED";
-}
-
-function attemptsText(task: Task): string {
-  return task.maxAttempts ? `${task.attempts}/${task.maxAttempts}` : String(task.attempts);
-}
-
-/** Seconds to `iso` as "1m 05s" (or "now" once it has passed). */
-export function countdownText(iso: string, now: number = Date.now()): string {
-  const seconds = Math.ceil((new Date(iso).getTime() - now) / 1000);
-  if (seconds <= 0) return "now";
-  const minutes = Math.floor(seconds / 60);
-  const rest = seconds % 60;
-  return minutes ? `${minutes}m ${String(rest).padStart(2, "0")}s` : `${rest}s`;
-}
 
 // A countdown that keeps itself current, once a second, without re-rendering the page.
 class RetryCountdown extends HTMLElement {
@@ -52,10 +36,6 @@ if (!customElements.get("retry-countdown")) customElements.define("retry-countdo
 
 function countdown(iso: string): TemplateResult {
   return html`<retry-countdown at=${iso} data-testid="retry-countdown">${countdownText(iso)}</retry-countdown>`;
-}
-
-function retryPending(task: Task): boolean {
-  return task.state === "READY" && !!task.nextAttemptAt && new Date(task.nextAttemptAt).getTime() > Date.now();
 }
 
 /** The tree's mark of an automated task: ⚙, its attempts, a retry countdown, who holds it. */
