@@ -29,13 +29,13 @@ from models import User
 from models.config import tortoise_config
 from services.events.hints import HINT_CHANNEL
 from services.events.runtime import publishing_hints, running_broadcast
+from services.limits import MAX_OUTPUT_BYTES
 from services.settings import Settings
 from services.sweeping.runtime import run_sweepers
 from services.workers.demo import demo_handler, demo_topics
 from services.workers.http_handler import HttpHandler, HttpRoute
 from services.workers.loop import Worker, WorkerOptions
 from services.workers.registry import Registry, UnknownTopicError
-from services.limits import MAX_OUTPUT_BYTES
 from services.workers.source import ServiceSource
 
 log = logging.getLogger(__name__)

@@ -55,13 +55,17 @@ async def http_worker(users: dict[str, User], url: str) -> AsyncIterator[Worker]
 async def until_task(task_id: int, wanted: Callable[[Task], bool]) -> Task:
     """The task once the worker has brought it where `wanted` says."""
     async with asyncio.timeout(15):
-        while not wanted(task := await Task.get(id=task_id)):
+        while not wanted(task := await Task.get(id=task_id)):  # noqa: ASYNC110
             await asyncio.sleep(0.01)
     return task
 
 
 def retry_scheduled(task: Task) -> bool:
     return task.state == TaskState.READY and task.next_attempt_at is not None
+
+
+def failed_attempts(count: int) -> Callable[[Task], bool]:
+    return lambda task: retry_scheduled(task) and task.attempts == count
 
 
 async def kinds(task_id: int) -> list[str]:
