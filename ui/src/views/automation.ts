@@ -34,8 +34,10 @@ class RetryCountdown extends HTMLElement {
 
 if (!customElements.get("retry-countdown")) customElements.define("retry-countdown", RetryCountdown);
 
+// The element writes its own text: a lit part inside it would lose its markers at the first
+// tick, and the template around it would stop updating.
 function countdown(iso: string): TemplateResult {
-  return html`<retry-countdown at=${iso} data-testid="retry-countdown">${countdownText(iso)}</retry-countdown>`;
+  return html`<retry-countdown at=${iso} data-testid="retry-countdown"></retry-countdown>`;
 }
 
 /** The tree's mark of an automated task: ⚙, its attempts, a retry countdown, who holds it. */
