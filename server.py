@@ -2,7 +2,7 @@
 
 python server.py run        migrate, seed on first start, serve (what `make run` does)
 python server.py serve      serve only [--host --port --workers]
-python server.py worker     run automated tasks, and the sweepers [--handlers TOPIC ... --concurrency N]
+python server.py worker     run automated tasks and the sweepers [--handlers T ... --concurrency N]
 python server.py migrate    apply Tortoise migrations to DATABASE_URL
 python server.py seed       load the demo catalog, users and orders (again: changes nothing)
 python server.py token USERNAME [--ttl SECONDS]

@@ -16,11 +16,12 @@ from the events the services wrote. Settings: 1, 2 and 4 worker processes of `--
 slots each, and, as the baseline, the same worker loop inside this process (no process of its
 own, no broker). Rounds alternate the settings. Ratios are to 1 worker process.
 
-**READY → locked.** Two idle workers; one order is approved every second; for each task, the
-time from its task.ready event to its task.locked event. Once with `BROADCAST_URL=memory://`
-(hints do not cross processes: the workers find work by polling, WORKER_POLL_SECONDS 0.5 doubling
-to WORKER_MAX_POLL_SECONDS 5 while idle), once with Redis (every commit's hint wakes them).
-Event times are their transactions' start, so the approval's own duration is included.
+**READY → locked.** Two idle workers; one order is approved every two seconds; for each task
+READY at approval, the time from the approval's commit (when the call returns here) to its
+task.locked event (the fetch's transaction start, so a lock taken between the commit and the
+return reads as a few ms below zero). Once with `BROADCAST_URL=memory://` (hints do not cross
+processes: the workers find work by polling, WORKER_POLL_SECONDS 0.5 doubling to
+WORKER_MAX_POLL_SECONDS 5 while idle), once with Redis (every commit's hint wakes them).
 """
 
 from __future__ import annotations
@@ -46,7 +47,7 @@ from bench.databases import open_database, throwaway_database
 from bench.machine import describe, load_average, process_cpu_seconds
 from bench.server_process import server_env, worker_process
 from bench.table import ms, number, ratio, render
-from models import AssignmentGroup, Event, Task, User
+from models import AssignmentGroup, Event, Task, TaskDependency, User
 from models.enums import Role, TaskState
 from services.catalog import install_catalog, load_catalog
 from services.events.runtime import publishing_hints
@@ -69,7 +70,7 @@ REDIS_URL = "redis://127.0.0.1:6379"
 WORKER_COUNTS = (1, 2, 4)
 BASELINE = "1 worker in this process"
 LATENCY_ORDERS = 8
-LATENCY_SPACING_SECONDS = 1.0
+LATENCY_SPACING_SECONDS = 2.0
 DONE_TIMEOUT_SECONDS = 300.0
 NOT_YET = datetime(2999, 1, 1, tzinfo=UTC)
 
@@ -181,15 +182,15 @@ async def span(ids: list[int]) -> float:
 
 
 def worker_env(url: str, data_dir: Path, broadcast_url: str, concurrency: int) -> dict[str, str]:
-    return server_env(
+    env = server_env(
         url,
         data_dir,
-        BROADCAST_URL=broadcast_url,
         WORKER_DEMO_HANDLERS="true",
         WORKER_DEMO_SECONDS="0",
         WORKER_CONCURRENCY=str(concurrency),
         LOG_FORMAT="json",
     )
+    return {**env, "BROADCAST_URL": broadcast_url}
 
 
 @contextmanager
@@ -242,20 +243,25 @@ async def measure(
 async def latencies(
     people: People, options: Options, url: str, data_dir: Path, broadcast_url: str
 ) -> list[float]:
-    """READY → locked of every task of orders approved one a second, the workers idle."""
+    """Commit → locked, for the tasks READY at approval of orders approved one every
+    LATENCY_SPACING_SECONDS, the workers idle in between."""
     env = worker_env(url, data_dir, broadcast_url, options.concurrency)
     settings = Settings(_env_file=None, database_url=url, broadcast_url=broadcast_url)
-    ids: list[int] = []
+    committed: dict[int, datetime] = {}
     async with publishing_hints(settings):
         with worker_processes(options.latency_workers, env, data_dir):
-            await asyncio.sleep(LATENCY_SPACING_SECONDS * 3)  # let them reach their idle poll
+            await asyncio.sleep(LATENCY_SPACING_SECONDS)  # let them reach their idle poll
             for _ in range(options.latency_orders):
-                ids += await approved_order(people)
+                ids = await approved_order(people)
+                at = datetime.now(UTC)  # the approval has committed: its tasks are READY
+                waiting = await TaskDependency.filter(task_id__in=ids).values_list(
+                    "task_id", flat=True
+                )
+                committed |= {task_id: at for task_id in set(ids) - set(cast(list[int], waiting))}
                 await asyncio.sleep(LATENCY_SPACING_SECONDS)
-            await until_done(ids)
-    ready = await event_times(ids, "task.ready")
-    locked = await event_times(ids, "task.locked")
-    return [(locked[i] - ready[i]).total_seconds() for i in ids if i in ready and i in locked]
+            await until_done(list(committed))
+    locked = await event_times(list(committed), "task.locked")
+    return [(locked[i] - at).total_seconds() for i, at in committed.items()]
 
 
 def setting_names(options: Options) -> list[str]:
@@ -326,8 +332,8 @@ def report(options: Options, results: dict[str, Throughput], waits: dict[str, li
         for label, values in waits.items()
     ]
     latency = render(
-        f"READY → locked: {options.latency_workers} idle worker processes, "
-        f"{options.latency_orders} orders approved one a second (ms)",
+        f"READY → locked: {options.latency_workers} idle worker process(es), "
+        f"{options.latency_orders} orders approved {LATENCY_SPACING_SECONDS:g} s apart (ms)",
         ["wake-up", "tasks", "p50", "p95", "max", "mean"],
         latency_rows,
     )

@@ -171,9 +171,7 @@ async def test_exhausted_retries_hold_the_task_with_a_system_fallout(
     async with http_worker(users, url):
         # when every attempt fails and each backoff passes
         for attempt, backoff in ((1, 10), (2, 20)):
-            failed = await until_task(
-                task_id, lambda t, n=attempt: retry_scheduled(t) and t.attempts == n
-            )
+            failed = await until_task(task_id, failed_attempts(attempt))
             clock.advance(seconds=backoff)
         task = await until_task(task_id, lambda t: t.state == TaskState.ON_HOLD)
 
