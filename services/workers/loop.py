@@ -190,10 +190,11 @@ class Worker:
         heartbeat = asyncio.create_task(self._keep_locked(flight))
         try:
             await asyncio.wait({flight.work})
+            # Returns as soon as the work is done, or once an extension under way has
+            # finished: a service call is never cancelled halfway.
+            await heartbeat
         finally:
             heartbeat.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await heartbeat
         if flight.work.cancelled():
             if flight.lost:
                 self.stats.lost += 1
@@ -206,7 +207,9 @@ class Worker:
     async def _keep_locked(self, flight: _InFlight) -> None:
         job = flight.job
         while True:
-            await asyncio.sleep(max(job.lock_seconds / 3, 0.001))
+            await asyncio.wait({flight.work}, timeout=max(job.lock_seconds / 3, 0.001))
+            if flight.work.done():
+                return
             try:
                 await self.source.extend(job, self.options.lock_seconds)
             except DomainError as error:
