@@ -13,8 +13,10 @@ lock, complete with its cascade and rollup, in a transaction each.
 due (`next_attempt_at` in the future), then made due by one UPDATE, so that every worker
 starts on a full queue; tasks/s = tasks / (first task.locked → last task.completed), read
 from the events the services wrote. Settings: 1, 2 and 4 worker processes of `--concurrency`
-slots each, and, as the baseline, the same worker loop inside this process (no process of its
-own, no broker). Rounds alternate the settings. Ratios are to 1 worker process.
+slots each, with Redis as the broker as in production (a fetch that comes back short because
+another worker holds an order's lock is followed by the next commit's hint rather than a
+backed-off poll), and, as the baseline, the same worker loop inside this process (no process
+of its own, no broker). Rounds alternate the settings. Ratios are to 1 worker process.
 
 **READY → locked.** Two idle workers; one order is approved every two seconds; for each task
 READY at approval, the time from the approval's commit (when the call returns here) to its
@@ -231,7 +233,7 @@ async def measure(
             await until_done(ids)
         used = time.process_time() - cpu
     else:
-        env = worker_env(url, data_dir, "memory://", options.concurrency)
+        env = worker_env(url, data_dir, REDIS_URL, options.concurrency)
         with worker_processes(int(setting.split()[0]), env, data_dir) as pids:
             before = sum(process_cpu_seconds(pid) for pid in pids)
             await release(ids)
