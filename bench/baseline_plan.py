@@ -145,6 +145,7 @@ async def _plan(
         return None
     order = orders[0]
     viewer = _viewer(reader)
+    order_model = _as(ServiceOrder, state=ServiceOrderState(order["state"]))
     group_ids: list[int] = []
     if permissions.task_permissions_read_groups(viewer):
         rows = await fetch(statements.group_ids_of_user(), [viewer.id])
@@ -192,6 +193,14 @@ async def _plan(
             "priority": row["priority"],
             "dueAt": _time(row["due_at"]),
             "version": row["version"],
+            "plannedStartAt": _time(row["planned_start_at"]),
+            "plannedEndAt": _time(row["planned_end_at"]),
+            "startedAt": _time(row["started_at"]),
+            "completedAt": _time(row["completed_at"]),
+            "slackMinutes": row["slack_minutes"],
+            "onCriticalPath": bool(row["on_critical_path"]),
+            "jeopardy": row["jeopardy"],
+            "jeopardyReason": row["jeopardy_reason"] or None,
             "assignmentGroup": groups[row["assignment_group_id"]],
             "assignee": users[row["assignee_id"]] if row["assignee_id"] is not None else None,
             "dependsOn": [_task_summary(p) for p in prerequisites],
@@ -204,7 +213,7 @@ async def _plan(
                 }
                 for f in fallouts_by_task[row["id"]]
             ],
-            "viewerCan": _task_can(viewer, row, group_ids),
+            "viewerCan": _task_can(viewer, row, order_model, group_ids),
         }
 
     def domain_order(row: Row) -> Json:
@@ -259,6 +268,10 @@ async def _plan(
         "customer": order["customer"],
         "priority": order["priority"],
         "state": order["state"],
+        "requestedCompletionDate": _time(order["requested_completion_date"]),
+        "expectedCompletionAt": _time(order["expected_completion_at"]),
+        "jeopardy": order["jeopardy"],
+        "jeopardyReason": order["jeopardy_reason"] or None,
         "progress": _progress(order),
         "viewerCan": _order_can(viewer, order),
         "version": order["version"],
@@ -285,7 +298,7 @@ def _task_summary(row: Row) -> Json:
 
 def _order_can(viewer: User, row: Row) -> Json:
     order = _as(ServiceOrder, state=ServiceOrderState(row["state"]))
-    can = permissions.order_permissions(viewer, order)
+    can = permissions.order_permissions(viewer, order, [])
     return {"approve": can.approve, "reject": can.reject, "reopen": can.reopen}
 
 
@@ -298,8 +311,8 @@ def _task_model(row: Row) -> Task:
     )
 
 
-def _task_can(viewer: User, row: Row, group_ids: Sequence[int]) -> Json:
-    can = permissions.task_permissions(viewer, _task_model(row), group_ids)
+def _task_can(viewer: User, row: Row, order: ServiceOrder, group_ids: Sequence[int]) -> Json:
+    can = permissions.task_permissions(viewer, _task_model(row), order, group_ids)
     return {
         "start": can.start,
         "complete": can.complete,

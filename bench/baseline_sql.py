@@ -50,7 +50,8 @@ class Statements:
         return (
             'SELECT "id","number","external_id","customer","priority","requested_completion_date",'
             '"state","version","submitted_by_id","decided_by_id","decided_at","decision_reason",'
-            '"tasks_total","tasks_done","created_at","updated_at","completed_at" '
+            '"tasks_total","tasks_done","created_at","updated_at","completed_at",'
+            '"expected_completion_at","jeopardy","jeopardy_reason" '
             f'FROM "service_order" WHERE "id" IN ({self._marks(1)}) ORDER BY "id" DESC'
         )
 
@@ -139,6 +140,12 @@ class Statements:
             "updated_at",
             "started_at",
             "completed_at",
+            "planned_start_at",
+            "planned_end_at",
+            "slack_minutes",
+            "on_critical_path",
+            "jeopardy",
+            "jeopardy_reason",
         )
         return (
             f'SELECT {_columns("task", columns)} FROM "task" '

@@ -8,6 +8,8 @@ completion, being worked with open fallout, new), then VACUUM ANALYZEd, as autov
 a database after a load. At each step, one uvicorn process (server.create_app) serves, over
 HTTP, rounds of every operation in turn, each timed alone: approve (a new order of 25 line
 items, submitted beforehand), startTask and completeTask (on a task that approval made READY),
+completeTask on a task of an 800-task order with a requested completion date (its schedule
+recomputed in the transaction, services/schedule/),
 createFallout and resolveFallout (RETRY_TASK) on another, the plan of a 40-task order being
 worked (the UI's plan query), the first page of a group's READY tasks, "my tasks" (the
 agent's, any state: their whole history is theirs), the open fallouts, the orders list with
@@ -36,11 +38,13 @@ from bench.load import Sample
 from bench.machine import describe, load_average
 from bench.plan_data import BenchPeople, install_bench_catalog, submit_order
 from bench.plan_query import PLAN_QUERY, ui_operation, with_ui_fragments
+from bench.reschedule import big_order
 from bench.server_process import BENCH_JWT_SECRET, running_server
 from bench.table import ms, number, ratio, render
 from bench.volume_data import Block, Recipe, copy_block, make_block, row_counts, vacuum_analyze
 from models import AssignmentGroup, Task
 from resolvers.global_ids import encode_global_id
+from services import clock
 from services.auth import issue_token
 from services.settings import Settings
 
@@ -65,10 +69,12 @@ TASK_IDS = """query TaskIds($filter: TaskFilter) {
   tasks(filter: $filter, first: 2) { edges { node { id } } } }"""
 
 APPROVE_NAME = "approve"
+COMPLETE_800 = "completeTask (800-task order)"
 OPERATIONS = (
     APPROVE_NAME,
     "startTask",
     "completeTask",
+    COMPLETE_800,
     "createFallout",
     "resolveFallout",
     "plan (40 tasks)",
@@ -105,6 +111,9 @@ class Targets:
     starts as a copy of the one before, so the block and the new orders are in all of them)."""
 
     new_orders: list[int]
+    # An approved 800-task order with a requested date: each round completes one of its tasks,
+    # so its schedule (services/schedule/) is recomputed in the completion's transaction.
+    big_order: int
     plan_order: int
     history_order: int
     group: int
@@ -158,6 +167,16 @@ async def one_round(client: Client, targets: Targets, index: int) -> None:
     worked, held = (edge["node"]["id"] for edge in ready["edges"][:2])
     await client.send("startTask", "agent", START, {"input": {"taskId": worked}})
     await client.send("completeTask", "agent", COMPLETE, {"input": {"taskId": worked}})
+    big = gid("ServiceOrder", targets.big_order)
+    ready_in_big = await client.send(
+        "(find ready tasks)",
+        "manager",
+        TASK_IDS,
+        {"filter": {"serviceOrderId": big, "state": "READY"}},
+    )
+    in_big = ready_in_big["edges"][0]["node"]["id"]
+    await client.send("(start, 800-task order)", "agent", START, {"input": {"taskId": in_big}})
+    await client.send(COMPLETE_800, "agent", COMPLETE, {"input": {"taskId": in_big}})
     fallout = await client.send(
         "createFallout",
         "manager",
@@ -216,6 +235,7 @@ async def first_database(url: str, options: Options) -> tuple[BenchPeople, Block
     group = await AssignmentGroup.get(name="bench-network")
     targets = Targets(
         new_orders=await submit_new_orders(people, rounds, options.approve_line_items),
+        big_order=(await big_order(people, clock.now())).id,
         plan_order=block.order_ids[block.in_progress_position],
         history_order=block.order_ids[block.completed_position],
         group=group.id,

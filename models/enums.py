@@ -43,6 +43,8 @@ class ServiceOrderState(StrEnum):
     ACKNOWLEDGED = "ACKNOWLEDGED"
     REJECTED = "REJECTED"
     IN_PROGRESS = "IN_PROGRESS"
+    # Stopped by a manager: no task of it starts until it is resumed (`held_from` says to what).
+    HELD = "HELD"
     # The whole order was cancelled and compensating tasks are still open.
     CANCELLING = "CANCELLING"
     COMPLETED = "COMPLETED"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from tortoise import fields
 from tortoise.models import Model
@@ -39,6 +39,17 @@ class ServiceOrder(Model, ProgressCounters):
     requested_completion_date = fields.DatetimeField(null=True)
     state = fields.CharEnumField(ServiceOrderState, max_length=16, default=ServiceOrderState.NEW)
     version = fields.IntField(default=1)
+    # Goes up by one per revision (reviseServiceOrder); 0 is the order as submitted.
+    revision = fields.IntField(default=0)
+    # While HELD: the state it was held from (resume restores it) and since when. Every hold
+    # that ended adds its length to held_seconds, so the schedule can shift planned dates by
+    # the time an order stood still (the current hold: clock.now() - held_at).
+    held_from = cast(  # CharEnumField has no typing for null=True (see Task.deferred_outcome)
+        "fields.Field[ServiceOrderState | None]",
+        fields.CharEnumField(ServiceOrderState, max_length=16, null=True),
+    )
+    held_at = fields.DatetimeField(null=True)
+    held_seconds = fields.IntField(default=0)
     submitted_by: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
         "models.User", related_name="submitted_orders", on_delete=fields.RESTRICT
     )

@@ -27,6 +27,8 @@ from services.policy import can_read_order
 
 K = TypeVar("K")
 V = TypeVar("V")
+K2 = TypeVar("K2")
+V2 = TypeVar("V2")
 R = TypeVar("R")
 
 # A value, or (until the request has loaded it) the awaitable that gives it.
@@ -69,6 +71,24 @@ def then(loader: DataLoader[K, V], key: K, answer: Callable[[V], R]) -> Now[R]:
 
 async def later(load: Awaitable[V], answer: Callable[[V], R]) -> R:
     return answer(await load)
+
+
+def then_both(
+    first: DataLoader[K, V],
+    first_key: K,
+    second: DataLoader[K2, V2],
+    second_key: K2,
+    answer: Callable[[V, V2], R],
+) -> Now[R]:
+    """`answer(first value, second value)` now if both are loaded, else once they are."""
+    one, other = peek(first, first_key), peek(second, second_key)
+    if isinstance(one, _Pending) or isinstance(other, _Pending):
+        return _both_later(first.load(first_key), second.load(second_key), answer)
+    return answer(one, other)
+
+
+async def _both_later(one: Awaitable[V], other: Awaitable[V2], answer: Callable[[V, V2], R]) -> R:
+    return answer(await one, await other)
 
 
 async def prepare_tasks(context: Context, order_id: int, fields: Collection[str]) -> OrderTasks:

@@ -7,25 +7,59 @@ a plan asks it of every task. A task's answer needs an agent's groups, read once
 
 from __future__ import annotations
 
-from models import FalloutRecord, ServiceOrder, Task, User
+from collections.abc import Collection
+
+from models import FalloutRecord, LineItem, ServiceOrder, Task, User
 from resolvers.context import Context
-from resolvers.plan import Now, later, task_of, then
+from resolvers.plan import Now, later, task_of, then, then_both
 from services import permissions
 
 
-def order_permissions(context: Context, order: ServiceOrder) -> permissions.OrderPermissions:
-    return permissions.order_permissions(context.actor, order)
+def order_permissions(context: Context, order: ServiceOrder) -> Now[permissions.OrderPermissions]:
+    actor = context.actor
+    return then(
+        context.loaders.line_items_by_order,
+        order.id,
+        lambda items: permissions.order_permissions(actor, order, items),
+    )
+
+
+def line_item_permissions(context: Context, item: LineItem) -> Now[permissions.LineItemPermissions]:
+    actor = context.actor
+
+    def of_order(order: ServiceOrder | None) -> permissions.LineItemPermissions:
+        if order is None:  # deleted with its items, so never seen
+            return permissions.LineItemPermissions(revise=False, cancel=False)
+        return permissions.line_item_permissions(actor, item, order)
+
+    return then(context.loaders.order, item.service_order_id, of_order)
 
 
 def task_permissions(context: Context, task: Task) -> Now[permissions.TaskPermissions]:
+    """Needs the task's order (a held one starts no task): a plan has loaded it already."""
     actor = context.actor
+    loaders = context.loaders
     if not permissions.task_permissions_read_groups(actor):
-        return permissions.task_permissions(actor, task, ())
-    return then(
-        context.loaders.group_ids_by_user,
+        return then(
+            loaders.order, task.service_order_id, lambda order: _of_task(actor, task, order, ())
+        )
+    return then_both(
+        loaders.order,
+        task.service_order_id,
+        loaders.group_ids_by_user,
         actor.id,
-        lambda group_ids: permissions.task_permissions(actor, task, group_ids),
+        lambda order, group_ids: _of_task(actor, task, order, group_ids),
     )
+
+
+def _of_task(
+    actor: User, task: Task, order: ServiceOrder | None, group_ids: Collection[int]
+) -> permissions.TaskPermissions:
+    if order is None:  # deleted with its tasks, so never seen; refused if it were
+        return permissions.TaskPermissions(
+            start=False, complete=False, reassign=False, create_fallout=False
+        )
+    return permissions.task_permissions(actor, task, order, group_ids)
 
 
 def fallout_permissions(

@@ -50,9 +50,67 @@ class RejectServiceOrderInput:
 
 
 @strawberry.input
+class CancelServiceOrderInput:
+    service_order_id: strawberry.ID
+    reason: str = strawberry.field(description="Required; why the order is cancelled.")
+    line_item_ids: list[strawberry.ID] | None = strawberry.field(
+        default=None,
+        description="The items to cancel; left out: every item not final or cancelled already.",
+    )
+    expected_version: int | None = strawberry.field(default=None, description=_EXPECTED_VERSION)
+
+
+@strawberry.input
 class ReopenServiceOrderInput:
     service_order_id: strawberry.ID
     note: str | None = None
+    expected_version: int | None = strawberry.field(default=None, description=_EXPECTED_VERSION)
+
+
+@strawberry.input
+class HoldServiceOrderInput:
+    service_order_id: strawberry.ID
+    reason: str = strawberry.field(description="Required; why the work stops.")
+    expected_version: int | None = strawberry.field(default=None, description=_EXPECTED_VERSION)
+
+
+@strawberry.input
+class ResumeServiceOrderInput:
+    service_order_id: strawberry.ID
+    note: str | None = None
+    expected_version: int | None = strawberry.field(default=None, description=_EXPECTED_VERSION)
+
+
+@strawberry.input(
+    description="One line item of the order as it should be: with `id`, an item of the order "
+    "(kept, or changed when its quantity or characteristics differ); without, a new item."
+)
+class RevisedLineItemInput:
+    id: strawberry.ID | None = strawberry.field(
+        default=None, description="The line item's id; leave out for a new item."
+    )
+    specification_code: str = strawberry.field(
+        description="The code of a PRODUCT specification; an existing item keeps its own."
+    )
+    action: LineItemAction = strawberry.field(
+        default=LineItemAction.ADD, description="An existing item keeps its own."
+    )
+    quantity: int = 1
+    characteristics: JSON | None = strawberry.field(
+        default=None, description="A JSON object (absent: none)."
+    )
+    sold_product_id: strawberry.ID | None = strawberry.field(
+        default=None, description="The product a MODIFY or DELETE item changes."
+    )
+
+
+@strawberry.input
+class ReviseServiceOrderInput:
+    service_order_id: strawberry.ID
+    reason: str = strawberry.field(description="Required; why the order changes.")
+    line_items: list[RevisedLineItemInput] = strawberry.field(
+        description="Every line item the order is to have: one missing is removed."
+    )
     expected_version: int | None = strawberry.field(default=None, description=_EXPECTED_VERSION)
 
 

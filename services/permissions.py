@@ -9,18 +9,20 @@ assignee, a version).
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
-from models import FalloutRecord, ServiceOrder, Task, User
+from models import FalloutRecord, LineItem, ServiceOrder, Task, User
 from services.fallouts import rules as fallouts_rules
 from services.orders import rules as orders_rules
 from services.policy import (
     Action,
     can_be_assigned_tasks,
+    can_cancel_order,
     can_complete_task,
     can_create_fallout,
     can_resolve_fallout,
+    can_revise_order,
     can_start_task,
     is_allowed,
 )
@@ -32,6 +34,16 @@ class OrderPermissions:
     approve: bool
     reject: bool
     reopen: bool
+    hold: bool
+    resume: bool
+    revise: bool
+    cancel: bool
+
+
+@dataclass(frozen=True, slots=True)
+class LineItemPermissions:
+    revise: bool
+    cancel: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +68,10 @@ class RolePermissions:
     approve_orders: bool
     reject_orders: bool
     reopen_orders: bool
+    hold_orders: bool
+    resume_orders: bool
+    revise_orders: bool
+    cancel_orders: bool
     start_tasks: bool
     complete_tasks: bool
     reassign_tasks: bool
@@ -65,19 +81,45 @@ class RolePermissions:
     be_assigned_tasks: bool
 
 
-def order_permissions(user: User, order: ServiceOrder) -> OrderPermissions:
+def order_permissions(
+    user: User, order: ServiceOrder, items: Sequence[LineItem]
+) -> OrderPermissions:
+    """`items`: all of the order's line items (whether it can be cancelled depends on them)."""
     return OrderPermissions(
         approve=orders_rules.can_be_approved(order) and is_allowed(user, Action.APPROVE_ORDER),
         reject=orders_rules.can_be_rejected(order) and is_allowed(user, Action.REJECT_ORDER),
         reopen=orders_rules.can_be_reopened(order) and is_allowed(user, Action.REOPEN_ORDER),
+        hold=orders_rules.can_be_held(order) and is_allowed(user, Action.HOLD_ORDER),
+        resume=orders_rules.can_be_resumed(order) and is_allowed(user, Action.RESUME_ORDER),
+        revise=orders_rules.can_be_revised(order)
+        and can_revise_order(user, order, orders_rules.is_revised_in_flight(order)),
+        cancel=orders_rules.can_be_cancelled_whole(order, items) and can_cancel_order(user, order),
     )
 
 
-def task_permissions(user: User, task: Task, user_group_ids: Collection[int]) -> TaskPermissions:
-    """`user_group_ids`: the user's assignment groups (an agent claims a task of theirs)."""
+def line_item_permissions(user: User, item: LineItem, order: ServiceOrder) -> LineItemPermissions:
+    """`order`: the item's. Cancelling one item is cancelling the order for that item; revising
+    it (changing or removing it) is revising the order, unless the item is past its point of no
+    return or its work is over (then it can only be kept as it is)."""
+    return LineItemPermissions(
+        revise=orders_rules.line_item_can_be_revised(item)
+        and orders_rules.can_be_revised(order)
+        and can_revise_order(user, order, orders_rules.is_revised_in_flight(order)),
+        cancel=orders_rules.item_can_be_cancelled(item)
+        and orders_rules.can_be_cancelled(order)
+        and can_cancel_order(user, order),
+    )
+
+
+def task_permissions(
+    user: User, task: Task, order: ServiceOrder, user_group_ids: Collection[int]
+) -> TaskPermissions:
+    """`order`: the task's (a held one starts no task); `user_group_ids`: the user's assignment
+    groups (an agent claims a task of theirs)."""
     # The state rule first: it is the cheaper check, and most tasks of a plan fail it.
     return TaskPermissions(
-        start=tasks_rules.can_be_started(task) and can_start_task(user, task, user_group_ids),
+        start=tasks_rules.can_be_started(task, order)
+        and can_start_task(user, task, user_group_ids),
         complete=tasks_rules.can_be_completed(task) and can_complete_task(user, task),
         reassign=tasks_rules.can_be_reassigned(task) and is_allowed(user, Action.REASSIGN_TASK),
         create_fallout=tasks_rules.can_be_put_on_hold(task) and can_create_fallout(user, task),
@@ -106,6 +148,10 @@ def role_permissions(user: User) -> RolePermissions:
         approve_orders=is_allowed(user, Action.APPROVE_ORDER),
         reject_orders=is_allowed(user, Action.REJECT_ORDER),
         reopen_orders=is_allowed(user, Action.REOPEN_ORDER),
+        hold_orders=is_allowed(user, Action.HOLD_ORDER),
+        resume_orders=is_allowed(user, Action.RESUME_ORDER),
+        revise_orders=is_allowed(user, Action.REVISE_ORDER),
+        cancel_orders=is_allowed(user, Action.CANCEL_ORDER),
         start_tasks=is_allowed(user, Action.START_TASK),
         complete_tasks=is_allowed(user, Action.COMPLETE_TASK),
         reassign_tasks=is_allowed(user, Action.REASSIGN_TASK),

@@ -45,6 +45,10 @@ class Action(StrEnum):
     APPROVE_ORDER = "APPROVE_ORDER"
     REJECT_ORDER = "REJECT_ORDER"
     REOPEN_ORDER = "REOPEN_ORDER"
+    HOLD_ORDER = "HOLD_ORDER"
+    RESUME_ORDER = "RESUME_ORDER"
+    REVISE_ORDER = "REVISE_ORDER"
+    CANCEL_ORDER = "CANCEL_ORDER"
     START_TASK = "START_TASK"
     COMPLETE_TASK = "COMPLETE_TASK"
     REASSIGN_TASK = "REASSIGN_TASK"
@@ -64,6 +68,12 @@ POLICY: dict[Action, frozenset[Role]] = {
     Action.APPROVE_ORDER: frozenset({Role.ORDER_MANAGER}),
     Action.REJECT_ORDER: frozenset({Role.ORDER_MANAGER}),
     Action.REOPEN_ORDER: frozenset({Role.ORDER_MANAGER}),
+    Action.HOLD_ORDER: frozenset({Role.ORDER_MANAGER}),
+    Action.RESUME_ORDER: frozenset({Role.ORDER_MANAGER}),
+    # A partner revises its own order before it is planned (can_revise_order).
+    Action.REVISE_ORDER: frozenset({Role.ORDER_MANAGER, Role.INTEGRATOR}),
+    # A partner may ask to cancel the orders it submitted (TMF641 cancelServiceOrder).
+    Action.CANCEL_ORDER: frozenset({Role.ORDER_MANAGER, Role.INTEGRATOR}),
     Action.START_TASK: frozenset({Role.FULFILLMENT_AGENT}),
     Action.COMPLETE_TASK: frozenset({Role.FULFILLMENT_AGENT}),
     Action.REASSIGN_TASK: frozenset({Role.ORDER_MANAGER}),
@@ -203,6 +213,23 @@ def can_read_reference(reader: User, row: ReferenceData) -> bool:
 # --- Acting on an object ------------------------------------------------------------------
 
 
+def can_revise_order(user: User, order: ServiceOrder, in_flight: bool) -> bool:
+    """A manager revises any order; a partner only one it submitted, and only before it is
+    planned (`in_flight` False): re-planning work in fulfilment is the operator's decision."""
+    if not is_allowed(user, Action.REVISE_ORDER):
+        return False
+    if Role.ORDER_MANAGER in roles_of(user):
+        return True
+    return not in_flight and order.submitted_by_id == user.id
+
+
+def can_cancel_order(user: User, order: ServiceOrder) -> bool:
+    """A manager cancels any order (or its items); a partner only the orders it submitted."""
+    if not is_allowed(user, Action.CANCEL_ORDER):
+        return False
+    return Role.ORDER_MANAGER in roles_of(user) or order.submitted_by_id == user.id
+
+
 def can_start_task(user: User, task: Task, user_group_ids: Collection[int]) -> bool:
     """An agent starts a task assigned to them, or an unassigned one of their groups.
 
@@ -261,6 +288,12 @@ RULES: dict[Callable[..., bool], Callable[[User], bool]] = {
     reads_every_event: _never,
     can_read_user: _narrowed(readable_users),
     can_read_reference: _never,
+    can_revise_order: lambda user: (
+        is_allowed(user, Action.REVISE_ORDER) and Role.ORDER_MANAGER not in roles_of(user)
+    ),
+    can_cancel_order: lambda user: (
+        is_allowed(user, Action.CANCEL_ORDER) and Role.ORDER_MANAGER not in roles_of(user)
+    ),
     can_start_task: lambda user: is_allowed(user, Action.START_TASK),
     can_complete_task: lambda user: is_allowed(user, Action.COMPLETE_TASK),
     can_create_fallout: lambda user: (

@@ -44,6 +44,7 @@ from services.events.recorders import (
     record_order,
     record_sold_product,
 )
+from services.held_time import HOLD_FIELDS, end_hold
 from services.orders.rules import FINAL_ORDER_STATES, order_state_from_items
 from services.schedule.reschedule import reschedule
 from services.sold_products import settle_sold_product
@@ -57,6 +58,7 @@ _WORK_BEGUN_STATES = frozenset(
 _ROLLED_ORDER_STATES = frozenset(
     {
         ServiceOrderState.IN_PROGRESS,
+        ServiceOrderState.HELD,
         ServiceOrderState.CANCELLING,
         ServiceOrderState.COMPLETED,
         ServiceOrderState.PARTIAL,
@@ -255,6 +257,9 @@ async def _roll_order(uow: UnitOfWork, order: ServiceOrder) -> None:
             "state", flat=True
         )
         state = order_state_from_items(FulfillmentState(cast(str, s)) for s in item_states)
+        if previous is ServiceOrderState.HELD and state is ServiceOrderState.IN_PROGRESS:
+            # Held work goes on being held; only its end (a final state) ends the hold.
+            state = previous
     if (state, tally.total, tally.done) == (previous, order.tasks_total, order.tasks_done):
         return
     order.tasks_total, order.tasks_done = tally.total, tally.done
@@ -267,6 +272,11 @@ async def _roll_order(uow: UnitOfWork, order: ServiceOrder) -> None:
             # Fulfilment ended (fully, partly or not at all).
             order.completed_at = uow.started_at
             fields.append("completed_at")
+        if previous is ServiceOrderState.HELD:
+            # Its work ended while held (final: DESIGN's "all final is final" wins over the
+            # hold), or all of it was cancelled (CANCELLING: its compensation must start).
+            end_hold(order, uow.started_at)
+            fields += HOLD_FIELDS
     await order.save(update_fields=fields)
     if state != previous:
         record_order(uow, EventKind.SERVICE_ORDER_STATE_CHANGED, order, previous_state=previous)

@@ -28,7 +28,7 @@ from schema.selection import asked_fields
 from schema.types.catalog import ServiceSpecification
 from schema.types.history import HistoryEvent
 from schema.types.people import HIDDEN_USERS, User
-from schema.types.permissions import ServiceOrderPermissions
+from schema.types.permissions import LineItemPermissions, ServiceOrderPermissions
 from schema.types.progress import Progress
 from services import json_values, permissions
 from services.progress import TaskProgress, progress_of
@@ -77,6 +77,13 @@ class ServiceOrder(Node):
     )
     jeopardy: JeopardyLevel = strawberry.field(description="How late it is; NONE once complete.")
     version: int = strawberry.field(description="Goes up by one on every change.")
+    revision: int = strawberry.field(
+        description="0 as submitted; goes up by one with every `reviseServiceOrder`."
+    )
+    held_from: ServiceOrderState | None = strawberry.field(
+        description="While HELD: the state `resumeServiceOrder` restores."
+    )
+    held_at: datetime | None = strawberry.field(description="While HELD: since when.")
     created_at: datetime
     updated_at: datetime
     completed_at: datetime | None
@@ -105,7 +112,7 @@ class ServiceOrder(Node):
         graphql_type=ServiceOrderPermissions, description="What you may do to it now."
     )
     @staticmethod
-    def viewer_can(root: models.ServiceOrder, info: Info) -> permissions.OrderPermissions:
+    def viewer_can(root: models.ServiceOrder, info: Info) -> Now[permissions.OrderPermissions]:
         return viewer_permissions.order_permissions(info.context, root)
 
     @strawberry.field(graphql_type=User | None, description=HIDDEN_USERS)
@@ -194,6 +201,11 @@ class LineItem(Node):
     @staticmethod
     def progress(root: models.LineItem) -> TaskProgress:
         return progress_of(root)
+
+    @strawberry.field(graphql_type=LineItemPermissions, description="What you may do to it now.")
+    @staticmethod
+    def viewer_can(root: models.LineItem, info: Info) -> Now[permissions.LineItemPermissions]:
+        return viewer_permissions.line_item_permissions(info.context, root)
 
     @strawberry.field(graphql_type=ServiceSpecification)
     @staticmethod

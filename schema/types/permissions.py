@@ -15,6 +15,28 @@ class ServiceOrderPermissions:
     approve: bool = strawberry.field(description="`approveServiceOrder`.")
     reject: bool = strawberry.field(description="`rejectServiceOrder`.")
     reopen: bool = strawberry.field(description="`reopenServiceOrder`.")
+    hold: bool = strawberry.field(description="`holdServiceOrder`.")
+    resume: bool = strawberry.field(description="`resumeServiceOrder`.")
+    revise: bool = strawberry.field(
+        description="`reviseServiceOrder` (its items past their point of no return aside: "
+        "see `LineItem.viewerCan.revise`)."
+    )
+    cancel: bool = strawberry.field(
+        description="`cancelServiceOrder` of the whole order: false when an item left to "
+        "cancel is past its point of no return (then cancel the others by `lineItemIds`)."
+    )
+
+
+@strawberry.type(description="What you may do to this line item now.")
+class LineItemPermissions:
+    revise: bool = strawberry.field(
+        description="Change or remove it in `reviseServiceOrder`: false past its point of no "
+        "return, once cancelled or final."
+    )
+    cancel: bool = strawberry.field(
+        description="`cancelServiceOrder` with this item in `lineItemIds`: false once it is "
+        "past its point of no return, cancelled already or final."
+    )
 
 
 @strawberry.type(description="What you may do to this task now.")
@@ -40,6 +62,12 @@ class UserPermissions:
     approve_orders: bool
     reject_orders: bool
     reopen_orders: bool
+    hold_orders: bool
+    resume_orders: bool
+    revise_orders: bool = strawberry.field(
+        description="Partners revise only their own orders, and only before approval."
+    )
+    cancel_orders: bool
     start_tasks: bool
     complete_tasks: bool
     reassign_tasks: bool

@@ -9,13 +9,7 @@ from tortoise.queryset import QuerySet
 from models import Event
 from models.enums import JeopardyLevel
 from services.events.feed import EventPredicate
-from services.events.kinds import EntityType, EventKind
-
-# The kinds a jeopardy filter follows, by the entity whose own level they report.
-JEOPARDY_KINDS = {
-    EntityType.SERVICE_ORDER: EventKind.SERVICE_ORDER_JEOPARDY_CHANGED,
-    EntityType.TASK: EventKind.TASK_JEOPARDY_CHANGED,
-}
+from services.events.kinds import JEOPARDY_CHANGED, EntityType
 
 
 @dataclass(frozen=True)
@@ -48,8 +42,8 @@ class EventFilter:
         )
 
     def _jeopardy_kinds(self) -> list[str]:
-        types = self.entity_types or frozenset(JEOPARDY_KINDS)
-        return sorted(JEOPARDY_KINDS[t] for t in types if t in JEOPARDY_KINDS)
+        types = self.entity_types or frozenset(JEOPARDY_CHANGED)
+        return sorted(JEOPARDY_CHANGED[t] for t in types if t in JEOPARDY_CHANGED)
 
     def narrow(self, query: QuerySet[Event]) -> QuerySet[Event]:
         if self.entity_types:

@@ -28,6 +28,10 @@ class EventKind(StrEnum):
     SERVICE_ORDER_REOPENED = "service_order.reopened"
     SERVICE_ORDER_DECOMPOSED = "service_order.decomposed"
     SERVICE_ORDER_STATE_CHANGED = "service_order.state_changed"
+    SERVICE_ORDER_HELD = "service_order.held"
+    SERVICE_ORDER_RESUMED = "service_order.resumed"
+    SERVICE_ORDER_REVISED = "service_order.revised"
+    SERVICE_ORDER_CANCELLED = "service_order.cancelled"
     SERVICE_ORDER_JEOPARDY_CHANGED = "service_order.jeopardy_changed"
     LINE_ITEM_STATE_CHANGED = "line_item.state_changed"
     LINE_ITEM_POINT_OF_NO_RETURN_REACHED = "line_item.point_of_no_return_reached"
@@ -53,3 +57,11 @@ class EventKind(StrEnum):
     @property
     def entity_type(self) -> EntityType:
         return EntityType(self.value.partition(".")[0])
+
+
+# The kinds that report an entity's own jeopardy level changing (services/schedule/), by entity:
+# what a jeopardy filter follows (services/events/filters.py).
+JEOPARDY_CHANGED: dict[EntityType, EventKind] = {
+    EntityType.SERVICE_ORDER: EventKind.SERVICE_ORDER_JEOPARDY_CHANGED,
+    EntityType.TASK: EventKind.TASK_JEOPARDY_CHANGED,
+}

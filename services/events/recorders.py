@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from models import DomainOrder, FalloutRecord, LineItem, ServiceOrder, SoldProduct, Task
 from models.enums import (
@@ -26,8 +26,9 @@ from models.enums import (
 from services.events.kinds import EntityType, EventKind
 from services.unit_of_work import UnitOfWork
 
-# What a caller adds to a payload (a note, a reason, a count, an id, a list of ids).
-Detail = str | int | list[int] | None
+# What a caller adds to a payload (a note, a reason, a count, an id, a list of ids; a
+# revision's diff: lists of JSON objects).
+Detail = str | int | list[int] | list[dict[str, Any]] | None
 
 
 @dataclass(frozen=True)
@@ -104,6 +105,14 @@ _JEOPARDY = ("jeopardy", "previousJeopardy", "jeopardyReason", "dueAt")
             ("lineItems", "soldProducts", "domainOrders", "tasks", "readyTasks", "taskDependencies")
         ),
         EventKind.SERVICE_ORDER_STATE_CHANGED: Fields(_ORDER_PROGRESS),
+        EventKind.SERVICE_ORDER_HELD: Fields(("reason",)),
+        EventKind.SERVICE_ORDER_RESUMED: Fields(("note", "restoredState")),
+        # added / removed / changed: lists of the items (services/orders/revision_diff.py).
+        EventKind.SERVICE_ORDER_REVISED: Fields(
+            ("revision", "reason", "added", "removed", "changed")
+        ),
+        # The cancel decision (who: the event's actor); the states follow in their own events.
+        EventKind.SERVICE_ORDER_CANCELLED: Fields(("reason", "lineItemIds")),
         # Its level moved (services/schedule/reschedule.py: on a change, or with time).
         EventKind.SERVICE_ORDER_JEOPARDY_CHANGED: Fields((*_JEOPARDY, "expectedCompletionAt")),
     },

@@ -45,7 +45,10 @@ async def decompose_order(uow: UnitOfWork, order: ServiceOrder) -> None:
             f"Only an acknowledged order is decomposed; {order.number} is {order.state.value}.",
             field="serviceOrderId",
         )
-    items = await LineItem.filter(service_order_id=order.id).order_by("position", "id")
+    # An item cancelled before approval has nothing to plan (services/orders/cancel.py).
+    items = await LineItem.filter(service_order_id=order.id, cancelled_at__isnull=True).order_by(
+        "position", "id"
+    )
     catalog = await load_catalog_graph({item.specification_id for item in items})
     plans = [
         plan_line_item(catalog, item.specification_id, item.characteristics, item.quantity)

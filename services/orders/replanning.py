@@ -215,7 +215,7 @@ def replan(catalog: CatalogGraph, old: PersistedPlan, new: LineItemPlan) -> Plan
         elif (
             matchable
             and task.state is TaskState.COMPLETED
-            and catalog.templates[task.template_id].compensated_by is not None
+            and _compensator_of(catalog, task.template_id) is not None
         ):
             to_compensate.append(task)
         else:
@@ -272,8 +272,14 @@ def plan_cancellation(catalog: CatalogGraph, old: PersistedPlan) -> PlanChanges:
     return replan(catalog, old, EMPTY_PLAN)
 
 
+def _compensator_of(catalog: CatalogGraph, template_id: int) -> int | None:
+    """The compensator of a template; None for one without, or no longer in the catalog."""
+    template = catalog.templates.get(template_id)
+    return None if template is None else template.compensated_by
+
+
 def _compensator(catalog: CatalogGraph, task: PersistedTask) -> int:
-    compensated_by = catalog.templates[task.template_id].compensated_by
+    compensated_by = _compensator_of(catalog, task.template_id)
     assert compensated_by is not None  # only such tasks are compensated
     return compensated_by
 

@@ -3,7 +3,7 @@ these, and the API shows them (`viewerCan`), so that a flag and its mutation can
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from models import LineItem, ServiceOrder
 from models.enums import FulfillmentState, ServiceOrderState
@@ -21,8 +21,11 @@ FINAL_ORDER_STATES = frozenset(
         ServiceOrderState.CANCELLED,
     }
 )
-# Not planned yet: cancelling is immediate, there is no work to stop or undo.
-UNPLANNED_ORDER_STATES = frozenset({ServiceOrderState.NEW, ServiceOrderState.REJECTED})
+# Not planned yet: cancelling is immediate, there is no work to stop or undo. (ACKNOWLEDGED
+# lasts only inside the approving transaction, before the plan is written.)
+UNPLANNED_ORDER_STATES = frozenset(
+    {ServiceOrderState.NEW, ServiceOrderState.ACKNOWLEDGED, ServiceOrderState.REJECTED}
+)
 FINAL_ITEM_STATES = frozenset(
     {FulfillmentState.COMPLETED, FulfillmentState.FAILED, FulfillmentState.CANCELLED}
 )
@@ -47,13 +50,35 @@ def can_be_cancelled(order: ServiceOrder) -> bool:
     return order.state not in FINAL_ORDER_STATES and order.state is not ServiceOrderState.CANCELLING
 
 
+def is_cancelled(item: LineItem) -> bool:
+    """Its cancellation was asked for (it is CANCELLING or CANCELLED)."""
+    return item.cancelled_at is not None or item.state in _CANCELLED_ITEM_STATES
+
+
 def item_can_be_cancelled(item: LineItem) -> bool:
     """An item not cancelled already, not final and not past its point of no return."""
     return (
-        item.cancelled_at is None
+        not is_cancelled(item)
         and item.state not in FINAL_ITEM_STATES
         and item.point_of_no_return_reached_at is None
     )
+
+
+def items_left_to_cancel(items: Iterable[LineItem]) -> list[LineItem]:
+    """What cancelling a whole order cancels: its items not cancelled already and not final."""
+    return [i for i in items if not is_cancelled(i) and i.state not in FINAL_ITEM_STATES]
+
+
+def past_point_of_no_return(items: Iterable[LineItem]) -> LineItem | None:
+    """The first of `items` past its point of no return, if any."""
+    return next((i for i in items if i.point_of_no_return_reached_at is not None), None)
+
+
+def can_be_cancelled_whole(order: ServiceOrder, items: Sequence[LineItem]) -> bool:
+    """`order` with `items` (all of its line items): something is left to cancel, and none of
+    it is past its point of no return (cancel the other items by name then)."""
+    left = items_left_to_cancel(items)
+    return can_be_cancelled(order) and bool(left) and past_point_of_no_return(left) is None
 
 
 def order_state_from_items(item_states: Iterable[FulfillmentState]) -> ServiceOrderState:
@@ -75,3 +100,47 @@ def order_state_from_items(item_states: Iterable[FulfillmentState]) -> ServiceOr
     if states <= _CANCELLED_ITEM_STATES:
         return ServiceOrderState.CANCELLING
     return ServiceOrderState.IN_PROGRESS
+
+
+# Hold and resume (docs/design/lifecycle-and-installed-base.md, 1): only an order in fulfilment
+# has work to stop; an order not yet planned has none, and a final one has none left.
+HOLDABLE_STATE = ServiceOrderState.IN_PROGRESS
+RESUMABLE_STATE = ServiceOrderState.HELD
+
+
+def can_be_held(order: ServiceOrder) -> bool:
+    return order.state is HOLDABLE_STATE
+
+
+def can_be_resumed(order: ServiceOrder) -> bool:
+    return order.state is RESUMABLE_STATE
+
+
+def starts_no_task(order: ServiceOrder) -> bool:
+    """A HELD order starts no task (in-progress work may still be completed or reported)."""
+    return order.state is ServiceOrderState.HELD
+
+
+# Revision: in place while nothing is planned (NEW, REJECTED: a rejected order stays REJECTED);
+# by re-planning while it is fulfilled (held or not). A final order is not revised.
+REVISABLE_IN_PLACE_STATES = frozenset({ServiceOrderState.NEW, ServiceOrderState.REJECTED})
+REVISABLE_IN_FLIGHT_STATES = frozenset({ServiceOrderState.IN_PROGRESS, ServiceOrderState.HELD})
+
+
+def is_revised_in_flight(order: ServiceOrder) -> bool:
+    """Whether a revision re-plans the order (it has a plan) rather than changing it in place."""
+    return order.state in REVISABLE_IN_FLIGHT_STATES
+
+
+def can_be_revised(order: ServiceOrder) -> bool:
+    return order.state in REVISABLE_IN_PLACE_STATES | REVISABLE_IN_FLIGHT_STATES
+
+
+def line_item_can_be_revised(item: LineItem) -> bool:
+    """Whether a revision may change or remove the item: not past its point of no return, and
+    with work left (not final, not cancelled already)."""
+    return (
+        item.point_of_no_return_reached_at is None
+        and item.cancelled_at is None
+        and item.state not in FINAL_ITEM_STATES
+    )

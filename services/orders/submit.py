@@ -48,11 +48,11 @@ async def submit_service_order(actor: User, data: SubmitOrderInput) -> ServiceOr
         if data.external_id is None
         else required_text(data.external_id, field="externalId", what="An external id", bound=NAME)
     )
-    items = _line_items(data.line_items)
+    items = checked_line_items(data.line_items)
     requested = _requested_completion(data.requested_completion_date)
 
     async with unit_of_work(actor) as uow:
-        specifications = await _product_specifications(items)
+        specifications = await product_specifications(items)
         if external_id is not None:
             await _check_external_id_unused(actor, external_id)
         number = await allocate_number(NumberKind.SERVICE_ORDER)
@@ -96,7 +96,7 @@ async def submit_service_order(actor: User, data: SubmitOrderInput) -> ServiceOr
     return order
 
 
-def _line_items(items: Sequence[LineItemInput]) -> list[LineItemInput]:
+def checked_line_items(items: Sequence[LineItemInput]) -> list[LineItemInput]:
     """The line items within their bounds, their codes and characteristics as read."""
     if not items:
         raise ValidationError("An order needs at least one line item.", field="lineItems")
@@ -124,7 +124,7 @@ def _line_items(items: Sequence[LineItemInput]) -> list[LineItemInput]:
     return checked
 
 
-async def _product_specifications(
+async def product_specifications(
     items: Sequence[LineItemInput],
 ) -> dict[str, ServiceSpecification]:
     codes = {item.specification_code for item in items}

@@ -6,7 +6,7 @@ retry, and whatever new path rolls up: hold, resume, revision, cancellation, aut
 recomputes the schedule without knowing about it, and so does the jeopardy sweeper
 (services/schedule/sweeper.py). It reads the order's tasks and edges (two statements, by index),
 runs the pure functions (schedule.py, jeopardy.py) and writes only what moved: the task rows
-whose schedule or jeopardy changed (one statement, writing.py), the order's columns if they
+whose schedule or jeopardy changed (one statement, storage.py), the order's columns if they
 changed, and `task.jeopardy_changed` / `service_order.jeopardy_changed` events only where a
 level changed. Why a whole recompute rather than an incremental one: a change moves every
 planned date downstream of it, and the start of every task that waits for the clock, so an
@@ -27,10 +27,11 @@ that goes backwards plans nothing earlier than what was already planned.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, cast
+from typing import Any
 
-from models import ServiceOrder, Task, TaskDependency
+from models import ServiceOrder, Task
 from models.enums import JeopardyLevel, TaskState
 from services.events.kinds import EventKind
 from services.events.recorders import record_order, record_task
@@ -45,7 +46,13 @@ from services.schedule.schedule import (
     TaskSchedule,
     schedule,
 )
-from services.schedule.writing import TaskScheduleRow, write_task_schedules
+from services.schedule.storage import (
+    SCHEDULE_COLUMNS,
+    StoredTask,
+    TaskScheduleRow,
+    read_tasks,
+    write_task_schedules,
+)
 from services.unit_of_work import UnitOfWork
 
 _PROGRESS = {
@@ -58,30 +65,8 @@ _PROGRESS = {
     TaskState.CANCELLED: Progress.CANCELLED,
 }
 
-# What the schedule reads of a task, and what it writes (in this order).
-_READ = (
-    "id",
-    "number",
-    "state",
-    "expected_duration_minutes",
-    "started_at",
-    "completed_at",
-    "assignee_id",
-    "version",
-    "attempts",
-    "domain_order_id",
-    "service_order_id",
-)
-SCHEDULE_FIELDS = (
-    "planned_start_at",
-    "planned_end_at",
-    "due_at",
-    "slack_minutes",
-    "on_critical_path",
-    "jeopardy",
-    "jeopardy_reason",
-    "lateness_minutes",
-)
+# What the schedule writes of a task, in this order (storage.py).
+SCHEDULE_FIELDS = SCHEDULE_COLUMNS
 _ORDER_FIELDS = [
     "expected_completion_at",
     "jeopardy",
@@ -95,8 +80,7 @@ _ORDER_FIELDS = [
 def holds_of(order: ServiceOrder, now: datetime) -> list[HeldInterval]:
     """The order's held time as intervals: the holds that ended (their total, as one interval
     ending where the open hold began, or now) and the hold still open."""
-    held_at: datetime | None = getattr(order, "held_at", None)
-    held_seconds: int = getattr(order, "held_seconds", 0) or 0
+    held_at, held_seconds = order.held_at, order.held_seconds
     holds: list[HeldInterval] = []
     anchor = held_at if held_at is not None else now
     if held_seconds:
@@ -106,57 +90,58 @@ def holds_of(order: ServiceOrder, now: datetime) -> list[HeldInterval]:
     return holds
 
 
-def schedule_inputs(
-    rows: list[dict[str, Any]],
-) -> list[ScheduleTask]:
+def schedule_inputs(rows: list[StoredTask]) -> list[ScheduleTask]:
     tasks = []
     for row in rows:
-        progress = _PROGRESS[TaskState(row["state"])]
-        started = row["started_at"]
+        progress = _PROGRESS[row.state]
+        started = row.started_at
         if progress is Progress.RUNNING and started is None:
             progress = Progress.NOT_STARTED
         if progress is Progress.NOT_STARTED:
             # A retried task starts afresh: its earlier attempt's start plans nothing.
             started = None
-        ended = row["completed_at"] if progress is Progress.DONE else None
+        ended = row.completed_at if progress is Progress.DONE else None
         tasks.append(
-            ScheduleTask(row["number"], row["expected_duration_minutes"], progress, started, ended)
+            ScheduleTask(row.number, row.expected_duration_minutes, progress, started, ended)
         )
     return tasks
 
 
-async def compute(order: ServiceOrder, now: datetime) -> tuple[list[dict[str, Any]], Schedule]:
-    """The order's tasks (as rows) and their schedule at `now` (never before `scheduled_at`)."""
-    rows = (
-        await Task.filter(service_order_id=order.id).order_by("id").values(*_READ, *SCHEDULE_FIELDS)
-    )
-    index = {row["id"]: i for i, row in enumerate(rows)}
-    edges = await TaskDependency.filter(task__service_order_id=order.id).values_list(
-        "task_id", "depends_on_id"
-    )
-    dependencies = [(index[cast(int, t)], index[cast(int, d)]) for t, d in edges]
+@dataclass(frozen=True)
+class Computed:
+    rows: list[StoredTask]  # as stored, in id order
+    tasks: list[ScheduleTask]  # the schedule's inputs, indexed like rows
+    plan: Schedule
+
+
+async def compute(order: ServiceOrder, now: datetime) -> Computed:
+    """The order's tasks and their schedule at `now` (never before `scheduled_at`)."""
+    rows, edges = await read_tasks(order.id)
+    index = {row.id: i for i, row in enumerate(rows)}
+    dependencies = [(index[task], index[depends_on]) for task, depends_on in edges]
     if order.scheduled_at is not None and order.scheduled_at > now:
         now = order.scheduled_at
+    tasks = schedule_inputs(rows)
     plan = schedule(
-        schedule_inputs(rows),
+        tasks,
         dependencies,
         now=now,
         due=order.requested_completion_date,
         held=holds_of(order, now),
     )
-    return rows, plan
+    return Computed(rows, tasks, plan)
 
 
 async def reschedule(uow: UnitOfWork, order: ServiceOrder) -> None:
     """Recompute `order`'s schedule and jeopardy (the order locked by the caller) and write what
     changed, with an event for each level that changed."""
-    rows, plan = await compute(order, uow.started_at)
-    tasks = schedule_inputs(rows)
-    assessed = jeopardy(tasks, plan)
+    computed = await compute(order, uow.started_at)
+    plan = computed.plan
+    assessed = jeopardy(computed.tasks, plan)
     changed: list[TaskScheduleRow] = []
     lateness_of_tasks = 0
     for row, task_input, planned, assessment in zip(
-        rows, tasks, plan.tasks, assessed.tasks, strict=True
+        computed.rows, computed.tasks, plan.tasks, assessed.tasks, strict=True
     ):
         lateness = _task_lateness(task_input, planned, plan.now)
         if assessment.level is not JeopardyLevel.NONE:
@@ -171,21 +156,20 @@ async def reschedule(uow: UnitOfWork, order: ServiceOrder) -> None:
             assessment.reason,
             lateness,
         )
-        old = tuple(row[name] for name in SCHEDULE_FIELDS)
-        if _same(old, new):
+        if row.schedule == new:
             continue
-        changed.append((row["id"], *new))
-        live = uow.tasks.get(row["id"])
+        changed.append((row.id, *new))
+        live = uow.tasks.get(row.id)
         if live is not None:  # the object the service changed (and returns): keep it true
             for name, value in zip(SCHEDULE_FIELDS, new, strict=True):
                 setattr(live, name, value)
-        if JeopardyLevel(row["jeopardy"]) is not assessment.level:
+        if row.jeopardy is not assessment.level:
             record_task(
                 uow,
                 EventKind.TASK_JEOPARDY_CHANGED,
                 live if live is not None else _task_of(row, new),
-                previous_state=TaskState(row["state"]),
-                **_jeopardy_details(assessment, JeopardyLevel(row["jeopardy"]), planned.due_at),
+                previous_state=row.state,
+                **_jeopardy_details(assessment, row.jeopardy, planned.due_at),
             )
     await write_task_schedules(changed)
     await _write_order(
@@ -221,7 +205,7 @@ async def _write_order(
         order.lateness_minutes,
         order.next_jeopardy_check_at,
     )
-    if _same(old, new) and order.scheduled_at is not None and order.scheduled_at >= plan.now:
+    if old == new and order.scheduled_at is not None and order.scheduled_at >= plan.now:
         return
     (
         order.expected_completion_at,
@@ -270,23 +254,17 @@ def _iso(value: datetime | None) -> str | None:
     return None if value is None else value.isoformat()
 
 
-def _same(old: tuple[Any, ...], new: tuple[Any, ...]) -> bool:
-    # Datetimes read back from SQLite or PostgreSQL compare equal to the written ones (aware,
-    # UTC); a level read as its string value equals the enum member (StrEnum).
-    return old == new
-
-
-def _task_of(row: dict[str, Any], schedule_values: tuple[Any, ...]) -> Task:
+def _task_of(row: StoredTask, schedule_values: tuple[Any, ...]) -> Task:
     """A Task in memory for the recorder (no read of the row)."""
     task = Task(
-        id=row["id"],
-        number=row["number"],
-        state=TaskState(row["state"]),
-        assignee_id=row["assignee_id"],
-        version=row["version"],
-        attempts=row["attempts"],
-        domain_order_id=row["domain_order_id"],
-        service_order_id=row["service_order_id"],
+        id=row.id,
+        number=row.number,
+        state=row.state,
+        assignee_id=row.assignee_id,
+        version=row.version,
+        attempts=row.attempts,
+        domain_order_id=row.domain_order_id,
+        service_order_id=row.service_order_id,
     )
     for name, value in zip(SCHEDULE_FIELDS, schedule_values, strict=True):
         setattr(task, name, value)

@@ -21,7 +21,7 @@ from typing import cast
 
 from models import ServiceOrder
 from services import clock
-from services.events.kinds import EventKind
+from services.events.kinds import JEOPARDY_CHANGED
 from services.locking import lock_order
 from services.schedule.reschedule import reschedule
 from services.unit_of_work import unit_of_work
@@ -29,9 +29,7 @@ from services.unit_of_work import unit_of_work
 # Orders per pass: a pass is short, and the next one (an interval later) takes the rest.
 BATCH = 100
 INTERVAL_SECONDS = 30.0
-_JEOPARDY_KINDS = frozenset(
-    {EventKind.SERVICE_ORDER_JEOPARDY_CHANGED, EventKind.TASK_JEOPARDY_CHANGED}
-)
+_JEOPARDY_KINDS = frozenset(JEOPARDY_CHANGED.values())
 
 
 async def sweep_jeopardy() -> int:

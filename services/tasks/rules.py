@@ -3,15 +3,17 @@ so that a flag and its mutation cannot disagree."""
 
 from __future__ import annotations
 
-from models import Task
+from models import ServiceOrder, Task
 from models.enums import TASK_FINAL_STATES, TaskState
+from services.orders.rules import starts_no_task
 
 # Fallout holds a task that is not finished and not held already: one open fallout at a time.
 _HOLDABLE_STATES = frozenset({TaskState.PENDING, TaskState.READY, TaskState.IN_PROGRESS})
 
 
-def can_be_started(task: Task) -> bool:
-    return task.state is TaskState.READY
+def can_be_started(task: Task, order: ServiceOrder) -> bool:
+    """A READY task of an order that is not held (`order`: the task's)."""
+    return task.state is TaskState.READY and not starts_no_task(order)
 
 
 def can_be_completed(task: Task) -> bool:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from models import Task, User
+from models import ServiceOrder, Task, User
 from models.enums import TaskState
 from services.events.kinds import EventKind
 from services.events.recorders import record_task
 from services.locking import lock_task
 from services.orders.point_of_no_return import pass_point_of_no_return
+from services.orders.rules import starts_no_task
 from services.policy import Action, can_start_task
 from services.rollup import roll_up
 from services.tasks.rules import can_be_started
@@ -28,9 +29,8 @@ async def start_task(actor: User, task_id: int, *, expected_version: int | None 
             permitted=can_start_task(actor, task, await group_ids_of(actor)),
             forbidden=f"Task {task.number} is assigned to someone else or outside your groups.",
             expected_version=expected_version,
-            allowed=can_be_started(task),
-            wrong_state=f"Task {task.number} is {task.state.value}; only a READY task can be "
-            "started.",
+            allowed=can_be_started(task, order),
+            wrong_state=_why_not_started(task, order),
         )
         previous = task.state
         task.state = TaskState.IN_PROGRESS
@@ -52,3 +52,9 @@ async def start_task(actor: User, task_id: int, *, expected_version: int | None 
         await pass_point_of_no_return(uow, task)
         await roll_up(uow, order, [task.domain_order_id])
     return task
+
+
+def _why_not_started(task: Task, order: ServiceOrder) -> str:
+    if starts_no_task(order):
+        return f"Service order {order.number} is HELD; its tasks start once it is resumed."
+    return f"Task {task.number} is {task.state.value}; only a READY task can be started."

@@ -12,13 +12,14 @@ from __future__ import annotations
 import base64
 import json
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 import pytest
 import pytest_asyncio
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from models import LineItem
 from schema.build import build_schema
 from services.orders import reject_service_order
 from services.settings import Settings
@@ -76,7 +77,9 @@ anything = st.one_of(json_values, st.just(None))
 
 def ids(*real: str) -> st.SearchStrategy[Any]:
     """A real id (often), another spelling of one, one beyond the column, or garbage."""
-    type_names = st.sampled_from(["ServiceOrder", "Task", "FalloutRecord", "User", "Nope"])
+    type_names = st.sampled_from(
+        ["ServiceOrder", "LineItem", "Task", "FalloutRecord", "User", "Nope"]
+    )
     spelled = st.builds(
         lambda name, key: base64.b64encode(f"{name}:{key}".encode()).decode(),
         type_names,
@@ -129,6 +132,32 @@ def line_items(targets: Targets) -> st.SearchStrategy[Any]:
     return st.one_of(st.lists(item, max_size=3), anything)
 
 
+def revised_line_items(targets: Targets) -> st.SearchStrategy[Any]:
+    codes = st.one_of(st.sampled_from(["FIBRE_BROADBAND", "MOBILE_LINE"]), texts)
+    item = st.fixed_dictionaries(
+        {"specificationCode": codes},
+        optional={
+            "id": optional(ids(*targets["line_item"])),
+            "action": st.one_of(st.sampled_from(["ADD", "MODIFY", "DELETE"]), anything),
+            "quantity": st.one_of(st.integers(-2, 60), numbers),
+            "characteristics": characteristics,
+            "soldProductId": optional(ids(*targets["line_item"])),
+        },
+    )
+    return st.one_of(st.lists(item, max_size=3), anything)
+
+
+def revise(targets: Targets) -> st.SearchStrategy[dict[str, Any]]:
+    return st.fixed_dictionaries(
+        {
+            "serviceOrderId": ids(*targets["order"]),
+            "reason": texts,
+            "lineItems": revised_line_items(targets),
+        },
+        optional={"expectedVersion": versions},
+    )
+
+
 def submit(targets: Targets) -> st.SearchStrategy[dict[str, Any]]:
     return st.fixed_dictionaries(
         {"customer": texts, "lineItems": line_items(targets)},
@@ -152,6 +181,16 @@ def on_order(text_field: str | None) -> Inputs:
         return st.fixed_dictionaries(fields, optional=extra)
 
     return inputs
+
+
+def cancel(targets: Targets) -> st.SearchStrategy[dict[str, Any]]:
+    return st.fixed_dictionaries(
+        {"serviceOrderId": ids(*targets["order"]), "reason": texts},
+        optional={
+            "lineItemIds": st.one_of(st.none(), st.lists(ids(*targets["line_item"]), max_size=3)),
+            "expectedVersion": versions,
+        },
+    )
 
 
 def on_task(targets: Targets, **fields: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
@@ -184,6 +223,26 @@ MUTATIONS: dict[str, tuple[str, str, Inputs]] = {
         "ReopenServiceOrderInput",
         "serviceOrder { id state }",
         on_order("note"),
+    ),
+    "holdServiceOrder": (
+        "HoldServiceOrderInput",
+        "serviceOrder { id state heldFrom }",
+        on_order("reason"),
+    ),
+    "resumeServiceOrder": (
+        "ResumeServiceOrderInput",
+        "serviceOrder { id state }",
+        on_order("note"),
+    ),
+    "reviseServiceOrder": (
+        "ReviseServiceOrderInput",
+        "serviceOrder { id revision lineItems { quantity characteristics } }",
+        revise,
+    ),
+    "cancelServiceOrder": (
+        "CancelServiceOrderInput",
+        "serviceOrder { id state lineItems { state cancellationReason } }",
+        cancel,
     ),
     "startTask": (
         "StartTaskInput",
@@ -234,14 +293,17 @@ MUTATIONS: dict[str, tuple[str, str, Inputs]] = {
 
 @pytest_asyncio.fixture
 async def targets(users: Users) -> Targets:
-    """Real objects for the ids to name: orders NEW and REJECTED, a started task, an open
-    fallout (on another started task), and the users."""
+    """Real objects for the ids to name: orders NEW and REJECTED, a started task (its order in
+    progress), an open fallout (on another started task), their line items, and the users."""
     new = await new_order(users)
     rejected = await reject_service_order(users["manager"], (await new_order(users)).id, "No")
     task, _agent = await started_task(users)
     fallout = await open_fallout(users)
+    orders = [new.id, rejected.id, task.service_order_id]
+    items = await LineItem.filter(service_order_id__in=orders).values_list("id", flat=True)
     return {
-        "order": [gid("ServiceOrder", new.id), gid("ServiceOrder", rejected.id)],
+        "order": [gid("ServiceOrder", id) for id in orders],
+        "line_item": [gid("LineItem", cast(int, id)) for id in items],
         "task": [gid("Task", task.id), gid("Task", fallout.task_id)],
         "fallout": [gid("FalloutRecord", fallout.id)],
         "user": [gid("User", user.id) for user in users.values()],

@@ -17,13 +17,20 @@ from tortoise import connections
 from tortoise.backends.asyncpg.client import AsyncpgDBClient
 from tortoise.backends.base.config_generator import expand_db_url
 
-from models import Event, FalloutRecord, Task, User
-from models.enums import FalloutType, TaskState
+from models import Event, FalloutRecord, ServiceOrder, Task, User
+from models.enums import FalloutType, ServiceOrderState, TaskState
 from services.errors import DomainError, ErrorCode
 from services.fallouts import create_fallout
+from services.orders.cancel import cancel_service_order
 from services.tasks import complete_task, start_task
 from tests.services.plan_oracle import expected_vs_stored
-from tests.services.task_plans import PlanShape, approved_order, build_plan, put_task
+from tests.services.task_plans import (
+    PlanShape,
+    agent_for,
+    approved_order,
+    build_plan,
+    put_task,
+)
 
 pytestmark = pytest.mark.postgres_only
 
@@ -113,3 +120,41 @@ async def test_many_concurrent_completions_and_reports_lose_no_update(
     )
     numbers = [fallout.number for fallout in await FalloutRecord.all()]
     assert sorted(numbers) == [f"FO{n:07d}" for n in range(1, FALLOUTS + 1)]
+
+
+async def test_a_cancellation_racing_a_completion_serialises_either_way(
+    users: dict[str, User],
+) -> None:
+    # A few orders, so that either call may come first; each race is judged on its own.
+    outcomes_seen: set[str] = set()
+    for _ in range(4):
+        order = await approved_order(users, "MOBILE_LINE")
+        reserve = await Task.get(service_order_id=order.id, template__code="reserve_msisdn")
+        agent = await agent_for(reserve, users)
+        await start_task(agent, reserve.id)
+
+        async with pool_of(4):
+            completed, cancelled = await asyncio.gather(
+                complete_task(agent, reserve.id),
+                cancel_service_order(users["manager"], order.id, "Customer withdrew"),
+                return_exceptions=True,
+            )
+
+        assert isinstance(cancelled, ServiceOrder), cancelled
+        stored = await Task.get(id=reserve.id)
+        undo = await Task.filter(compensates_id=reserve.id)
+        if isinstance(completed, Task):
+            # Completed first: the number was reserved, so its release is planned.
+            outcomes_seen.add("completed first")
+            assert stored.state is TaskState.COMPLETED
+            assert [t.state for t in undo] == [TaskState.READY]
+            assert (await ServiceOrder.get(id=order.id)).state is ServiceOrderState.CANCELLING
+        else:
+            # Cancelled first: the completion found the task cancelled, nothing to undo.
+            outcomes_seen.add("cancelled first")
+            assert isinstance(completed, DomainError) and completed.code is ErrorCode.INVALID_STATE
+            assert (stored.state, undo) == (TaskState.CANCELLED, [])
+            assert (await ServiceOrder.get(id=order.id)).state is ServiceOrderState.CANCELLED
+        expected, rolled = await expected_vs_stored(order.id)
+        assert rolled == expected
+    assert outcomes_seen  # which ones happened is the scheduler's choice

@@ -4,7 +4,10 @@ Hypothesis draws the order (one or two line items of any demo product, or of the
 catalog's products with no tasks or task-less parent domain orders) and a sequence of steps: an
 operation, who tries it (someone entitled to, or any demo user), which task or fallout it
 targets (fallout goes on PENDING, READY and IN_PROGRESS tasks alike), and how a fallout is
-resolved (every action). After the approval and after each step:
+resolved (every action). Cancelling one line item or the whole order is a step too (refused
+past a point of no return, which starting a marked task passes); its compensating tasks are
+then worked like any other. A manager holds and resumes the order. After the approval and
+after each step:
 - a refused step changed no row and wrote no event;
 - a step that went through wrote exactly its own events (the model predicts them: a finishing
   resolution on a task that still waits is deferred), plus one event for every state that
@@ -13,6 +16,10 @@ resolved (every action). After the approval and after each step:
 - a task's or fallout's version went up by exactly the number of its events;
 - every rollup state and counter, subtree-true, and every sold product equals what the task
   rows imply (plan_oracle.py), so progress is the task rows';
+- a HELD order starts no task (a start that went through was on an order not held), and it
+  remembers what it was held from, and since when, exactly while held;
+- a revision (an item added, changed or removed) keeps every task row, and every kept task
+  that had started keeps its state and assignee;
 - dependency order: no task READY, IN_PROGRESS or COMPLETED while one it waits on is not done;
   no task PENDING when all it waits on is done; a deferred outcome only on a waiting task;
   ON_HOLD exactly with an open fallout; an order whose tasks are all final is COMPLETED; every
@@ -26,27 +33,40 @@ resolved (every action). After the approval and after each step:
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from functools import cache
-from typing import Any
+from typing import Any, cast
 
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from models import ServiceOrder, Task, TaskDependency, User
-from models.enums import FalloutAction, FalloutState, FalloutType, TaskState
+from models import ServiceOrder, ServiceSpecification, Task, TaskDependency, TaskTemplate, User
+from models.enums import (
+    FalloutAction,
+    FalloutState,
+    FalloutType,
+    FulfillmentState,
+    ServiceOrderState,
+    TaskState,
+)
 from services.catalog import DEMO_CATALOG_PATH, CatalogDocument, install_catalog, load_catalog
 from services.errors import DomainError
 from services.fallouts import create_fallout, reassign_fallout, resolve_fallout
 from services.orders import (
     LineItemInput,
+    RevisedItemInput,
     SubmitOrderInput,
     approve_service_order,
+    hold_service_order,
+    resume_service_order,
+    revise_service_order,
     submit_service_order,
 )
+from services.orders.cancel import cancel_service_order
+from services.orders.rules import order_state_from_items
 from services.schedule.jeopardy import jeopardy
-from services.schedule.reschedule import SCHEDULE_FIELDS, compute, schedule_inputs
+from services.schedule.reschedule import compute
 from services.seed import create_demo_users
 from services.tasks import complete_task, reassign_task, start_task
 from tests.catalogs import NO_TASKS, TASK_LESS_PARENTS, TASKS_ABOVE_TASK_LESS, hollow_catalog
@@ -64,6 +84,11 @@ OPERATIONS = (
     "create_fallout",
     "reassign_fallout",
     "resolve_fallout",
+    "hold",
+    "resume",
+    "cancel_items",
+    "cancel_order",
+    *("revise",) * 2,
 )
 # The event of a resolution for a task whose predecessors are done; one that still waits is
 # "task.deferred" unless retried.
@@ -148,6 +173,10 @@ def choose(candidates: list[dict[str, Any]], pick: int) -> dict[str, Any]:
 
 
 T, F = TaskState, FalloutState
+FINAL_TASKS = frozenset({T.COMPLETED, T.SKIPPED, T.CANCELLED})
+FINAL_ITEMS = frozenset(
+    {FulfillmentState.COMPLETED, FulfillmentState.FAILED, FulfillmentState.CANCELLED}
+)
 # What each operation acts on, and the states in which it is legal.
 TARGETS: dict[str, tuple[str, frozenset[str]]] = {
     "start": ("task", frozenset({T.READY})),
@@ -156,6 +185,17 @@ TARGETS: dict[str, tuple[str, frozenset[str]]] = {
     "create_fallout": ("task", frozenset({T.PENDING, T.READY, T.IN_PROGRESS})),
     "reassign_task": ("task", frozenset({T.PENDING, T.READY, T.IN_PROGRESS, T.ON_HOLD})),
     "reassign_fallout": ("fallout", frozenset({F.OPEN, F.IN_PROGRESS})),
+    "hold": ("order", frozenset({ServiceOrderState.IN_PROGRESS})),
+    "resume": ("order", frozenset({ServiceOrderState.HELD})),
+    # Legal unless past the point of no return (then refused, and nothing changes).
+    "cancel_items": (
+        "line_item",
+        frozenset({FulfillmentState.PENDING, FulfillmentState.IN_PROGRESS}),
+    ),
+    # Held or not.
+    "cancel_order": ("order", frozenset({ServiceOrderState.IN_PROGRESS, ServiceOrderState.HELD})),
+    # Add, change or remove an item (refused for one past its point of no return).
+    "revise": ("order", frozenset({ServiceOrderState.IN_PROGRESS, ServiceOrderState.HELD})),
 }
 IN_TURN = list(TARGETS)
 
@@ -181,13 +221,16 @@ def target(step: Step, rows: Rows) -> tuple[str, dict[str, Any]] | None:
 class Run:
     """One example: the demo users, the order, and the steps applied to it."""
 
-    def __init__(self, users: dict[str, User], order_id: int) -> None:
+    def __init__(self, users: dict[str, User], order_id: int, compensated: frozenset[int]) -> None:
         self.users = users
         self.order_id = order_id
         self.predecessors: dict[int, set[int]] = defaultdict(set)
         self.by_id = {user.id: user for user in users.values()}
+        self.compensated = compensated  # the templates that name a compensator
 
     async def load_dependencies(self) -> None:
+        # Again after a cancellation: it writes compensating tasks and their edges.
+        self.predecessors.clear()
         for link in await TaskDependency.filter(task__service_order_id=self.order_id):
             self.predecessors[link.task_id].add(link.depends_on_id)
 
@@ -197,11 +240,18 @@ class Run:
         """Try `operation` on `row`; the events it should write itself."""
         agent = (self.users["agent1"], self.users["agent2"])[step.pick % 2]
         manager = self.users["manager"]
-        assignee = self.by_id.get(row["assignee_id"])
+        # Orders and line items have no assignee.
+        assignee = self.by_id.get(row.get("assignee_id") or 0)
 
         def actor(entitled: User) -> User:
             return entitled if step.actor is None else self.users[step.actor]
 
+        if operation == "hold":
+            await hold_service_order(actor(manager), row["id"], "permit pending")
+            return Counter({"service_order.held": 1})
+        if operation == "resume":
+            await resume_service_order(actor(manager), row["id"], "permit granted")
+            return Counter({"service_order.resumed": 1})
         if operation == "start":
             entitled = await agent_for(await Task.get(id=row["id"]), self.users)
             await start_task(actor(entitled), row["id"])
@@ -225,6 +275,10 @@ class Run:
             await reassign_fallout(actor(manager), row["id"], agent.id)
             moves_task = task["assignee_id"] != agent.id
             return Counter({"fallout.reassigned": 1, "task.reassigned": moves_task})
+        if operation in {"cancel_items", "cancel_order"}:
+            return await self.cancel(step, operation, row, rows, actor(manager))
+        if operation == "revise":
+            return await self.revise(step, rows, actor(manager))
         task_id = row["task_id"]
         waits = not self.predecessors[task_id] <= done_tasks(rows)
         await resolve_fallout(actor(manager), row["id"], step.action, "fixed")
@@ -238,11 +292,12 @@ class Run:
         order's schedule clock, and no task is planned to start before what it waits on ends."""
         order = await ServiceOrder.get(id=self.order_id)
         assert order.scheduled_at is not None, after
-        rows, plan = await compute(order, order.scheduled_at)
-        assessed = jeopardy(schedule_inputs(rows), plan)
+        computed = await compute(order, order.scheduled_at)
+        rows, plan = computed.rows, computed.plan
+        assessed = jeopardy(computed.tasks, plan)
         for row, planned, level in zip(rows, plan.tasks, assessed.tasks, strict=True):
-            stored = tuple(row[name] for name in SCHEDULE_FIELDS[:6])
-            computed = (
+            stored = row.schedule[:6]
+            expected = (
                 planned.planned_start,
                 planned.planned_end,
                 planned.due_at,
@@ -250,13 +305,122 @@ class Run:
                 planned.on_critical_path,
                 level.level,
             )
-            assert stored == computed, (after, row["number"])
+            assert stored == expected, (after, row.number)
         assert order.expected_completion_at == plan.expected_completion, after
         assert order.jeopardy == assessed.order.level, after
-        ends = {row["id"]: row["planned_end_at"] for row in rows}
+        ends = {row.id: row.schedule[1] for row in rows}
         for row in rows:
-            for predecessor in self.predecessors[row["id"]]:
-                assert row["planned_start_at"] >= ends[predecessor], (after, row["number"])
+            for predecessor in self.predecessors[row.id]:
+                assert row.schedule[0] >= ends[predecessor], (after, row.number)
+
+    async def cancel(
+        self, step: Step, operation: str, row: dict[str, Any], rows: Rows, actor: User
+    ) -> Counter[str]:
+        """Cancel one item, or the whole order; the events the model predicts: the decision,
+        one per task cancelled (and its open fallout), one per compensating task created."""
+        if operation == "cancel_items":
+            chosen = [row["id"]]
+            await cancel_service_order(actor, self.order_id, "Customer withdrew", chosen)
+        else:
+            chosen = [
+                item["id"]
+                for item in rows["line_item"]
+                if item["cancelled_at"] is None and item["state"] not in FINAL_ITEMS
+            ]
+            await cancel_service_order(actor, self.order_id, "Customer withdrew")
+        await self.load_dependencies()
+        item_of = {d["id"]: d["line_item_id"] for d in rows["domain_order"]}
+        tasks = [t for t in rows["task"] if item_of[t["domain_order_id"]] in chosen]
+        cancelled = {t["id"] for t in tasks if t["state"] not in FINAL_TASKS}
+        fallouts = [
+            f
+            for f in rows["fallout"]
+            if f["task_id"] in cancelled and f["state"] in {F.OPEN, F.IN_PROGRESS}
+        ]
+        undone = [
+            t
+            for t in tasks
+            if t["state"] is TaskState.COMPLETED
+            and t["compensates_id"] is None
+            and t["template_id"] in self.compensated
+        ]
+        return Counter(
+            {
+                "service_order.cancelled": 1,
+                "task.cancelled": len(cancelled),
+                "fallout.cancelled": len(fallouts),
+                "task.created": len(undone),
+            }
+        )
+
+    async def revise(self, step: Step, rows: Rows, actor: User) -> Counter[str]:
+        """Add a line item, change one (a fibre line's ipVersion, or another's quantity) or
+        remove one, as `step.pick` says; the events it should write: the revision, and one per
+        task created, cancelled (and its open fallout) or sent back to wait. Which tasks those
+        are is read from the rows after (the re-planning's own tests prove which they must be):
+        what this checks is that every kept task keeps its row, state and assignee."""
+        items = sorted(rows["line_item"], key=lambda i: (i["position"], i["id"]))
+        codes = dict(
+            await ServiceSpecification.filter(
+                id__in={i["specification_id"] for i in items}
+            ).values_list("id", "code")
+        )
+        wanted = [
+            RevisedItemInput(
+                i["id"],
+                LineItemInput(
+                    codes[i["specification_id"]],
+                    i["action"],
+                    i["quantity"],
+                    dict(i["characteristics"]),
+                ),
+            )
+            for i in items
+        ]
+        live = [at for at, i in enumerate(items) if i["cancelled_at"] is None]
+        how = step.pick % 3
+        if how == 0 or not live:
+            wanted.append(RevisedItemInput(None, PRODUCTS[step.pick % len(PRODUCTS)]))
+        elif how == 1 or len(live) < 2:
+            at = live[step.pick % len(live)]
+            item = wanted[at].line_item
+            if item.specification_code == FIBRE:
+                ip = item.characteristics.get("ipVersion")
+                changed = replace(
+                    item, characteristics={"ipVersion": "IPV4" if ip != "IPV4" else "DUAL_STACK"}
+                )
+            else:
+                changed = replace(item, quantity=3 - item.quantity if item.quantity <= 2 else 1)
+            wanted[at] = replace(wanted[at], line_item=changed)
+        else:
+            del wanted[live[step.pick % len(live)]]
+        await revise_service_order(actor, self.order_id, "customer changed", wanted)
+        event(f"revise: {('add', 'change', 'remove')[how]}")
+        await self.load_dependencies()
+        after = await snapshot(rows)
+        old, new = by_id(rows, "task"), by_id(after, "task")
+        for task_id, was in old.items():
+            now = new[task_id]  # a task row is never deleted
+            if now["state"] is not TaskState.CANCELLED and was["state"] not in {T.PENDING, T.READY}:
+                assert (now["state"], now["assignee_id"]) == (was["state"], was["assignee_id"])
+        old_fallouts = by_id(rows, "fallout")
+        return Counter(
+            {
+                "service_order.revised": 1,
+                "task.created": len(new) - len(old),
+                "task.cancelled": sum(
+                    new[i]["state"] is TaskState.CANCELLED and t["state"] is not TaskState.CANCELLED
+                    for i, t in old.items()
+                ),
+                "fallout.cancelled": sum(
+                    f["state"] is F.CANCELLED and old_fallouts[f["id"]]["state"] is not F.CANCELLED
+                    for f in after["fallout"]
+                ),
+                "task.waiting": sum(
+                    t["state"] is T.READY and new[i]["state"] is T.PENDING for i, t in old.items()
+                ),
+            }
+        )
 
     async def check_rollups(self, after: object) -> None:
         expected, stored = await expected_vs_stored(self.order_id)
@@ -283,9 +447,33 @@ class Run:
             on_hold = state is TaskState.ON_HOLD
             assert open_fallouts[task_id] == int(on_hold), f"{number} hold vs fallout"
         [order] = rows["order"]
-        if all(t["state"] in {TaskState.COMPLETED, TaskState.SKIPPED} for t in tasks.values()):
+        held = order["state"] is ServiceOrderState.HELD
+        assert (order["held_from"], order["held_at"] is not None) == (
+            (ServiceOrderState.IN_PROGRESS, True) if held else (None, False)
+        ), "a hold remembers what it was held from and since when, and only while held"
+        cancelled_items = {i["id"] for i in rows["line_item"] if i["cancelled_at"] is not None}
+        all_done = all(
+            t["state"] in {TaskState.COMPLETED, TaskState.SKIPPED} for t in tasks.values()
+        )
+        if all_done and not cancelled_items:
             assert order["state"].value == "COMPLETED", "all the work is done, the order open"
             assert order["completed_at"] is not None
+        # A cancelled item's own work is over: only its compensating tasks may still be open.
+        # Compensation runs only where work was dropped: in a cancelled domain order (of a
+        # cancelled item, or one a revision left out).
+        item_of = {d["id"]: d["line_item_id"] for d in rows["domain_order"]}
+        dropped = {d["id"] for d in rows["domain_order"] if d["cancelled_at"] is not None}
+        for task in tasks.values():
+            if task["compensates_id"] is not None:
+                assert task["domain_order_id"] in dropped, task["number"]
+            elif item_of[task["domain_order_id"]] in cancelled_items:
+                assert task["state"] in FINAL_TASKS, f"{task['number']} of a cancelled item"
+        # The order's state is its items', by the one rule.
+        item_states = [FulfillmentState(i["state"]) for i in rows["line_item"]]
+        expected = order_state_from_items(item_states)
+        if held and expected is ServiceOrderState.IN_PROGRESS:
+            expected = ServiceOrderState.HELD  # a hold lasts while work is left
+        assert order["state"] is expected, order["state"]
         for table in ("task", "domain_order", "fallout"):
             numbers = [row["number"] for row in rows[table]]
             assert len(set(numbers)) == len(numbers)
@@ -324,8 +512,10 @@ def check_events(before: Rows, after: Rows, own: Counter[str], *, versions: bool
         old, new = by_id(before, table), by_id(after, table)
         for row_id, row in new.items():
             was = old.get(row_id)
-            previous = str(was["state"]) if was else CREATED_STATE.get(table, "PENDING")
             events = events_of[entity_type, row_id]
+            previous = str(was["state"]) if was else CREATED_STATE.get(table, "PENDING")
+            if was is None and events and events[0]["previous_state"] is None:
+                previous = None  # created after decomposition, with an event (task.created)
             # A jeopardy change is the schedule's, not the row's: no state, no version.
             events = [e for e in events if not str(e["kind"]).endswith("jeopardy_changed")]
             changes = [
@@ -387,7 +577,10 @@ async def test_random_operations_keep_the_plan_consistent(
     )
     rows = await snapshot()
     order = await approve_service_order(users["manager"], submitted.id)
-    run = Run(users, order.id)
+    compensated = await TaskTemplate.filter(compensated_by_id__isnull=False).values_list(
+        "id", flat=True
+    )
+    run = Run(users, order.id, frozenset(cast(int, id) for id in compensated))
     await run.load_dependencies()
     after = await snapshot(rows)
     run.check_invariants(after)
@@ -410,6 +603,9 @@ async def test_random_operations_keep_the_plan_consistent(
             assert await snapshot(rows) == rows, f"{step} was refused but changed something"
             continue
         event(f"done: {operation}")
+        if operation == "start":
+            [order_row] = rows["order"]
+            assert order_row["state"] is not ServiceOrderState.HELD, "a task started while held"
         after = await snapshot(rows)
         run.check_invariants(after)
         await run.check_rollups(step)

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from tortoise.models import Model
 
-from models import ServiceOrder, Task, User
+from models import LineItem, ServiceOrder, Task, User
 from models.enums import Role, TaskState
 from services import policy
 from services.permissions import order_permissions, task_permissions
@@ -65,8 +65,11 @@ async def test_equal_views_get_equal_answers_on_every_task_of_an_order(
         groups = await group_ids_of(user)
         return [
             *(can_read_order(user, o) for o in orders),
-            *(order_permissions(user, o) for o in orders),
-            *(task_permissions(user, t, groups) for t in tasks),
+            *[
+                order_permissions(user, o, await LineItem.filter(service_order_id=o.id))
+                for o in orders
+            ],
+            *(task_permissions(user, t, order, groups) for t in tasks),
         ]
 
     for one, other in combinations(people, 2):
@@ -102,6 +105,10 @@ ARGUMENTS: dict[Callable[..., bool], Callable[[Demo, User], list[tuple[Any, ...]
     policy.reads_every_event: lambda demo, reader: [()],
     policy.can_read_user: lambda demo, reader: [(u,) for u in demo.readers],
     policy.can_read_reference: lambda demo, reader: [(r,) for r in demo.reference],
+    policy.can_revise_order: lambda demo, reader: [
+        (o, in_flight) for o in demo.orders for in_flight in (False, True)
+    ],
+    policy.can_cancel_order: lambda demo, reader: [(o,) for o in demo.orders],
     policy.can_start_task: lambda demo, reader: [
         (t, demo.group_ids[reader.id]) for t in demo.tasks
     ],

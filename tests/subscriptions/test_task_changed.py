@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from models import ServiceOrder, Task, User
 from models.enums import TaskState
+from services.orders.cancel import cancel_service_order
 from services.tasks import complete_task, reassign_task, start_task
 from tests.api.mutations.helpers import order_id, ready_task, user_id
 from tests.services.task_plans import approved_order
@@ -116,6 +117,29 @@ async def test_the_states_filter_passes_only_changes_that_end_in_those_states(
     # then
     event = (await client.next_data("1"))["taskChanged"]
     assert (event["kind"], event["newState"]) == ("task.completed", "COMPLETED")
+    await client.close()
+
+
+async def test_a_cancelled_task_reaches_its_assignee(
+    server: LiveServer, users: dict[str, User]
+) -> None:
+    # given an agent following their own tasks, one of which they started
+    task, agent = await ready_task(users)
+    await start_task(agent, task.id)
+    client = await server.client(agent.username)
+    await client.subscribe_and_wait("1", TASK_CHANGED, {"filter": {"assigneeId": "me"}})
+
+    # when the manager cancels its order
+    await cancel_service_order(users["manager"], task.service_order_id, "Customer withdrew")
+
+    # then
+    event = (await client.next_data("1"))["taskChanged"]
+    assert (event["kind"], event["previousState"], event["newState"]) == (
+        "task.cancelled",
+        "IN_PROGRESS",
+        "CANCELLED",
+    )
+    assert (event["task"]["number"], event["actor"]) == (task.number, {"username": "manager"})
     await client.close()
 
 

@@ -113,9 +113,14 @@ describe("layoutTimeline", () => {
     }
   });
 
-  test("an arrow is on the critical path when both its ends are", () => {
+  test("an arrow is on the critical path when both its ends are and the one starts as the other ends", () => {
     const critical = layout().arrows.filter((arrow) => arrow.critical);
     assert.deepEqual(critical.map((arrow) => `${arrow.fromId}→${arrow.toId}`).sort(), ["a→b", "b→d"]);
+    // a → d as well: both critical, but d waits for b, three hours after a ends
+    const shortcut = { ...d, dependsOn: [...d.dependsOn, { id: "a" }] };
+    const groups = [DIAMOND[0], { ...DIAMOND[1], tasks: [shortcut, b] }];
+    const arrow = layout(groups).arrows.find((a) => a.fromId === "a" && a.toId === "d");
+    assert.equal(arrow?.critical, false);
   });
 
   test("an arrow to a task that starts before its predecessor's bar ends goes round between the rows", () => {

@@ -16,16 +16,24 @@ from typing import Any
 
 import pytest
 
-from models import FalloutRecord
-from models.enums import FalloutAction, TaskState
+from models import FalloutRecord, LineItem, ServiceOrder
+from models.enums import FalloutAction, ServiceOrderState, TaskState
 from schema.build import build_schema
 from services.fallouts import resolve_fallout
-from services.orders import reject_service_order
+from services.orders import (
+    LineItemInput,
+    SubmitOrderInput,
+    hold_service_order,
+    reject_service_order,
+    submit_service_order,
+)
+from services.orders.cancel import cancel_service_order
 from services.settings import Settings
 from tests.api.graphql import Api, gid
 from tests.api.mutations.helpers import (
     Users,
     fallout_id,
+    in_progress_order,
     new_order,
     open_fallout,
     order_id,
@@ -142,6 +150,46 @@ def _fallout(**fields: Any) -> Setup:
     return given
 
 
+async def _hold(users: Users, wrong_state: bool) -> Given:
+    """An IN_PROGRESS order (or a NEW one) for a manager."""
+    order = await (new_order(users) if wrong_state else in_progress_order(users))
+    values = {"serviceOrderId": order_id(order), "reason": "Permit pending"}
+    return Given("manager", values, order.version)
+
+
+async def _resume(users: Users, wrong_state: bool) -> Given:
+    """A HELD order (or one IN_PROGRESS) for a manager."""
+    order = await in_progress_order(users)
+    if not wrong_state:
+        order = await hold_service_order(users["manager"], order.id, "Permit pending")
+    return Given("manager", {"serviceOrderId": order_id(order)}, order.version)
+
+
+async def _revision(users: Users, wrong_state: bool) -> Given:
+    """A NEW order (or a COMPLETED one) and its item doubled, for a manager."""
+    order = await new_order(users)
+    if wrong_state:
+        await ServiceOrder.filter(id=order.id).update(state=ServiceOrderState.COMPLETED)
+    [item] = await LineItem.filter(service_order_id=order.id)
+    line_items = [
+        {"id": gid("LineItem", item.id), "specificationCode": "MOBILE_LINE", "quantity": 2}
+    ]
+    values = {"serviceOrderId": order_id(order), "reason": "Two lines", "lineItems": line_items}
+    return Given("manager", values, order.version)
+
+
+async def _cancellation(users: Users, wrong_state: bool) -> Given:
+    """A NEW order a manager submitted (so not the partner's), or one cancelled already."""
+    order = await submit_service_order(
+        users["manager"],
+        SubmitOrderInput(customer="ACME Corp", line_items=[LineItemInput("MOBILE_LINE")]),
+    )
+    if wrong_state:
+        order = await cancel_service_order(users["manager"], order.id, "Duplicate")
+    values = {"serviceOrderId": order_id(order), "reason": "Customer withdrew"}
+    return Given("manager", values, order.version, not_theirs="partner")
+
+
 async def _submission(users: Users, wrong_state: bool) -> Given:
     """A new order, for a partner (there is no object yet, so no state or version)."""
     line_items = [{"specificationCode": "MOBILE_LINE"}]
@@ -179,6 +227,43 @@ TRANSITIONS = {
         "ServiceOrder",
         _decision(rejected_is_wrong=False),
         ON_OBJECTS,
+    ),
+    "hold": Transition(
+        "holdServiceOrder",
+        "HoldServiceOrderInput",
+        "serviceOrder",
+        "serviceOrderId",
+        "ServiceOrder",
+        _hold,
+        ON_OBJECTS | {F.BAD_INPUT},
+        [({"reason": "  "}, "VALIDATION")],
+    ),
+    "resume": Transition(
+        "resumeServiceOrder",
+        "ResumeServiceOrderInput",
+        "serviceOrder",
+        "serviceOrderId",
+        "ServiceOrder",
+        _resume,
+        ON_OBJECTS,
+    ),
+    "revise": Transition(
+        "reviseServiceOrder",
+        "ReviseServiceOrderInput",
+        "serviceOrder",
+        "serviceOrderId",
+        "ServiceOrder",
+        _revision,
+        ON_OBJECTS | {F.BAD_INPUT},
+        [
+            ({"reason": ""}, "VALIDATION"),
+            ({"lineItems": []}, "VALIDATION"),
+            ({"lineItems": [{"specificationCode": "NO_SUCH_PRODUCT"}]}, "VALIDATION"),
+            (
+                {"lineItems": [{"id": gid("LineItem", 99999), "specificationCode": "MOBILE_LINE"}]},
+                "NOT_FOUND",
+            ),
+        ],
     ),
     "start": Transition(
         "startTask",
@@ -241,6 +326,20 @@ TRANSITIONS = {
         _fallout(action="RETRY_TASK", note="Port freed"),
         ON_OBJECTS | {F.BAD_INPUT},
         [({"note": ""}, "VALIDATION")],
+    ),
+    "cancel": Transition(
+        "cancelServiceOrder",
+        "CancelServiceOrderInput",
+        "serviceOrder",
+        "serviceOrderId",
+        "ServiceOrder",
+        _cancellation,
+        ON_OBJECTS | {F.NOT_THEIRS, F.BAD_INPUT},
+        [
+            ({"reason": " "}, "VALIDATION"),
+            ({"lineItemIds": []}, "VALIDATION"),
+            ({"lineItemIds": [gid("LineItem", 99999)]}, "NOT_FOUND"),
+        ],
     ),
     "submit": Transition(
         "submitServiceOrder",

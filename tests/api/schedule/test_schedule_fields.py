@@ -165,3 +165,16 @@ async def test_overdue_tasks_are_listed_most_late_first(api: Api, users: Users) 
     assert {t["jeopardy"] for t in tasks} <= {"LATE", "CRITICAL"}
     lateness = [instant(t["plannedEndAt"]) - instant(t["dueAt"]) for t in tasks]
     assert lateness == sorted(lateness, reverse=True)
+
+
+async def test_the_tasks_that_are_not_overdue_are_the_others(api: Api, users: Users) -> None:
+    await approved_fibre(api, datetime.now(UTC) + timedelta(minutes=FIBRE_MINUTES - 120))
+    query = """query($overdue: Boolean) { tasks(filter: {overdue: $overdue}, first: 100) {
+        totalCount edges { node { number jeopardy } } } }"""
+
+    overdue = (await api.data("manager", query, {"overdue": True}))["tasks"]
+    others = (await api.data("manager", query, {"overdue": False}))["tasks"]
+    every = (await api.data("manager", query, {"overdue": None}))["tasks"]
+
+    assert overdue["totalCount"] + others["totalCount"] == every["totalCount"]
+    assert {e["node"]["jeopardy"] for e in others["edges"]} <= {"NONE", "AT_RISK"}

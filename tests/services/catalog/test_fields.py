@@ -146,3 +146,31 @@ def test_every_problem_of_a_file_is_reported_at_once(write_catalog: WriteCatalog
         "specification 'ONT'",
         "specification 'SIM'",
     ]
+
+
+@pytest.mark.parametrize("minutes", [0, -5])
+def test_a_task_duration_of_zero_or_less_is_refused(
+    write_catalog: WriteCatalog, minutes: int
+) -> None:
+    # The schedule plans each task on its template's duration: no task takes no time.
+    path = write_catalog(
+        f"""
+        assignment_groups:
+          - name: field
+        specifications:
+          - code: ONT
+            name: ONT
+            kind: RESOURCE
+            domain: cpe
+            task_templates:
+              - {{code: ship, name: Ship, assignment_group: field, duration_minutes: {minutes}}}
+        """
+    )
+
+    with pytest.raises(CatalogError) as refused:
+        load_catalog(path)
+
+    assert refused.value.problems == [
+        f"{path}: specification 'ONT': task template 'ship': field 'duration_minutes': input "
+        f"should be greater than or equal to 1 (got {minutes})"
+    ]

@@ -62,6 +62,19 @@ async def test_template_dependencies_are_stored_between_templates_of_one_specifi
     assert [dependency.depends_on.code for dependency in dependencies] == ["site_survey"]
 
 
+async def test_a_compensator_and_a_point_of_no_return_are_stored_on_the_template(
+    catalog: CatalogDocument,
+) -> None:
+    ship = await TaskTemplate.get(specification__code="ONT_DEVICE", code="ship_ont")
+    recover = await TaskTemplate.get(specification__code="ONT_DEVICE", code="recover_ont")
+    install = await TaskTemplate.get(
+        specification__code="GPON_ACCESS_RFS", code="install_fibre_drop"
+    )
+
+    assert (ship.compensated_by_id, recover.compensated_by_id) == (recover.id, None)
+    assert (install.point_of_no_return, ship.point_of_no_return) == (True, False)
+
+
 async def test_installing_the_same_catalog_twice_changes_nothing(catalog: CatalogDocument) -> None:
     before = await catalog_rows()
 

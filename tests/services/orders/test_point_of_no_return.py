@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from models import Event, LineItem, Task, User
+from models import Event, LineItem, ServiceSpecification, Task, User
+from services.orders.catalog_graph import load_catalog_graph
 from services.tasks import start_task
 from tests.services.orders.plan_work import task_by_code, work
 from tests.services.task_plans import agent_for, approved_order
@@ -48,3 +49,16 @@ async def test_other_tasks_leave_the_item_before_its_point_of_no_return(
     item = await LineItem.get(service_order_id=order.id)
     assert item.point_of_no_return_reached_at is None
     assert not await Event.filter(kind="line_item.point_of_no_return_reached").exists()
+
+
+async def test_the_catalog_graph_carries_marks_and_compensators(users: dict[str, User]) -> None:
+    fibre = await ServiceSpecification.get(code="FIBRE_BROADBAND")
+
+    graph = await load_catalog_graph({fibre.id})
+
+    by_code = {t.code: t for t in graph.templates.values()}
+    assert by_code["ship_ont"].compensated_by == by_code["recover_ont"].id
+    # A compensator is planned for no action: only a cancellation makes its task.
+    assert by_code["recover_ont"].actions == frozenset()
+    assert by_code["install_fibre_drop"].point_of_no_return
+    assert not by_code["site_survey"].point_of_no_return

@@ -128,6 +128,7 @@ const DONE = new Set(["COMPLETED", "SKIPPED", "CANCELLED"]);
 export const TICK_STEPS = [5, 10, 15, 30, 60, 120, 180, 360, 720, 1440, 2880, 10080, 20160];
 const MIN_TICK_REM = 7;
 const MIN_BAR_REM = 0.4;
+const TIGHT_MS = 1000;
 /** The label column: the task's name, then its jeopardy level (STATUS_REM). */
 export const LABEL_REM = 24;
 export const STATUS_REM = 5.5;
@@ -290,7 +291,9 @@ export function layoutTimeline(input: TimelineInput, metrics: TimelineMetrics): 
         fromId: from.id,
         toId: to.id,
         d: arrowPath(from, to, rem, rowHeight),
-        critical: from.critical && to.critical,
+        // As the API's critical path: between two tasks without slack, where the one starts
+        // exactly when the other ends (a second's leeway for how the dates were rounded).
+        critical: from.critical && to.critical && Math.abs(to.start - from.end) < TIGHT_MS,
       });
     }
   }

@@ -7,6 +7,7 @@ import type { Specification, TaskRef } from "../api/shapes";
 import { nodeKey, nodeSpecification, nodeTitle, type Plan, type PlanNode } from "../plan/model";
 import { taskActions } from "./actionForms";
 import { automationFacts } from "./automation";
+import { lifecycleDetails } from "./lifecycleMarks";
 import { focusNode } from "./tree";
 import { humanize, person, progressBar, stateBadge, when } from "./widgets";
 
@@ -104,7 +105,7 @@ export function detailsPanel(plan: Plan, key: string | null): unknown {
     data-key=${node.key} data-kind=${node.kind}>
     <h3 id="details-title">${nodeTitle(node)}</h3>
     <div class="details-status">${stateBadge(node.state, "details-state")} ${progressBar(node.progress, nodeTitle(node))}</div>
-    ${kindFacts(node, plan)} ${specification(nodeSpecification(node))}
+    ${kindFacts(node, plan)} ${lifecycleDetails(node, plan)} ${specification(nodeSpecification(node))}
     ${node.kind === "task" ? taskActions(node.entity) : nothing}
   </aside>`);
 }

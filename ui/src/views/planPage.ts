@@ -10,6 +10,8 @@ import { orderActions } from "./actionForms";
 import { detailsPanel } from "./details";
 import { falloutPanel } from "./falloutPanel";
 import { historyPanel } from "./history";
+import { lifecycleActions } from "./lifecycleActions";
+import { lifecycleHeader } from "./lifecycleMarks";
 import { timelinePanel } from "./timeline";
 import { planTree } from "./tree";
 import { humanize, progressBar, stateBadge } from "./widgets";
@@ -34,8 +36,9 @@ function header(plan: Plan): TemplateResult {
     <div class="plan-status">
       ${stateBadge(o.state, "order-state")}
       <div class="order-progress" data-testid="order-progress">${progressBar(o.progress, `order ${o.number}`)}</div>
+      ${lifecycleHeader(o)}
     </div>
-    ${counts(plan)} ${orderActions(o)}
+    ${counts(plan)} ${orderActions(o)} ${lifecycleActions(o)}
   </section>`;
 }
 

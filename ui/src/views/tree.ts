@@ -9,6 +9,7 @@ import type { Plan, PlanNode } from "../plan/model";
 import { nodeTitle } from "../plan/model";
 import { state } from "../store";
 import { automationLabel, automationMark } from "./automation";
+import { lifecycleMarks } from "./lifecycleMarks";
 import { humanize, person, progressBar, stateBadge, when } from "./widgets";
 
 const KIND_LABEL: Record<PlanNode["kind"], string> = {
@@ -87,7 +88,7 @@ function item(node: PlanNode, plan: Plan): TemplateResult {
       <span class="title" data-testid="node-title">${nodeTitle(node)}</span>
       ${stateBadge(node.state, "node-state")}
       <span class="node-progress">${progressBar(node.progress, nodeTitle(node))}</span>
-      ${taskFacts(node)}
+      ${taskFacts(node)} ${lifecycleMarks(node)}
     </div>
     ${expanded
       ? html`<ul role="group">

@@ -1,0 +1,168 @@
+// What the plan shows of an order's lifecycle: the revision number and a held order's note in
+// the header; in the tree, the point-of-no-return marker on a task and on an item past it, a
+// compensating task's mark (and the task it undoes); in the details, the same in full, a
+// cancelled item's reason, and "cancel this item".
+import { html, nothing, type TemplateResult } from "lit-html";
+
+import type { LineItem, ServiceOrder, Task } from "../api/shapes";
+import { cancelItemKey, cancelOrder } from "../controllers/lifecycle";
+import { compensatedBy, pointOfNoReturn } from "../plan/lifecycle";
+import { nodeKey, type Plan, type PlanNode } from "../plan/model";
+import { state } from "../store";
+import { focusNode } from "./tree";
+import { actionErrors, humanize, stateBadge, when } from "./widgets";
+
+// ---- Header --------------------------------------------------------------------------------
+
+export function lifecycleHeader(order: ServiceOrder): TemplateResult {
+  return html`<span class="revision-number" data-testid="order-revision" data-revision=${order.revision}
+      title="Goes up by one with every revision">Revision ${order.revision}</span>
+    ${order.state === "HELD"
+      ? html`<span class="held-note" data-testid="held-note">On hold${order.heldAt
+          ? html` since ${when(order.heldAt)}`
+          : nothing}: no task starts until it is resumed.</span>`
+      : nothing}
+    ${order.state === "CANCELLING"
+      ? html`<span class="held-note" data-testid="cancelling-note">Cancelled: undoing the work done so far.</span>`
+      : nothing}`;
+}
+
+// ---- Tree ----------------------------------------------------------------------------------
+
+function ponrMark(passed: boolean, title: string): TemplateResult {
+  return html`<span class=${`ponr-mark${passed ? " passed" : ""}`} data-testid="ponr-mark"
+    data-passed=${String(passed)} title=${title}><span aria-hidden="true">⊘</span> ${passed
+      ? "Past point of no return"
+      : "Point of no return"}</span>`;
+}
+
+function taskMarks(task: Task): TemplateResult[] {
+  const marks: TemplateResult[] = [];
+  // Whether it was passed is the item's fact (`pointOfNoReturnReachedAt`), shown on the item.
+  if (task.isPointOfNoReturn) {
+    marks.push(ponrMark(false, "Once this task starts, its line item can no longer be cancelled or revised"));
+  }
+  if (task.compensates) {
+    marks.push(html`<span class="compensating-mark" data-testid="compensating-mark"
+      data-compensates=${task.compensates.id}><span aria-hidden="true">↺</span> Undoes
+      ${task.compensates.number} ${task.compensates.name}</span>`);
+  }
+  return marks;
+}
+
+function itemMarks(item: LineItem): TemplateResult[] {
+  const marks: TemplateResult[] = [];
+  const ponr = pointOfNoReturn(item);
+  if (ponr.reachedAt) marks.push(ponrMark(true, "It can no longer be cancelled or revised"));
+  return marks;
+}
+
+/** The marks beside a node in the tree (nothing for most nodes). */
+export function lifecycleMarks(node: PlanNode): TemplateResult | typeof nothing {
+  const marks =
+    node.kind === "task" ? taskMarks(node.entity) : node.kind === "line-item" ? itemMarks(node.entity) : [];
+  if (!marks.length) return nothing;
+  return html`<span class="lifecycle-marks">${marks}</span>`;
+}
+
+// ---- Details -------------------------------------------------------------------------------
+
+function taskButton(t: { id: string; number: string; name: string; state: string }): TemplateResult {
+  return html`<button type="button" class="link" @click=${() => focusNode(nodeKey("task", t.id))}>
+      ${t.number} ${t.name}</button>
+    ${stateBadge(t.state, "dependency-state")}`;
+}
+
+function cancelItemForm(order: ServiceOrder, item: LineItem): TemplateResult | typeof nothing {
+  if (!item.viewerCan.cancel) return nothing;
+  const key = cancelItemKey(item.id);
+  const busy = state.actions.get(key)?.busy ?? false;
+  return html`<section class="actions" aria-label="Line item actions" data-testid="line-item-actions">
+    <div class="action" data-action=${key}>
+      <details class="disclosure">
+        <summary data-testid="open-cancel-item">Cancel this item…</summary>
+        <form @submit=${async (event: SubmitEvent) => {
+          event.preventDefault();
+          const form = event.currentTarget as HTMLFormElement;
+          const reason = String(new FormData(form).get("reason") ?? "").trim();
+          if (await cancelOrder(order, reason, [item.id], key)) form.reset();
+        }}>
+          <label>Reason <input name="reason" data-testid="cancel-item-reason" /></label>
+          <button type="submit" class="danger" data-testid="action-cancel-item" ?disabled=${busy}>
+            Cancel item
+          </button>
+        </form>
+      </details>
+      ${actionErrors(key, state.actions.get(key))}
+    </div>
+  </section>`;
+}
+
+function cancellation(item: LineItem): TemplateResult | typeof nothing {
+  if (!item.cancelledAt) return nothing;
+  return html`<section aria-label="Cancellation" data-testid="item-cancellation">
+    <h4>Cancelled ${when(item.cancelledAt)}</h4>
+    ${item.cancellationReason ? html`<p><q>${item.cancellationReason}</q></p>` : nothing}
+    ${item.state === "CANCELLING"
+      ? html`<p class="muted">Its compensating tasks are undoing the work done; then it is cancelled.</p>`
+      : nothing}
+  </section>`;
+}
+
+function itemDetails(item: LineItem, plan: Plan): TemplateResult {
+  const ponr = pointOfNoReturn(item);
+  return html`${cancellation(item)}<section aria-label="Point of no return" data-testid="item-ponr"
+      data-passed=${String(ponr.reachedAt !== null)}>
+      <h4>Point of no return</h4>
+      ${ponr.reachedAt
+        ? html`<p>Passed ${when(ponr.reachedAt)}: the item can no longer be cancelled or revised.</p>`
+        : ponr.tasks.length
+          ? html`<p>Not yet: it is passed when one of these starts.</p>`
+          : html`<p class="muted">None of its tasks is one: it can change until it is done.</p>`}
+      ${ponr.tasks.length
+        ? html`<ul class="task-links">${ponr.tasks.map((t) => html`<li>${taskButton(t)}</li>`)}</ul>`
+        : nothing}
+    </section>
+    ${cancelItemForm(plan.order, item)}`;
+}
+
+function taskDetails(task: Task, plan: Plan): TemplateResult | typeof nothing {
+  const undoneBy = compensatedBy(plan.order).get(task.id) ?? [];
+  if (!task.isPointOfNoReturn && !task.compensates && !undoneBy.length) return nothing;
+  return html`<section aria-label="Lifecycle" data-testid="task-lifecycle">
+    ${task.isPointOfNoReturn
+      ? html`<p>${ponrMark(false, "")} Once it starts, its line item can no longer be cancelled or revised.</p>`
+      : nothing}
+    ${task.compensates
+      ? html`<h4>Compensates</h4>
+          <p data-testid="compensates">${taskButton(task.compensates)}</p>`
+      : nothing}
+    ${undoneBy.length
+      ? html`<h4>Undone by</h4>
+          <ul class="task-links" data-testid="compensated-by">${undoneBy.map((t) => html`<li>${taskButton(t)}</li>`)}</ul>`
+      : nothing}
+  </section>`;
+}
+
+function orderDetails(order: ServiceOrder): TemplateResult {
+  return html`<dl class="facts" data-testid="order-lifecycle">
+    <dt>Revision</dt><dd>${order.revision}</dd>
+    ${order.state === "HELD"
+      ? html`<dt>Held</dt><dd>${when(order.heldAt)} (resumes to ${order.heldFrom ? humanize(order.heldFrom) : "—"})</dd>`
+      : nothing}
+  </dl>`;
+}
+
+/** The lifecycle part of the selected node's details. */
+export function lifecycleDetails(node: PlanNode, plan: Plan): TemplateResult | typeof nothing {
+  switch (node.kind) {
+    case "order":
+      return orderDetails(node.entity);
+    case "line-item":
+      return itemDetails(node.entity, plan);
+    case "task":
+      return taskDetails(node.entity, plan);
+    default:
+      return nothing;
+  }
+}
