@@ -297,8 +297,13 @@ def _task_summary(row: Row) -> Json:
 
 
 def _order_can(viewer: User, row: Row) -> Json:
-    order = _as(ServiceOrder, state=ServiceOrderState(row["state"]))
-    can = permissions.order_permissions(viewer, order, [])
+    order = _as(
+        ServiceOrder,
+        state=ServiceOrderState(row["state"]),
+        submitted_by_id=row["submitted_by_id"],
+        point_of_no_return_reached_at=row["point_of_no_return_reached_at"],
+    )
+    can = permissions.order_permissions(viewer, order)
     return {"approve": can.approve, "reject": can.reject, "reopen": can.reopen}
 
 

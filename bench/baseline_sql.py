@@ -51,7 +51,7 @@ class Statements:
             'SELECT "id","number","external_id","customer","priority","requested_completion_date",'
             '"state","version","submitted_by_id","decided_by_id","decided_at","decision_reason",'
             '"tasks_total","tasks_done","created_at","updated_at","completed_at",'
-            '"expected_completion_at","jeopardy","jeopardy_reason" '
+            '"point_of_no_return_reached_at","expected_completion_at","jeopardy","jeopardy_reason" '
             f'FROM "service_order" WHERE "id" IN ({self._marks(1)}) ORDER BY "id" DESC'
         )
 

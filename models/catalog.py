@@ -2,11 +2,29 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from tortoise import fields
 from tortoise.models import Model
 
-from models.enums import RelationshipType, SpecificationKind
+from models.enums import LineItemAction, RelationshipType, SpecificationKind
 from models.users import AssignmentGroup
+
+# Actions (LineItemAction values) are stored comma-separated, in the enum's order: a literal
+# default, which every existing row takes when the column is added (a JSON list's default
+# would be a function, which neither backend's ALTER TABLE can use), and equal sets are equal
+# strings (installing a catalog twice writes nothing).
+ALL_ACTIONS = "ADD,MODIFY,DELETE"
+ADD_ONLY = "ADD"
+
+
+def stored_actions(actions: Iterable[LineItemAction]) -> str:
+    wanted = set(actions)
+    return ",".join(action.value for action in LineItemAction if action in wanted)
+
+
+def read_actions(stored: str) -> frozenset[LineItemAction]:
+    return frozenset(LineItemAction(value) for value in stored.split(",") if value)
 
 
 class ServiceSpecification(Model):
@@ -16,6 +34,8 @@ class ServiceSpecification(Model):
     kind = fields.CharEnumField(SpecificationKind, max_length=32)
     domain = fields.CharField(max_length=64)
     description = fields.TextField(default="")
+    # The line item characteristics whose change its MODIFY work reacts to; null: any change.
+    depends_on_characteristics: list[str] | None = fields.JSONField(null=True)
 
     relationships: fields.ReverseRelation[SpecificationRelationship]
     task_templates: fields.ReverseRelation[TaskTemplate]
@@ -40,6 +60,9 @@ class SpecificationRelationship(Model):
     # `exclude_characteristic` has one of `exclude_values`.
     exclude_characteristic = fields.CharField(max_length=64, null=True)
     exclude_values: list[object] | None = fields.JSONField(null=True)
+    # The actions the relationship is walked for (comma-separated): what a product is made of
+    # does not depend on the action, so by default all of them.
+    actions = fields.CharField(max_length=32, default=ALL_ACTIONS, db_default=ALL_ACTIONS)
 
     source_id: int
     target_id: int
@@ -61,6 +84,8 @@ class TaskTemplate(Model):
     )
     expected_duration_minutes = fields.IntField(default=60)
     position = fields.IntField(default=0)
+    # The actions it is planned for (comma-separated; empty for a compensation-only template).
+    actions = fields.CharField(max_length=32, default=ADD_ONLY, db_default=ADD_ONLY)
     # Once a task of this template starts, its line item can no longer be cancelled or revised.
     point_of_no_return = fields.BooleanField(default=False)
     # The template (of the same specification) whose task undoes a COMPLETED task of this one

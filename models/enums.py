@@ -72,8 +72,12 @@ class FulfillmentState(StrEnum):
 
 
 class SoldProductState(StrEnum):
+    """PENDING → ACTIVE (its ADD completed) → TERMINATED (a DELETE completed); PENDING →
+    CANCELLED (its ADD did not complete). A MODIFY keeps it ACTIVE."""
+
     PENDING = "PENDING"
     ACTIVE = "ACTIVE"
+    TERMINATED = "TERMINATED"
     CANCELLED = "CANCELLED"
 
 

@@ -74,6 +74,10 @@ class ServiceOrder(Model, ProgressCounters):
     created_at = fields.DatetimeField(auto_now_add=True)
     updated_at = fields.DatetimeField(auto_now=True)
     completed_at = fields.DatetimeField(null=True)
+    # The first time an item of the order passed its point of no return (its items carry their
+    # own): from then on the order is cancelled item by item, never as a whole. Kept on the
+    # order so that its `viewerCan` needs no line items, in a list of orders too.
+    point_of_no_return_reached_at = fields.DatetimeField(null=True)
 
     submitted_by_id: int
     decided_by_id: int | None
@@ -118,6 +122,13 @@ class LineItem(Model, ProgressCounters):
     # Set when its cancellation is requested: CANCELLING while compensation runs, then CANCELLED.
     cancelled_at = fields.DatetimeField(null=True)
     cancellation_reason: str | None = fields.TextField(null=True)
+    # The product a MODIFY or DELETE item changes (set at submit from `soldProductId`); null for
+    # an ADD, whose product points back at it (SoldProduct.line_item). A plain id, not a foreign
+    # key: sold_product already references line_item, and Tortoise cannot create two tables that
+    # reference each other (its schema generator refuses the cycle even without a constraint).
+    # The id is set only from a product row read and locked at submit; products are never
+    # deleted.
+    changed_product_id: int | None = fields.IntField(null=True)
 
     service_order_id: int
     specification_id: int
@@ -127,24 +138,38 @@ class LineItem(Model, ProgressCounters):
     class Meta:
         table = "line_item"
         ordering = ["position", "id"]
-        indexes = (("service_order_id", "position"),)
+        # An order's items; the open items that change a product (one at a time); the orders
+        # that have an item of an action (the order list's `action` filter).
+        indexes = (
+            ("service_order_id", "position"),
+            ("changed_product_id", "state"),
+            ("action", "service_order_id"),
+        )
 
 
 class SoldProduct(Model):
     id = fields.IntField(primary_key=True)
+    # The ADD item that created it.
     line_item: fields.OneToOneRelation[LineItem] = fields.OneToOneField(
         "models.LineItem", related_name="sold_product", on_delete=fields.CASCADE
     )
     specification: fields.ForeignKeyRelation[ServiceSpecification] = fields.ForeignKeyField(
         "models.ServiceSpecification", related_name="sold_products", on_delete=fields.RESTRICT
     )
+    # The customer of the order that created it: a product is the customer's for its life.
     customer = fields.CharField(max_length=128)
     state = fields.CharEnumField(SoldProductState, max_length=16, default=SoldProductState.PENDING)
+    # As they are now: the ADD item's from activation, then each completed MODIFY's; the
+    # earlier values are in the sold_product.modified events.
+    characteristics: dict[str, Any] = fields.JSONField(default=dict, db_default={})
     created_at = fields.DatetimeField(auto_now_add=True)
     activated_at = fields.DatetimeField(null=True)
+    terminated_at = fields.DatetimeField(null=True)
 
     line_item_id: int
     specification_id: int
 
     class Meta:
         table = "sold_product"
+        # The list's keyset pages, newest first, by each filter it takes.
+        indexes = (("customer", "id"), ("state", "id"), ("specification_id", "id"))

@@ -100,6 +100,9 @@ class Loaders:
         self.sold_product_by_line_item = DataLoader[int, SoldProduct | None](
             self._sold_products_by_line_item
         )
+        self.line_items_changing_product = DataLoader[int, list[LineItem]](
+            self._line_items_changing_products
+        )
         self.domain_order = DataLoader[int, DomainOrder | None](self._domain_orders_by_id)
         self.domain_orders_by_order = DataLoader[int, OrderDomainOrders](
             self._domain_orders_by_order
@@ -171,6 +174,12 @@ class Loaders:
         found = await batches.sold_products_by_line_item(keys)
         self.prime_sold_products(found.values())
         return [found.get(key) for key in keys]
+
+    async def _line_items_changing_products(self, keys: list[int]) -> list[list[LineItem]]:
+        found = await batches.line_items_changing_products(keys)
+        for items in found.values():
+            self.prime_line_items(items)
+        return [found.get(key, []) for key in keys]
 
     def prime_sold_products(self, products: Iterable[SoldProduct]) -> None:
         for product in products:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from models import Event, ServiceOrder, User
-from models.enums import JeopardyLevel, ServiceOrderState
+from models.enums import JeopardyLevel, LineItemAction, ServiceOrderState
 from resolvers.arguments import filter_id, filter_text, page_request
 from resolvers.context import Context
 from resolvers.cursors import decode_event_cursor
@@ -30,6 +30,7 @@ async def service_orders(
     submitted_by_id: str | None,
     number: str | None,
     jeopardy_at_least: JeopardyLevel | None = None,
+    action: LineItemAction | None = None,
     first: int | None,
     after: str | None,
 ) -> Page[ServiceOrder]:
@@ -39,6 +40,7 @@ async def service_orders(
         submitted_by_id=filter_id(submitted_by_id, User, field="submittedById"),
         number=filter_text(number, field="number", bound=NUMBER),
         jeopardy_at_least=jeopardy_at_least,
+        action=action,
     )
     page = await list_service_orders(context.actor, where, page_request(first, after))
     _prime(context, page.rows)

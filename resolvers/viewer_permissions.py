@@ -15,13 +15,8 @@ from resolvers.plan import Now, later, task_of, then, then_both
 from services import permissions
 
 
-def order_permissions(context: Context, order: ServiceOrder) -> Now[permissions.OrderPermissions]:
-    actor = context.actor
-    return then(
-        context.loaders.line_items_by_order,
-        order.id,
-        lambda items: permissions.order_permissions(actor, order, items),
-    )
+def order_permissions(context: Context, order: ServiceOrder) -> permissions.OrderPermissions:
+    return permissions.order_permissions(context.actor, order)
 
 
 def line_item_permissions(context: Context, item: LineItem) -> Now[permissions.LineItemPermissions]:

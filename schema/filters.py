@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import strawberry
 
-from schema.enums import FalloutState, FalloutType, JeopardyLevel, ServiceOrderState, TaskState
+from schema.enums import (
+    FalloutState,
+    FalloutType,
+    JeopardyLevel,
+    LineItemAction,
+    ServiceOrderState,
+    SoldProductState,
+    TaskState,
+)
 
 
 @strawberry.input
@@ -21,6 +29,18 @@ class ServiceOrderFilter:
         default=None,
         description="Only orders at this jeopardy level or above, most late first (then "
         "newest first).",
+    )
+    action: LineItemAction | None = strawberry.field(
+        default=None, description="Orders with at least one line item of this action."
+    )
+
+
+@strawberry.input
+class SoldProductFilter:
+    customer: str | None = strawberry.field(default=None, description="Exact customer name.")
+    state: SoldProductState | None = None
+    specification_code: str | None = strawberry.field(
+        default=None, description="The code of the product's specification."
     )
 
 

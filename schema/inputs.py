@@ -20,7 +20,14 @@ class LineItemInput:
     action: LineItemAction = LineItemAction.ADD
     quantity: int = 1
     characteristics: JSON | None = strawberry.field(
-        default=None, description="An object of the product's characteristics."
+        default=None,
+        description="An object of the product's characteristics; for a MODIFY, all of them as "
+        "they are to be (not only the changed ones).",
+    )
+    sold_product_id: strawberry.ID | None = strawberry.field(
+        default=None,
+        description="The ACTIVE product of the customer a MODIFY or DELETE changes: required "
+        "for those, refused for an ADD.",
     )
 
 

@@ -6,15 +6,15 @@ import strawberry
 from tortoise.models import Model
 
 import models
-from resolvers import catalog, demo, fallouts, nodes, people, service_orders, tasks
+from resolvers import catalog, demo, fallouts, nodes, people, service_orders, sold_products, tasks
 from resolvers.cursors import encode_cursor
 from schema.connections import After, Connection, First, connection
-from schema.filters import FalloutFilter, ServiceOrderFilter, TaskFilter
+from schema.filters import FalloutFilter, ServiceOrderFilter, SoldProductFilter, TaskFilter
 from schema.info import Info
 from schema.node import Node
 from schema.types.catalog import ServiceSpecification
 from schema.types.fallouts import FalloutRecord
-from schema.types.orders import ServiceOrder
+from schema.types.orders import ServiceOrder, SoldProduct
 from schema.types.people import AssignmentGroup, User
 from schema.types.tasks import Task
 
@@ -54,6 +54,30 @@ class Query:
             submitted_by_id=where.submitted_by_id,
             number=where.number,
             jeopardy_at_least=where.jeopardy_at_least,
+            action=where.action,
+            first=first,
+            after=after,
+        )
+        return connection(page, encode_cursor)
+
+    @strawberry.field(
+        graphql_type=Connection[SoldProduct],
+        description="The installed base, newest first. A partner system sees the products of "
+        "the orders it submitted (that created or changed them).",
+    )
+    @staticmethod
+    async def sold_products(
+        info: Info,
+        filter: SoldProductFilter | None = None,
+        first: First = None,
+        after: After = None,
+    ) -> Connection[models.SoldProduct]:
+        where = filter or SoldProductFilter()
+        page = await sold_products.sold_products(
+            info.context,
+            customer=where.customer,
+            state=where.state,
+            specification_code=where.specification_code,
             first=first,
             after=after,
         )

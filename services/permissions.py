@@ -9,7 +9,7 @@ assignee, a version).
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from models import FalloutRecord, LineItem, ServiceOrder, Task, User
@@ -81,10 +81,7 @@ class RolePermissions:
     be_assigned_tasks: bool
 
 
-def order_permissions(
-    user: User, order: ServiceOrder, items: Sequence[LineItem]
-) -> OrderPermissions:
-    """`items`: all of the order's line items (whether it can be cancelled depends on them)."""
+def order_permissions(user: User, order: ServiceOrder) -> OrderPermissions:
     return OrderPermissions(
         approve=orders_rules.can_be_approved(order) and is_allowed(user, Action.APPROVE_ORDER),
         reject=orders_rules.can_be_rejected(order) and is_allowed(user, Action.REJECT_ORDER),
@@ -93,7 +90,7 @@ def order_permissions(
         resume=orders_rules.can_be_resumed(order) and is_allowed(user, Action.RESUME_ORDER),
         revise=orders_rules.can_be_revised(order)
         and can_revise_order(user, order, orders_rules.is_revised_in_flight(order)),
-        cancel=orders_rules.can_be_cancelled_whole(order, items) and can_cancel_order(user, order),
+        cancel=orders_rules.can_be_cancelled_whole(order) and can_cancel_order(user, order),
     )
 
 

@@ -166,9 +166,20 @@ def can_read_line_item(reader: User, item: LineItem, order: ServiceOrder) -> boo
     return can_read_order(reader, order)
 
 
-def can_read_sold_product(reader: User, product: SoldProduct, order: ServiceOrder) -> bool:
-    """`order`: the order of the product's line item."""
-    return can_read_order(reader, order)
+def readable_sold_products(reader: User) -> Scope:
+    """The orders through which a reader reads sold products: a product is readable if the
+    order of the line item that created it, or of one that changed it, is in this scope
+    (services/queries/scoping.py joins it both ways). Partners therefore read the products
+    they ordered or changed; there is no customer-to-partner relation to use instead."""
+    return readable_orders(reader)
+
+
+def can_read_sold_product(
+    reader: User, product: SoldProduct, orders: Collection[ServiceOrder]
+) -> bool:
+    """`orders`: the orders of the line items that created or changed the product."""
+    scope = readable_sold_products(reader)
+    return scope.is_everything or any(scope.admits(order) for order in orders)
 
 
 def can_read_domain_order(reader: User, domain_order: DomainOrder, order: ServiceOrder) -> bool:
@@ -280,7 +291,7 @@ RULES: dict[Callable[..., bool], Callable[[User], bool]] = {
     is_allowed: _never,
     can_read_order: _narrowed(readable_orders),
     can_read_line_item: _narrowed(readable_orders),
-    can_read_sold_product: _narrowed(readable_orders),
+    can_read_sold_product: _narrowed(readable_sold_products),
     can_read_domain_order: _narrowed(readable_orders),
     can_read_task: _narrowed(readable_orders),
     can_read_fallout: _narrowed(readable_orders),

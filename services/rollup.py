@@ -28,13 +28,12 @@ from typing import TypeVar, cast
 
 from tortoise.functions import Count, Sum
 
-from models import DomainOrder, LineItem, ServiceOrder, SoldProduct, Task
+from models import DomainOrder, LineItem, ServiceOrder, Task
 from models.enums import (
     TASK_DONE_STATES,
     TASK_FINAL_STATES,
     FulfillmentState,
     ServiceOrderState,
-    SoldProductState,
     TaskState,
 )
 from services.events.kinds import EventKind
@@ -42,12 +41,11 @@ from services.events.recorders import (
     record_domain_order,
     record_line_item,
     record_order,
-    record_sold_product,
 )
 from services.held_time import HOLD_FIELDS, end_hold
 from services.orders.rules import FINAL_ORDER_STATES, order_state_from_items
 from services.schedule.reschedule import reschedule
-from services.sold_products import settle_sold_product
+from services.sold_products import settle_sold_products
 from services.unit_of_work import UnitOfWork
 
 # A task in one of these states shows that work on its domain order has begun.
@@ -220,26 +218,7 @@ async def _roll_line_items(
         if item.state in {FulfillmentState.COMPLETED, FulfillmentState.CANCELLED}:
             finished[item.id] = item
     if finished:
-        await _settle_sold_products(uow, order, finished)
-
-
-async def _settle_sold_products(
-    uow: UnitOfWork, order: ServiceOrder, finished: Mapping[int, LineItem]
-) -> None:
-    """The pending products of the items that just finished: activated or cancelled."""
-    products = await SoldProduct.filter(
-        line_item_id__in=list(finished), state=SoldProductState.PENDING
-    )
-    for product in products:
-        settle_sold_product(product, finished[product.line_item_id], uow.started_at)
-        await product.save(update_fields=["state", "activated_at"])
-        record_sold_product(
-            uow,
-            EventKind.SOLD_PRODUCT_STATE_CHANGED,
-            product,
-            service_order_id=order.id,
-            previous_state=SoldProductState.PENDING,
-        )
+        await settle_sold_products(uow, order, finished)
 
 
 async def _roll_order(uow: UnitOfWork, order: ServiceOrder) -> None:

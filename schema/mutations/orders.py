@@ -41,8 +41,17 @@ def _submission(input: SubmitServiceOrderInput) -> orders.SubmitOrderInput:
                 characteristics=(
                     {} if item.characteristics is None else cast(Any, item.characteristics)
                 ),
+                sold_product_id=(
+                    None
+                    if item.sold_product_id is None
+                    else decode_input_id(
+                        item.sold_product_id,
+                        models.SoldProduct,
+                        field=f"lineItems[{index}].soldProductId",
+                    )
+                ),
             )
-            for item in input.line_items
+            for index, item in enumerate(input.line_items)
         ],
         external_id=input.external_id,
         priority=input.priority,

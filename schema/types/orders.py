@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING, Annotated, cast
+from typing import TYPE_CHECKING, Annotated, Optional, cast
 
 import strawberry
 from strawberry.scalars import JSON
 
 import models
-from resolvers import people, plan, service_orders, viewer_permissions
+from resolvers import people, plan, service_orders, sold_products, viewer_permissions
 from resolvers.cursors import encode_event_cursor
 from resolvers.plan import Now, now_or_later
-from resolvers.visibility import readable_order
+from resolvers.visibility import line_item_is_readable, readable_order
 from schema.connections import After, Connection, First, connection
 from schema.enums import (
     FulfillmentState,
@@ -32,6 +32,7 @@ from schema.types.permissions import LineItemPermissions, ServiceOrderPermission
 from schema.types.progress import Progress
 from services import json_values, permissions
 from services.progress import TaskProgress, progress_of
+from services.sold_products import product_number
 
 if TYPE_CHECKING:
     from schema.types.domain_orders import DomainOrder
@@ -112,7 +113,7 @@ class ServiceOrder(Node):
         graphql_type=ServiceOrderPermissions, description="What you may do to it now."
     )
     @staticmethod
-    def viewer_can(root: models.ServiceOrder, info: Info) -> Now[permissions.OrderPermissions]:
+    def viewer_can(root: models.ServiceOrder, info: Info) -> permissions.OrderPermissions:
         return viewer_permissions.order_permissions(info.context, root)
 
     @strawberry.field(graphql_type=User | None, description=HIDDEN_USERS)
@@ -160,12 +161,22 @@ class ServiceOrder(Node):
         return connection(page, encode_event_cursor)
 
 
-@node_type(models.SoldProduct, description="What the customer owns once a line item is fulfilled.")
+@node_type(
+    models.SoldProduct,
+    description="What a customer owns: created by an ADD line item, changed by MODIFY ones, "
+    "ended by a DELETE (TERMINATED) or by its ADD's cancellation (CANCELLED).",
+)
 class SoldProduct(Node):
     state: SoldProductState
     customer: str
     created_at: datetime
     activated_at: datetime | None
+    terminated_at: datetime | None
+
+    @strawberry.field(description="SP and the product's key, e.g. SP0000042.")
+    @staticmethod
+    def number(root: models.SoldProduct) -> str:
+        return product_number(root)
 
     @strawberry.field(graphql_type=ServiceSpecification)
     @staticmethod
@@ -173,6 +184,54 @@ class SoldProduct(Node):
         root: models.SoldProduct, info: Info
     ) -> Now[models.ServiceSpecification | None]:
         return now_or_later(info.context.loaders.specification, root.specification_id)
+
+    @strawberry.field(
+        description="As they are now: the ADD item's once it completed, then each completed "
+        "MODIFY's (empty while PENDING). Earlier values are in `history`."
+    )
+    @staticmethod
+    def characteristics(root: models.SoldProduct) -> JSON:
+        return cast(JSON, json_values.shown(root.characteristics))
+
+    @strawberry.field(
+        graphql_type=Optional["LineItem"],
+        description="The ADD line item that created it; null if you may not see its order.",
+    )
+    @staticmethod
+    async def created_by(root: models.SoldProduct, info: Info) -> models.LineItem | None:
+        item = await info.context.loaders.line_item.load(root.line_item_id)
+        if item is None or not await line_item_is_readable(info.context, item):
+            return None
+        return item
+
+    @strawberry.field(
+        graphql_type=list["LineItem"],
+        description="The line items that created or changed it (ADD first, then each MODIFY "
+        "or DELETE, oldest first), of the orders you may see.",
+    )
+    @staticmethod
+    async def line_items(root: models.SoldProduct, info: Info) -> list[models.LineItem]:
+        loaders = info.context.loaders
+        created = await loaders.line_item.load(root.line_item_id)
+        changing = await loaders.line_items_changing_product.load(root.id)
+        items = [item for item in [created, *changing] if item is not None]
+        return [item for item in items if await line_item_is_readable(info.context, item)]
+
+    @strawberry.field(
+        graphql_type=Connection[HistoryEvent],
+        description="The product's own events, oldest first: activated, modified (with the "
+        "characteristics before and after), terminated, cancelled; each names its line item "
+        "(`payload.lineItemId`). Each order's whole history is on the order.",
+    )
+    @staticmethod
+    async def history(
+        root: models.SoldProduct,
+        info: Info,
+        first: First = None,
+        after: After = None,
+    ) -> Connection[models.Event]:
+        page = await sold_products.history(info.context, root, first=first, after=after)
+        return connection(page, encode_event_cursor)
 
 
 def _shown_characteristics(root: strawberry.Parent[models.LineItem]) -> JSON:
@@ -212,10 +271,17 @@ class LineItem(Node):
     def specification(root: models.LineItem, info: Info) -> Now[models.ServiceSpecification | None]:
         return now_or_later(info.context.loaders.specification, root.specification_id)
 
-    @strawberry.field(graphql_type=SoldProduct | None, description="Null until approval.")
+    @strawberry.field(
+        graphql_type=SoldProduct | None,
+        description="The product the item creates (ADD; null until approval) or changes "
+        "(MODIFY, DELETE).",
+    )
     @staticmethod
     async def sold_product(root: models.LineItem, info: Info) -> models.SoldProduct | None:
-        return await info.context.loaders.sold_product_by_line_item.load(root.id)
+        loaders = info.context.loaders
+        if root.changed_product_id is not None:
+            return await loaders.sold_product.load(root.changed_product_id)
+        return await loaders.sold_product_by_line_item.load(root.id)
 
     @strawberry.field(
         graphql_type=list[DomainOrderType],

@@ -9,8 +9,16 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 
-from models.enums import SpecificationKind
-from services.catalog.format import CatalogDocument, SpecificationEntry
+from models.enums import LineItemAction, SpecificationKind
+from services.catalog.format import CatalogDocument, SpecificationEntry, TaskTemplateEntry
+from services.orders.catalog_graph import (
+    ALL_ACTIONS,
+    CatalogGraph,
+    RelationshipNode,
+    SpecificationNode,
+    TemplateNode,
+)
+from services.orders.planning import unplannable_actions
 
 # Decomposition makes a tree from products down to resources and finishes children before
 # parents; a relationship pointing back up (a resource realised as a product) would invert it.
@@ -46,7 +54,83 @@ def find_problems(document: CatalogDocument) -> list[str]:
         problems.append(
             f"specification '{cycle[0]}': relationships form a cycle: {' → '.join(cycle)}"
         )
+    if not problems:
+        # Planning needs a sound graph (references resolve, no cycle) to be tried at all.
+        problems += _unplannable_products(document)
     return problems
+
+
+def _unplannable_products(document: CatalogDocument) -> Iterable[str]:
+    """A product that claims an action (a template in its tree declares it) must plan at least
+    one task for it: otherwise its MODIFY or DELETE item would complete without doing anything."""
+    graph = catalog_graph(document)
+    for node in graph.specifications.values():
+        if node.kind is not SpecificationKind.PRODUCT:
+            continue
+        for action in sorted(unplannable_actions(graph, node.id)):
+            yield (
+                f"specification '{node.code}': some template of its tree is planned for "
+                f"{action}, but its {action} plan has no task (a relationship that is not "
+                f"walked for {action}?)"
+            )
+
+
+def catalog_graph(document: CatalogDocument) -> CatalogGraph:
+    """The document as the graph planning reads (ids by position), for the checks that plan.
+    The document's references must resolve."""
+    spec_ids = {spec.code: index for index, spec in enumerate(document.specifications)}
+    template_ids: dict[tuple[str, str], int] = {}
+    for spec in document.specifications:
+        for template in spec.task_templates:
+            template_ids[(spec.code, template.code)] = len(template_ids)
+    nodes = {}
+    for spec in document.specifications:
+        nodes[spec_ids[spec.code]] = SpecificationNode(
+            id=spec_ids[spec.code],
+            code=spec.code,
+            kind=spec.kind,
+            relationships=tuple(
+                RelationshipNode(
+                    target_id=spec_ids[rel.target],
+                    type=rel.type,
+                    quantity=rel.quantity,
+                    exclude_characteristic=(
+                        rel.exclude_when.characteristic if rel.exclude_when else None
+                    ),
+                    exclude_values=tuple(rel.exclude_when.values if rel.exclude_when else ()),
+                    actions=ALL_ACTIONS if rel.actions is None else frozenset(rel.actions),
+                )
+                for rel in spec.relationships
+            ),
+            templates=tuple(
+                TemplateNode(
+                    id=template_ids[(spec.code, template.code)],
+                    code=template.code,
+                    name=template.name,
+                    assignment_group_id=0,
+                    expected_duration_minutes=template.duration_minutes,
+                    depends_on=tuple(template_ids[(spec.code, d)] for d in template.depends_on),
+                    actions=frozenset(template_actions(template, spec)),
+                )
+                for template in spec.task_templates
+            ),
+            depends_on_characteristics=(
+                None
+                if spec.depends_on_characteristics is None
+                else frozenset(spec.depends_on_characteristics)
+            ),
+        )
+    return CatalogGraph(nodes)
+
+
+def template_actions(
+    entry: TaskTemplateEntry, spec: SpecificationEntry | None = None
+) -> list[LineItemAction]:
+    """The actions a template is planned for: as declared, [ADD] when it declares none, none
+    for a template that `spec` (its specification) names as a compensator."""
+    if spec is not None and any(t.compensated_by == entry.code for t in spec.task_templates):
+        return []
+    return [LineItemAction.ADD] if entry.actions is None else entry.actions
 
 
 def _relationship_problems(
@@ -54,7 +138,11 @@ def _relationship_problems(
 ) -> Iterable[str]:
     for target in _repeated(rel.target for rel in spec.relationships):
         yield f"relationship to '{target}' is declared twice"
+    for code in _repeated(spec.depends_on_characteristics or ()):
+        yield f"depends on characteristic '{code}' twice"
     for rel in spec.relationships:
+        for action in _repeated(rel.actions or ()):
+            yield f"relationship to '{rel.target}' names action {action} twice"
         target_kind = kinds.get(rel.target)
         if target_kind is None:
             yield f"relationship {rel.type} to unknown specification '{rel.target}'"
@@ -76,9 +164,17 @@ def _template_problems(spec: SpecificationEntry, group_names: set[str]) -> Itera
             yield f"{where} names unknown assignment group '{template.assignment_group}'"
         for code in _repeated(template.depends_on):
             yield f"{where} depends on '{code}' twice"
+        for action in _repeated(template.actions or ()):
+            yield f"{where} names action {action} twice"
+        by_code = {t.code: t for t in spec.task_templates}
         for code in template.depends_on:
             if code not in template_codes:
                 yield f"{where} depends on unknown template '{code}'"
+            elif _waits_in_no_plan(template, by_code[code], spec):
+                yield (
+                    f"{where} depends on '{code}', which is planned for none of its actions "
+                    f"({', '.join(template_actions(template, spec))})"
+                )
     yield from _compensation_problems(spec)
     known = set(template_codes)
     cycle = find_cycle(
@@ -129,6 +225,15 @@ def _compensation_problems(spec: SpecificationEntry) -> Iterable[str]:
                     f"task template '{template.code}' depends on '{code}', which only "
                     "compensates and is never planned"
                 )
+
+
+def _waits_in_no_plan(
+    template: TaskTemplateEntry, depends_on: TaskTemplateEntry, spec: SpecificationEntry
+) -> bool:
+    """Whether the dependency is in no plan: the two share no action. (A compensator, planned
+    for none, has checks of its own.)"""
+    mine, theirs = template_actions(template, spec), template_actions(depends_on, spec)
+    return bool(mine and theirs) and not set(mine) & set(theirs)
 
 
 def _repeated(values: Iterable[str]) -> list[str]:

@@ -11,6 +11,8 @@ specifications:
                                         # | RESOURCE_FACING_SERVICE | RESOURCE
     domain: fixed-access                # the fulfillment domain
     description: ...                    # optional
+    depends_on_characteristics: [ipVersion]   # optional: the characteristics whose change
+                                        # its MODIFY templates react to (absent: any change)
     relationships:                      # optional; towards resources, never upwards
       - type: REALIZED_AS               # BUNDLES | REALIZED_AS | REQUIRES | COMPOSED_OF
         target: GPON_ACCESS_RFS
@@ -18,6 +20,7 @@ specifications:
         exclude_when:                   # optional: leave the target out for such items
           characteristic: ipVersion
           in: [IPV4]
+        actions: [ADD]                  # optional, default all: the actions it is walked for
     task_templates:                     # optional
       - code: survey                    # unique within the specification
         name: Site survey
@@ -27,6 +30,7 @@ specifications:
         point_of_no_return: false       # optional: once started, the item cannot be cancelled
         compensated_by: release_port    # optional: the template of this specification whose
                                         # task undoes this one's when its item is cancelled
+        actions: [ADD]                  # optional, default [ADD]: ADD | MODIFY | DELETE
 ```
 
 Unknown keys are refused, so a misspelt optional key cannot silently drop a rule. Rules that
@@ -39,7 +43,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
 
-from models.enums import RelationshipType, SpecificationKind
+from models.enums import LineItemAction, RelationshipType, SpecificationKind
 
 # Codes are referred to from other entries and from orders: no spaces, no surprises.
 Code = Annotated[
@@ -61,6 +65,8 @@ def _scalar(value: object) -> object:
 
 
 Scalar = Annotated[str | int | float | bool, BeforeValidator(_scalar)]
+# The actions an entry applies to: at least one, each once.
+Actions = Annotated[list[LineItemAction], Field(min_length=1)]
 
 
 class _Entry(BaseModel):
@@ -84,6 +90,8 @@ class RelationshipEntry(_Entry):
     target: Code
     quantity: PositiveInt = 1
     exclude_when: ExclusionRule | None = None
+    # Absent: every action (what a product is made of does not depend on the action).
+    actions: Actions | None = None
 
 
 class TaskTemplateEntry(_Entry):
@@ -92,6 +100,8 @@ class TaskTemplateEntry(_Entry):
     assignment_group: Code
     duration_minutes: PositiveInt = 60
     depends_on: list[Code] = []
+    # Absent: [ADD] (a catalog written before actions existed keeps its meaning).
+    actions: Actions | None = None
     # Once a task of it starts, its line item can no longer be cancelled or revised.
     point_of_no_return: Annotated[bool, Field(strict=True)] = False
     # A template of the same specification undoing this one's work (compensation-only).
@@ -104,6 +114,7 @@ class SpecificationEntry(_Entry):
     kind: SpecificationKind
     domain: Code
     description: str = ""
+    depends_on_characteristics: list[Code] | None = None
     relationships: list[RelationshipEntry] = []
     task_templates: list[TaskTemplateEntry] = []
 

@@ -19,9 +19,15 @@ from models import (
     TaskTemplate,
     TaskTemplateDependency,
 )
-from services.catalog.checks import find_problems
+from models.catalog import stored_actions
+from models.enums import LineItemAction
+from services.catalog.checks import find_problems, template_actions
 from services.catalog.errors import CatalogError
-from services.catalog.format import CatalogDocument, RelationshipEntry, SpecificationEntry
+from services.catalog.format import (
+    CatalogDocument,
+    RelationshipEntry,
+    SpecificationEntry,
+)
 from services.unit_of_work import unit_of_work
 
 
@@ -61,6 +67,7 @@ async def _upsert_specifications(document: CatalogDocument) -> dict[str, Service
             "kind": entry.kind,
             "domain": entry.domain,
             "description": entry.description,
+            "depends_on_characteristics": entry.depends_on_characteristics,
         }
         spec = existing.get(entry.code)
         if spec is None:
@@ -95,6 +102,7 @@ def _relationship_values(rel: RelationshipEntry, position: int) -> dict[str, Any
         "position": position,
         "exclude_characteristic": rule.characteristic if rule else None,
         "exclude_values": list(rule.values) if rule else None,
+        "actions": stored_actions(LineItemAction if rel.actions is None else rel.actions),
     }
 
 
@@ -110,6 +118,7 @@ async def _sync_templates(
             "expected_duration_minutes": template_entry.duration_minutes,
             "position": position,
             "point_of_no_return": template_entry.point_of_no_return,
+            "actions": stored_actions(template_actions(template_entry, entry)),
         }
         template = existing.pop(template_entry.code, None)
         if template is None:

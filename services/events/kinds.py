@@ -36,7 +36,12 @@ class EventKind(StrEnum):
     LINE_ITEM_STATE_CHANGED = "line_item.state_changed"
     LINE_ITEM_POINT_OF_NO_RETURN_REACHED = "line_item.point_of_no_return_reached"
     DOMAIN_ORDER_STATE_CHANGED = "domain_order.state_changed"
+    # Written before the installed base: kept so that history written then keeps reading.
     SOLD_PRODUCT_STATE_CHANGED = "sold_product.state_changed"
+    SOLD_PRODUCT_ACTIVATED = "sold_product.activated"
+    SOLD_PRODUCT_MODIFIED = "sold_product.modified"
+    SOLD_PRODUCT_TERMINATED = "sold_product.terminated"
+    SOLD_PRODUCT_CANCELLED = "sold_product.cancelled"
     TASK_READY = "task.ready"
     TASK_STARTED = "task.started"
     TASK_COMPLETED = "task.completed"
@@ -65,3 +70,6 @@ JEOPARDY_CHANGED: dict[EntityType, EventKind] = {
     EntityType.SERVICE_ORDER: EventKind.SERVICE_ORDER_JEOPARDY_CHANGED,
     EntityType.TASK: EventKind.TASK_JEOPARDY_CHANGED,
 }
+
+# Kinds no service writes any more, kept so that history written before keeps reading.
+HISTORICAL_KINDS = frozenset({EventKind.SOLD_PRODUCT_STATE_CHANGED})

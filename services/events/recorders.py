@@ -209,24 +209,35 @@ def record_domain_order(
 @_recorder(
     EntityType.SOLD_PRODUCT,
     common=("state", "lineItemId"),
-    kinds={EventKind.SOLD_PRODUCT_STATE_CHANGED: Fields()},
+    kinds={
+        EventKind.SOLD_PRODUCT_STATE_CHANGED: Fields(),
+        EventKind.SOLD_PRODUCT_ACTIVATED: Fields(("characteristics",)),
+        # The earlier characteristics are kept here: the product's history of values.
+        EventKind.SOLD_PRODUCT_MODIFIED: Fields(("characteristics", "previousCharacteristics")),
+        EventKind.SOLD_PRODUCT_TERMINATED: Fields(),
+        EventKind.SOLD_PRODUCT_CANCELLED: Fields(),
+    },
 )
 def record_sold_product(
     uow: UnitOfWork,
     kind: EventKind,
     product: SoldProduct,
     *,
+    line_item_id: int,
     service_order_id: int,
     previous_state: SoldProductState,
+    **details: Any,
 ) -> None:
-    # A sold product knows its line item, not its order: the caller names the order.
+    """`kind` for `product` as it is now, caused by `line_item_id` (the ADD item that created
+    it, or the MODIFY or DELETE item that changed it) of `service_order_id`: the event is that
+    order's, delivered to its subscribers. `details`: the characteristics (JSON objects)."""
     uow.record(
         kind,
         entity_id=product.id,
         service_order_id=service_order_id,
         previous_state=previous_state,
         new_state=product.state,
-        payload={"state": product.state.value, "lineItemId": product.line_item_id},
+        payload={"state": product.state.value, "lineItemId": line_item_id, **details},
     )
 
 

@@ -10,6 +10,7 @@ from services.orders.decision import lock_for_decision, record_decision
 from services.orders.decomposition import decompose_order
 from services.orders.rules import DECIDABLE_STATE, can_be_approved
 from services.policy import Action
+from services.sold_products import lock_products_for_approval
 from services.unit_of_work import unit_of_work
 
 
@@ -27,6 +28,8 @@ async def approve_service_order(
             needed=DECIDABLE_STATE,
         )
         note = optional_text(note, field="note", what="A note")
+        # Another order may have been approved for one of its products since it was submitted.
+        await lock_products_for_approval(order)
         await record_decision(
             uow,
             order,

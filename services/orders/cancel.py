@@ -3,7 +3,9 @@
 The rules (DESIGN.md, "The whole life of an order"; docs/design/lifecycle-and-installed-base.md):
 - a manager cancels any order, a partner (INTEGRATOR) the orders it submitted;
 - refused (INVALID_STATE) for a final or CANCELLING order, for an item past its point of no
-  return (naming the item and the task that passed it), already cancelled, or final;
+  return (naming the item and the task that passed it), already cancelled, or final; and for
+  the whole order (no `lineItemIds`) once any item passed its point of no return: the others
+  are then cancelled by name (so `viewerCan.cancel` of an order needs no line items);
 - not planned yet (NEW, REJECTED): the items are CANCELLED at once, and the order with them
   when none is left;
 - planned: each item is re-planned to nothing (`plan_cancellation`): its unfinished tasks are
@@ -66,6 +68,8 @@ async def cancel_service_order(
         )
         text = required_text(reason, field="reason", what="A reason for the cancellation")
         items = await LineItem.filter(service_order_id=order.id).order_by("position", "id")
+        if line_item_ids is None:
+            await _check_whole(order, items)
         chosen = _chosen_items(order, items, line_item_ids)
         await _check_items(order, chosen)
 
@@ -117,6 +121,19 @@ def _chosen_items(
     return list(chosen.values())
 
 
+async def _check_whole(order: ServiceOrder, items: list[LineItem]) -> None:
+    """An order an item of which passed its point of no return is cancelled item by item."""
+    if rules.can_be_cancelled_whole(order):
+        return
+    past = rules.past_point_of_no_return(items)
+    passed = "?" if past is None else f"line item {past.position + 1} ({await _passed_by(past)})"
+    raise InvalidStateError(
+        f"Service order {order.number} is past its point of no return: {passed} has started. "
+        "Name the other line items to cancel them.",
+        field="serviceOrderId",
+    )
+
+
 async def _check_items(order: ServiceOrder, items: list[LineItem]) -> None:
     """Each item can be cancelled: not cancelled, not final, not past its point of no return."""
     for item in items:
@@ -136,8 +153,7 @@ async def _check_items(order: ServiceOrder, items: list[LineItem]) -> None:
     if past is not None:
         raise InvalidStateError(
             f"Line item {past.position + 1} of {order.number} is past its point of no return: "
-            "task "
-            f"{await _passed_by(past)} has started.",
+            f"task {await _passed_by(past)} has started.",
             field=_FIELD,
         )
 

@@ -7,8 +7,9 @@ the ordered products through decomposing relationships are loaded.
 The fields for planning by action, points of no return and compensation
 (docs/design/lifecycle-and-installed-base.md) have defaults that mean today's catalog: every
 template is planned for ADD only, every relationship is walked for every action, nothing is a
-point of no return or has a compensator. The loader fills the points of no return and the
-compensators, and leaves the templates named as compensators to no action.
+point of no return or has a compensator. The loader fills them from the catalog tables: the
+actions, the characteristics a specification's MODIFY reacts to, the points of no return and
+the compensators (a template named as a compensator is planned for no action).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from models import (
     TaskTemplate,
     TaskTemplateDependency,
 )
+from models.catalog import read_actions
 from models.enums import (
     DECOMPOSING_RELATIONSHIPS,
     LineItemAction,
@@ -118,6 +120,7 @@ async def load_catalog_graph(root_ids: Iterable[int]) -> CatalogGraph:
                     quantity=row.quantity,
                     exclude_characteristic=row.exclude_characteristic,
                     exclude_values=tuple(row.exclude_values or ()),
+                    actions=read_actions(row.actions),
                 )
             )
         # The visited set also stops a cyclic catalog; planning reports the cycle.
@@ -147,7 +150,7 @@ async def load_catalog_graph(root_ids: Iterable[int]) -> CatalogGraph:
                 assignment_group_id=t.assignment_group_id,
                 expected_duration_minutes=t.expected_duration_minutes,
                 depends_on=tuple(depends_on.get(t.id, ())),
-                actions=frozenset() if t.id in compensators else ADD_ONLY,
+                actions=frozenset() if t.id in compensators else read_actions(t.actions),
                 point_of_no_return=t.point_of_no_return,
                 compensated_by=t.compensated_by_id,
             )
@@ -162,6 +165,11 @@ async def load_catalog_graph(root_ids: Iterable[int]) -> CatalogGraph:
                 kind=s.kind,
                 relationships=tuple(relationships.get(s.id, ())),
                 templates=tuple(templates_of.get(s.id, ())),
+                depends_on_characteristics=(
+                    None
+                    if s.depends_on_characteristics is None
+                    else frozenset(s.depends_on_characteristics)
+                ),
             )
             for s in specifications
         }

@@ -1,5 +1,9 @@
 """Writing the plan of an approved order: sold products, domain orders, tasks and their edges.
 
+Each item is planned for its action (`planning.py`): a MODIFY against its product's current
+characteristics, a DELETE against those the product was built with; only an ADD creates a
+sold product (services/sold_products.py).
+
 What to create is decided by `planning.py`; this module only persists it, in bulk: a few
 statements per level of the domain order trees whatever the number of line items. Tortoise's
 bulk_create fills in no ids (on SQLite or asyncpg), so the rows are read back by their numbers,
@@ -18,7 +22,7 @@ from dataclasses import dataclass
 from typing import cast
 
 from models import DomainOrder, LineItem, ServiceOrder, SoldProduct, Task, TaskDependency
-from models.enums import ServiceOrderState, TaskState
+from models.enums import LineItemAction, ServiceOrderState, TaskState
 
 # The module, not its function: the rollup reads the order rules of this package
 # (orders/rules.py), so it may still be loading when this module is imported.
@@ -50,10 +54,29 @@ async def decompose_order(uow: UnitOfWork, order: ServiceOrder) -> None:
         "position", "id"
     )
     catalog = await load_catalog_graph({item.specification_id for item in items})
+    # A MODIFY plans against what the product has now; a DELETE tears down what it was built as.
+    changed_ids = [item.changed_product_id for item in items if item.changed_product_id]
+    current = dict(
+        await SoldProduct.filter(id__in=changed_ids).values_list("id", "characteristics")
+        if changed_ids
+        else []
+    )
     plans = [
-        plan_line_item(catalog, item.specification_id, item.characteristics, item.quantity)
+        plan_line_item(
+            catalog,
+            item.specification_id,
+            item.characteristics,
+            item.quantity,
+            action=item.action,
+            previous_characteristics=(
+                None if item.changed_product_id is None else current[item.changed_product_id]
+            ),
+        )
         for item in items
     ]
+
+    # Only an ADD creates a product; a MODIFY or DELETE changes the one it names.
+    created = [item for item in items if item.action is LineItemAction.ADD]
     await SoldProduct.bulk_create(
         [
             SoldProduct(
@@ -61,7 +84,7 @@ async def decompose_order(uow: UnitOfWork, order: ServiceOrder) -> None:
                 specification_id=item.specification_id,
                 customer=order.customer,
             )
-            for item in items
+            for item in created
         ]
     )
     domain_order_ids = await _insert_domain_orders(order, items, plans)
@@ -87,7 +110,7 @@ async def decompose_order(uow: UnitOfWork, order: ServiceOrder) -> None:
         order,
         previous_state=order.state,
         lineItems=len(items),
-        soldProducts=len(items),
+        soldProducts=len(created),
         domainOrders=sum(len(plan.domain_orders) for plan in plans),
         tasks=task_count,
         readyTasks=sum(len(plan.ready_tasks) for plan in plans),

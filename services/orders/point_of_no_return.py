@@ -8,17 +8,23 @@ start counts: the item keeps the time it was first passed, and one event says wh
 
 from __future__ import annotations
 
-from models import DomainOrder, LineItem, Task
+from models import DomainOrder, LineItem, ServiceOrder, Task
 from services.events.kinds import EventKind
 from services.events.recorders import record_line_item
 from services.unit_of_work import UnitOfWork
 
 
-async def pass_point_of_no_return(uow: UnitOfWork, task: Task) -> LineItem | None:
+async def pass_point_of_no_return(
+    uow: UnitOfWork, order: ServiceOrder, task: Task
+) -> LineItem | None:
     """Mark `task`'s line item as past its point of no return if `task` (being started, its
-    order locked) is one and the item was not past it yet; the item marked, or None."""
+    `order` locked) is one and the item was not past it yet; the item marked, or None. The
+    order keeps the first time one of its items passed it."""
     if not task.is_point_of_no_return:
         return None
+    if order.point_of_no_return_reached_at is None:
+        order.point_of_no_return_reached_at = uow.started_at
+        await order.save(update_fields=["point_of_no_return_reached_at"])
     domain_order = await DomainOrder.get(id=task.domain_order_id).only("id", "line_item_id")
     item = await LineItem.get(id=domain_order.line_item_id)
     if item.point_of_no_return_reached_at is not None:

@@ -20,6 +20,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from models import LineItem, ServiceOrder, ServiceSpecification, User
+from models.enums import LineItemAction
 from services.errors import ValidationError
 from services.events.kinds import EventKind
 from services.events.recorders import record_order
@@ -105,8 +106,16 @@ async def _wanted_items(
     """Each item checked as submission checks it, and its product looked up."""
     checked = checked_line_items([item.line_item for item in line_items])
     ids: list[int | None] = []
-    for index, item in enumerate(line_items):
+    for index, (item, line_item) in enumerate(zip(line_items, checked, strict=True)):
         ids.append(None if item.id is None else input_id(item.id))
+        if item.id is None and line_item.action is not LineItemAction.ADD:
+            # A MODIFY or DELETE names the product it changes, which a revision does not take
+            # yet (the installed base checks product references at submission).
+            raise ValidationError(
+                f"A new {line_item.action.value} item names a sold product: submit it as an "
+                "order of its own.",
+                field=f"lineItems[{index}].action",
+            )
         if item.sold_product_id is not None:
             input_id(item.sold_product_id)
             raise ValidationError(

@@ -29,7 +29,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from models import LineItem, ServiceOrder, ServiceSpecification, SoldProduct
+from models import LineItem, ServiceOrder, ServiceSpecification, SoldProduct, Task
 from models.enums import FulfillmentState
 from services import rollup
 from services.errors import InvalidStateError
@@ -52,7 +52,7 @@ from services.orders.replanning import (
     replan,
 )
 from services.orders.revision_diff import RevisionDiff, WantedItem
-from services.orders.rules import FINAL_ITEM_STATES, line_item_can_be_revised
+from services.orders.rules import line_item_can_be_revised
 from services.unit_of_work import UnitOfWork
 
 _NOTHING_PLANNED = PersistedPlan((), (), ())
@@ -71,7 +71,7 @@ async def revise_in_flight(
     removed = [by_id[item.id] for item in diff.removed]
     changed = [(by_id[change.id], change.after) for change in diff.changed]
     for item in [*removed, *(item for item, _ in changed)]:
-        _check_revisable(item)
+        await _check_revisable(item)
 
     added_items = await _create_items(order, diff, specifications)
     touched = [item for item, _ in changed] + removed + added_items
@@ -133,19 +133,32 @@ async def revise_in_flight(
     return payload
 
 
-def _check_revisable(item: LineItem) -> None:
+async def _check_revisable(item: LineItem) -> None:
     where = f"Line item {item.position + 1}"
-    if not line_item_can_be_revised(item):
+    if item.point_of_no_return_reached_at is not None:
         raise InvalidStateError(
-            f"{where} is past its point of no return: it can no longer be changed or removed.",
+            f"{where} is past its point of no return (task {await _passed_by(item)} has "
+            "started): it can no longer be changed or removed.",
             field="lineItems",
         )
-    if item.cancelled_at is not None or item.state in FINAL_ITEM_STATES:
+    if not line_item_can_be_revised(item):  # its work is over
         state = FulfillmentState.CANCELLED if item.cancelled_at is not None else item.state
         raise InvalidStateError(
             f"{where} is {state.value}: its work is over, there is nothing left to change.",
             field="lineItems",
         )
+
+
+async def _passed_by(item: LineItem) -> str:
+    """The number and name of the task that passed the item's point of no return."""
+    task = (
+        await Task.filter(
+            domain_order__line_item_id=item.id, is_point_of_no_return=True, started_at__isnull=False
+        )
+        .order_by("started_at", "id")
+        .first()
+    )
+    return "?" if task is None else f"{task.number}, {task.name}"
 
 
 async def _create_items(

@@ -3,7 +3,7 @@ these, and the API shows them (`viewerCan`), so that a flag and its mutation can
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 
 from models import LineItem, ServiceOrder
 from models.enums import FulfillmentState, ServiceOrderState
@@ -74,19 +74,19 @@ def past_point_of_no_return(items: Iterable[LineItem]) -> LineItem | None:
     return next((i for i in items if i.point_of_no_return_reached_at is not None), None)
 
 
-def can_be_cancelled_whole(order: ServiceOrder, items: Sequence[LineItem]) -> bool:
-    """`order` with `items` (all of its line items): something is left to cancel, and none of
-    it is past its point of no return (cancel the other items by name then)."""
-    left = items_left_to_cancel(items)
-    return can_be_cancelled(order) and bool(left) and past_point_of_no_return(left) is None
+def can_be_cancelled_whole(order: ServiceOrder) -> bool:
+    """Cancelling every item left: refused once an item passed its point of no return (then
+    the others are cancelled by name)."""
+    return can_be_cancelled(order) and order.point_of_no_return_reached_at is None
 
 
 def order_state_from_items(item_states: Iterable[FulfillmentState]) -> ServiceOrderState:
     """A planned order's state, from its line items' (the rollup's one rule for it).
 
     Every item final: all COMPLETED → COMPLETED, all FAILED → FAILED, all CANCELLED →
-    CANCELLED, any other mix → PARTIAL. Every item cancelled, some still undoing their work
-    (CANCELLING) → CANCELLING. Otherwise work goes on: IN_PROGRESS.
+    CANCELLED, any other mix → PARTIAL. Nothing left but undoing work (every item final or
+    CANCELLING, some CANCELLING) → CANCELLING: a whole-order cancellation, or the last open
+    item cancelled. Otherwise work goes on: IN_PROGRESS.
     """
     states = set(item_states)
     if states <= FINAL_ITEM_STATES:
@@ -97,7 +97,7 @@ def order_state_from_items(item_states: Iterable[FulfillmentState]) -> ServiceOr
         if states == {FulfillmentState.CANCELLED}:
             return ServiceOrderState.CANCELLED
         return ServiceOrderState.PARTIAL
-    if states <= _CANCELLED_ITEM_STATES:
+    if states <= FINAL_ITEM_STATES | {FulfillmentState.CANCELLING}:
         return ServiceOrderState.CANCELLING
     return ServiceOrderState.IN_PROGRESS
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 from tortoise.exceptions import IntegrityError
 
@@ -15,11 +15,13 @@ from services.clock import now
 from services.errors import ConflictError, ValidationError
 from services.events.kinds import EventKind
 from services.events.recorders import record_order
-from services.inputs import required_text, utc_datetime
+from services.inputs import InputId, input_id, required_text, utc_datetime
 from services.json_values import checked_object
 from services.limits import CODE, MAX_LINE_ITEMS, MAX_QUANTITY, NAME
 from services.numbering import NumberKind, allocate_number
-from services.policy import Action, require
+from services.policy import Action, readable_sold_products, require
+from services.queries.scoping import visible_sold_products
+from services.sold_products import ProductChange, lock_changed_products
 from services.unit_of_work import unit_of_work
 
 
@@ -28,7 +30,10 @@ class LineItemInput:
     specification_code: str
     action: LineItemAction = LineItemAction.ADD
     quantity: int = 1
+    # For a MODIFY, the product's characteristics as they are to be (not a patch).
     characteristics: dict[str, Any] = field(default_factory=dict)
+    # The product a MODIFY or DELETE changes: required for those, refused for an ADD.
+    sold_product_id: InputId | None = None
 
 
 @dataclass(frozen=True)
@@ -49,10 +54,19 @@ async def submit_service_order(actor: User, data: SubmitOrderInput) -> ServiceOr
         else required_text(data.external_id, field="externalId", what="An external id", bound=NAME)
     )
     items = checked_line_items(data.line_items)
+    for index, item in enumerate(items):
+        _check_product_reference(item, f"lineItems[{index}]")
     requested = _requested_completion(data.requested_completion_date)
 
     async with unit_of_work(actor) as uow:
         specifications = await product_specifications(items)
+        changes = _product_changes(items, specifications)
+        await lock_changed_products(
+            changes,
+            customer=customer,
+            order_id=None,
+            readable=await _readable_products(actor, changes),
+        )
         if external_id is not None:
             await _check_external_id_unused(actor, external_id)
         number = await allocate_number(NumberKind.SERVICE_ORDER)
@@ -79,6 +93,9 @@ async def submit_service_order(actor: User, data: SubmitOrderInput) -> ServiceOr
                     specification_id=specifications[item.specification_code].id,
                     characteristics=dict(item.characteristics),
                     quantity=item.quantity,
+                    changed_product_id=(
+                        None if item.sold_product_id is None else input_id(item.sold_product_id)
+                    ),
                 )
                 for position, item in enumerate(items)
             ]
@@ -122,6 +139,51 @@ def checked_line_items(items: Sequence[LineItemInput]) -> list[LineItemInput]:
         )
         checked.append(replace(item, specification_code=code, characteristics=characteristics))
     return checked
+
+
+def _check_product_reference(item: LineItemInput, path: str) -> None:
+    field = f"{path}.soldProductId"
+    if item.action is LineItemAction.ADD:
+        if item.sold_product_id is not None:
+            raise ValidationError(
+                "An ADD creates its product: soldProductId is for a MODIFY or a DELETE.",
+                field=field,
+            )
+        return
+    if item.sold_product_id is None:
+        raise ValidationError(
+            f"A {item.action.value} names the product it changes: soldProductId is required.",
+            field=field,
+        )
+    input_id(item.sold_product_id)  # an id the API could not decode is refused here
+
+
+def _product_changes(
+    items: Sequence[LineItemInput], specifications: dict[str, ServiceSpecification]
+) -> list[ProductChange]:
+    return [
+        ProductChange(
+            index=index,
+            action=item.action,
+            specification_id=specifications[item.specification_code].id,
+            quantity=item.quantity,
+            sold_product_id=input_id(item.sold_product_id),
+        )
+        for index, item in enumerate(items)
+        if item.sold_product_id is not None
+    ]
+
+
+async def _readable_products(
+    actor: User, changes: Sequence[ProductChange]
+) -> dict[int, bool] | None:
+    """Which of the named products the submitter may read (None: every one): a product one may
+    not see is, to them, one that does not exist."""
+    if not changes or readable_sold_products(actor).is_everything:
+        return None
+    ids = [change.sold_product_id for change in changes]
+    seen = await visible_sold_products(actor).filter(id__in=ids).values_list("id", flat=True)
+    return {cast(int, product_id): True for product_id in seen}
 
 
 async def product_specifications(

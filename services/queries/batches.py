@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable
-from typing import TypeVar
+from typing import TypeVar, cast
 
 from tortoise.expressions import Q
 from tortoise.queryset import QuerySet
@@ -62,6 +62,16 @@ async def sold_products_by_line_item(line_item_ids: Iterable[int]) -> dict[int, 
         "specification"
     )
     return {p.line_item_id: p for p in rows}
+
+
+async def line_items_changing_products(product_ids: Iterable[int]) -> dict[int, list[LineItem]]:
+    """The MODIFY and DELETE items naming each product, oldest first."""
+    rows = (
+        await LineItem.filter(changed_product_id__in=list(product_ids))
+        .select_related("specification")
+        .order_by("id")
+    )
+    return _group(rows, lambda i: cast(int, i.changed_product_id))
 
 
 async def domain_orders_by_id(ids: Iterable[int]) -> dict[int, DomainOrder]:

@@ -4,10 +4,27 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from models import Event, FalloutRecord, ServiceOrder, Task, User
-from models.enums import FalloutState, FalloutType, JeopardyLevel, ServiceOrderState, TaskState
+from tortoise.expressions import Subquery
+
+from models import Event, FalloutRecord, LineItem, ServiceOrder, SoldProduct, Task, User
+from models.enums import (
+    FalloutState,
+    FalloutType,
+    JeopardyLevel,
+    LineItemAction,
+    ServiceOrderState,
+    SoldProductState,
+    TaskState,
+)
+from services.events.kinds import EntityType
+from services.policy import readable_orders
 from services.queries.pagination import Page, PageRequest, paginate, paginate_by_lateness
-from services.queries.scoping import visible_fallouts, visible_orders, visible_tasks
+from services.queries.scoping import (
+    visible_fallouts,
+    visible_orders,
+    visible_sold_products,
+    visible_tasks,
+)
 
 
 @dataclass(frozen=True)
@@ -18,6 +35,15 @@ class OrderFilter:
     number: str | None = None
     # At this level or above, most late first (then newest first).
     jeopardy_at_least: JeopardyLevel | None = None
+    # Orders with at least one line item of this action.
+    action: LineItemAction | None = None
+
+
+@dataclass(frozen=True)
+class SoldProductFilter:
+    customer: str | None = None
+    state: SoldProductState | None = None
+    specification_code: str | None = None
 
 
 @dataclass(frozen=True)
@@ -56,10 +82,37 @@ async def list_service_orders(
         orders = orders.filter(submitted_by_id=where.submitted_by_id)
     if where.number is not None:
         orders = orders.filter(number=where.number.strip().upper())
+    if where.action is not None:
+        with_action = LineItem.filter(action=where.action).values("service_order_id")
+        orders = orders.filter(id__in=Subquery(with_action))
     if where.jeopardy_at_least is not None:
         orders = orders.filter(jeopardy__in=where.jeopardy_at_least.at_least())
         return await paginate_by_lateness(orders, page)
     return await paginate(orders, page, newest_first=True)
+
+
+async def list_sold_products(
+    reader: User, where: SoldProductFilter, page: PageRequest
+) -> Page[SoldProduct]:
+    """Newest first: the installed base, as the reader may see it."""
+    products = visible_sold_products(reader).select_related("specification")
+    if where.customer is not None:
+        products = products.filter(customer=where.customer)
+    if where.state is not None:
+        products = products.filter(state=where.state)
+    if where.specification_code is not None:
+        products = products.filter(specification__code=where.specification_code)
+    return await paginate(products, page, newest_first=True)
+
+
+async def sold_product_history(reader: User, product_id: int, page: PageRequest) -> Page[Event]:
+    """The product's own events (activated, modified with the characteristics before and after,
+    terminated, cancelled), oldest first, of the orders the reader may read."""
+    events = Event.filter(entity_type=EntityType.SOLD_PRODUCT.value, entity_id=product_id)
+    if not readable_orders(reader).is_everything:
+        readable = visible_orders(reader).values("id")
+        events = events.filter(service_order_id__in=Subquery(readable))
+    return await paginate(events, page, newest_first=False)
 
 
 async def list_tasks(reader: User, where: TaskFilter, page: PageRequest) -> Page[Task]:

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from typing import TypeVar
 
+from tortoise.expressions import Q, Subquery
 from tortoise.models import Model
 from tortoise.queryset import QuerySet
 
-from models import FalloutRecord, ServiceOrder, Task, User
-from services.policy import Scope, readable_orders, readable_users
+from models import FalloutRecord, LineItem, ServiceOrder, SoldProduct, Task, User
+from services.policy import Scope, readable_orders, readable_sold_products, readable_users
 
 M = TypeVar("M", bound=Model)
 
@@ -35,6 +36,18 @@ def visible_tasks(reader: User) -> QuerySet[Task]:
 def visible_fallouts(reader: User) -> QuerySet[FalloutRecord]:
     """As `can_read_fallout`: by their order."""
     return within(FalloutRecord.all(), readable_orders(reader), through="service_order")
+
+
+def visible_sold_products(reader: User) -> QuerySet[SoldProduct]:
+    """As `can_read_sold_product`: by the orders of the items that created or changed them."""
+    scope = readable_sold_products(reader)
+    if scope.is_everything:
+        return SoldProduct.all()
+    creating = within(LineItem.all(), scope, through="service_order").values("id")
+    changing = within(
+        LineItem.filter(changed_product_id__not_isnull=True), scope, through="service_order"
+    ).values("changed_product_id")
+    return SoldProduct.filter(Q(line_item_id__in=Subquery(creating)) | Q(id__in=Subquery(changing)))
 
 
 def visible_users(reader: User) -> QuerySet[User]:

@@ -1,6 +1,7 @@
 """Demo orders in every state a visitor should see, made through the services so that their
 history is real: new, rejected, in progress with some tasks done, held up by an open fallout,
-and completed.
+and completed; and the installed base: two customers' ACTIVE products (their ADD orders
+completed), with a MODIFY and a DELETE order for them waiting for approval.
 
 Each scenario is one order with a fixed external id of the `partner` user; a scenario whose
 order exists already is skipped, so seeding twice changes nothing.
@@ -12,8 +13,8 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 from datetime import timedelta
 
-from models import ServiceOrder, Task, User
-from models.enums import FalloutType, Priority, TaskState
+from models import ServiceOrder, SoldProduct, Task, User
+from models.enums import FalloutType, LineItemAction, Priority, TaskState
 from services.fallouts import create_fallout
 from services.orders import (
     LineItemInput,
@@ -39,6 +40,8 @@ class Scenario:
     # Requested this long after the end of its plan's longest chain, from the seeding time
     # (due_dates.py); None: no requested completion date.
     due_after_plan: timedelta | None = None
+    # The scenario whose product (that of its first line item) the line items change.
+    changes: str | None = None
 
 
 async def create_demo_orders(users: Users) -> list[ServiceOrder]:
@@ -51,6 +54,8 @@ async def create_demo_orders(users: Users) -> list[ServiceOrder]:
         )
         if order is None:
             data = replace(scenario.order, external_id=scenario.external_id)
+            if scenario.changes is not None:
+                data = await _naming_product_of(partner, scenario.changes, data)
             if scenario.due_after_plan is not None:
                 requested = await requested_after_plan(data, scenario.due_after_plan)
                 data = replace(data, requested_completion_date=requested)
@@ -58,6 +63,15 @@ async def create_demo_orders(users: Users) -> list[ServiceOrder]:
             await scenario.then(users, order)
         orders.append(await ServiceOrder.get(id=order.id))
     return orders
+
+
+async def _naming_product_of(
+    partner: User, external_id: str, data: SubmitOrderInput
+) -> SubmitOrderInput:
+    bought = await ServiceOrder.get(submitted_by_id=partner.id, external_id=external_id)
+    product = await SoldProduct.get(line_item__service_order_id=bought.id)
+    items = [replace(item, sold_product_id=product.id) for item in data.line_items]
+    return replace(data, line_items=items)
 
 
 async def _leave_new(users: Users, order: ServiceOrder) -> None:
@@ -163,7 +177,10 @@ SCENARIOS = (
     ),
     Scenario(
         "DEMO-COMPLETED",
-        _order("Riverside Dental", LineItemInput("TV_VOICE_BUNDLE")),
+        _order(
+            "Riverside Dental",
+            LineItemInput("TV_VOICE_BUNDLE", characteristics={"channelPackage": "BASIC"}),
+        ),
         _approve_and_work(rounds=None),
     ),
     # Jeopardy (services/schedule/jeopardy.py): requested days after the plan can end, a few
@@ -192,5 +209,36 @@ SCENARIOS = (
         ),
         _approve,
         due_after_plan=timedelta(hours=-6),
+    ),
+    # The installed base: Riverside Dental's bundle (above) and Maple Street Pharmacy's fibre
+    # are ACTIVE; an upgrade of the fibre and the disconnection of the bundle await approval.
+    Scenario(
+        "DEMO-INSTALLED",
+        _order(
+            "Maple Street Pharmacy",
+            LineItemInput(
+                "FIBRE_BROADBAND", characteristics={"ipVersion": "DUAL_STACK", "bandwidth": "500M"}
+            ),
+        ),
+        _approve_and_work(rounds=None),
+    ),
+    Scenario(
+        "DEMO-MODIFY",
+        _order(
+            "Maple Street Pharmacy",
+            LineItemInput(
+                "FIBRE_BROADBAND",
+                action=LineItemAction.MODIFY,
+                characteristics={"ipVersion": "DUAL_STACK", "bandwidth": "1G"},
+            ),
+        ),
+        _leave_new,
+        changes="DEMO-INSTALLED",
+    ),
+    Scenario(
+        "DEMO-DELETE",
+        _order("Riverside Dental", LineItemInput("TV_VOICE_BUNDLE", action=LineItemAction.DELETE)),
+        _leave_new,
+        changes="DEMO-COMPLETED",
     ),
 )

@@ -49,7 +49,7 @@ async def start_task(actor: User, task_id: int, *, expected_version: int | None 
             ]
         )
         record_task(uow, EventKind.TASK_STARTED, task, previous_state=previous)
-        await pass_point_of_no_return(uow, task)
+        await pass_point_of_no_return(uow, order, task)
         await roll_up(uow, order, [task.domain_order_id])
     return task
 

@@ -9,6 +9,9 @@ as the rollup does), its own counters its own tasks'.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
+
+from tortoise.expressions import Q
 
 from models import DomainOrder, LineItem, ServiceOrder, SoldProduct, Task
 from models.enums import LineItemAction
@@ -38,13 +41,64 @@ def counters(tasks: Sequence[Task]) -> tuple[int, int]:
     return sum(s != "CANCELLED" for s in states), sum(s in DONE for s in states)
 
 
+def product_implied(
+    item: LineItem, state: str, before: dict[str, Any] | None
+) -> tuple[str, dict[str, Any]]:
+    """The state and characteristics of the item's product that its own state implies: an ADD
+    makes it ACTIVE with its characteristics (CANCELLED if cancelled), a MODIFY gives it its
+    characteristics, a DELETE makes it TERMINATED; until then (or if cancelled) a changed
+    product is as it was."""
+    if item.action == LineItemAction.ADD:
+        if state == "COMPLETED":
+            return "ACTIVE", item.characteristics
+        return ("CANCELLED" if state == "CANCELLED" else "PENDING"), {}
+    assert before is not None
+    if state != "COMPLETED":
+        return "ACTIVE", before
+    if item.action == LineItemAction.MODIFY:
+        return "ACTIVE", item.characteristics
+    return "TERMINATED", before
+
+
+async def characteristics_before(
+    order_id: int, items: Sequence[LineItem]
+) -> dict[int, dict[str, Any]]:
+    """For each MODIFY or DELETE item, its product's characteristics before this order: those of
+    the last completed item (ADD or MODIFY) of another order that set them."""
+    found: dict[int, dict[str, Any]] = {}
+    for item in items:
+        if item.changed_product_id is None:
+            continue
+        product = await SoldProduct.get(id=item.changed_product_id)
+        setters = [
+            i
+            for i in await LineItem.filter(
+                Q(id=product.line_item_id) | Q(changed_product_id=product.id, action="MODIFY"),
+                state="COMPLETED",
+            )
+            .exclude(service_order_id=order_id)
+            .order_by("id")
+        ]
+        found[item.id] = setters[-1].characteristics if setters else {}
+    return found
+
+
 async def expected_vs_stored(order_id: int) -> tuple[dict[str, object], dict[str, object]]:
     """(expected, stored) state and counters of every level of the order, keyed alike."""
     tasks = await Task.filter(service_order_id=order_id)
     domain_orders = await DomainOrder.filter(service_order_id=order_id)
     items = await LineItem.filter(service_order_id=order_id)
+    # What each changed product had before the order: its ADD item's characteristics, or the
+    # last completed MODIFY's before this order.
+    before = await characteristics_before(order_id, items)
     products = {
         p.line_item_id: p for p in await SoldProduct.filter(line_item__service_order_id=order_id)
+    }
+    changed = {
+        p.id: p
+        for p in await SoldProduct.filter(
+            id__in=[i.changed_product_id for i in items if i.changed_product_id]
+        )
     }
     order = await ServiceOrder.get(id=order_id)
     expected: dict[str, object] = {}
@@ -79,13 +133,11 @@ async def expected_vs_stored(order_id: int) -> tuple[dict[str, object], dict[str
         item_states.append(state)
         expected[f"LI {item.id}"] = (state, *counters(mine))
         stored[f"LI {item.id}"] = (str(item.state), item.tasks_total, item.tasks_done)
-        product = "PENDING"
-        if state == "COMPLETED":
-            product = "CANCELLED" if item.action == LineItemAction.DELETE else "ACTIVE"
-        elif state == "CANCELLED":
-            product = "CANCELLED"
-        expected[f"SP of LI {item.id}"] = product
-        stored[f"SP of LI {item.id}"] = str(products[item.id].state)
+        expected[f"SP of LI {item.id}"] = product_implied(item, state, before.get(item.id))
+        product = products.get(item.id) or changed.get(item.changed_product_id or 0)
+        stored[f"SP of LI {item.id}"] = (
+            None if product is None else (str(product.state), product.characteristics)
+        )
     if all(s in {"COMPLETED", "CANCELLED", "FAILED"} for s in item_states):
         if all(s == "COMPLETED" for s in item_states):
             order_state = "COMPLETED"
@@ -95,8 +147,10 @@ async def expected_vs_stored(order_id: int) -> tuple[dict[str, object], dict[str
             order_state = "CANCELLED"
         else:
             order_state = "PARTIAL"
-    elif all(s in {"CANCELLING", "CANCELLED"} for s in item_states):
-        order_state = "CANCELLING"
+    elif "CANCELLING" in item_states and all(
+        s in {"CANCELLING", "CANCELLED", "COMPLETED", "FAILED"} for s in item_states
+    ):
+        order_state = "CANCELLING"  # nothing left but undoing work
     else:
         # Work not all final: in progress, or held (a hold is the manager's, not the tasks':
         # the order remembers it in held_from, which the stateful test checks against its

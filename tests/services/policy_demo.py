@@ -46,10 +46,18 @@ class Demo:
         """Each row with the order it belongs to."""
         return [(row, self.order(row.service_order_id)) for row in rows]
 
-    def sold_in_order(self) -> list[tuple[SoldProduct, ServiceOrder | None]]:
-        """Each sold product with the order of its line item."""
+    def sold_in_order(self) -> list[tuple[SoldProduct, list[ServiceOrder]]]:
+        """Each sold product with the orders of the line items that created or changed it."""
         item_orders = {item.id: item.service_order_id for item in self.items}
-        return [(p, self.order(item_orders[p.line_item_id])) for p in self.products]
+        found = []
+        for product in self.products:
+            order_ids = [item_orders[product.line_item_id]] + [
+                item.service_order_id
+                for item in self.items
+                if item.changed_product_id == product.id
+            ]
+            found.append((product, [o for o in map(self.order, order_ids) if o is not None]))
+        return found
 
 
 async def demo_with_twins(users: dict[str, User]) -> Demo:

@@ -138,7 +138,15 @@ SCHEDULE_COLUMNS = {
     "next_jeopardy_check_at",
     "scheduled_at",
 }
-UNVERSIONED = {"version", "updated_at", "tasks_total", "tasks_done", *SCHEDULE_COLUMNS}
+# The time an order's point of no return was passed follows its item's (which has an event).
+UNVERSIONED = {
+    "version",
+    "updated_at",
+    "tasks_total",
+    "tasks_done",
+    "point_of_no_return_reached_at",
+    *SCHEDULE_COLUMNS,
+}
 
 
 @cache
@@ -490,6 +498,8 @@ def is_consequence(event: dict[str, Any]) -> bool:
     """An event written because of the step, not by it: a rollup's state change, a task
     released (READY, or finished as a resolution decided while it waited)."""
     kind = str(event["kind"])
+    if kind.startswith("sold_product."):
+        return True  # a finished item settles its product
     return kind.endswith(("state_changed", "ready", "jeopardy_changed")) or bool(
         event["payload"].get("deferred")
     )

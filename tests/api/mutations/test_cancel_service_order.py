@@ -7,7 +7,12 @@ from typing import Any
 import pytest
 
 from models import Event, LineItem, ServiceOrder, Task
-from services.orders import LineItemInput, SubmitOrderInput, submit_service_order
+from services.orders import (
+    LineItemInput,
+    SubmitOrderInput,
+    approve_service_order,
+    submit_service_order,
+)
 from services.tasks import complete_task, start_task
 from tests.api.graphql import Api, gid
 from tests.api.mutations.helpers import Users, new_order, order_id, refused, succeeded
@@ -145,26 +150,44 @@ async def test_cancelling_some_items_leaves_the_order_partial_when_the_rest_comp
 
 async def test_an_item_past_its_point_of_no_return_is_refused(api: Api, users: Users) -> None:
     order = await approved_order(users, "MOBILE_LINE")
+    [item] = await LineItem.filter(service_order_id=order.id)
     await work(order.id, users, "allocate_sim")
     dispatch = await task_by_code(order.id, "dispatch_sim")
     await start_task(await agent_for(dispatch, users), dispatch.id)
     before = await snapshot()
 
-    payload = await cancel(api, "manager", order)
+    whole = await cancel(api, "manager", order)
+    named = await cancel(api, "manager", order, lineItemIds=item_ids(item))
 
-    assert refused(payload, "serviceOrder") == ("INVALID_STATE", "lineItemIds")
-    message = payload["userErrors"][0]["message"]
-    assert (
-        "Line item 1" in message
-        and dispatch.number in message
-        and "point of no return" in (message)
-    )
+    assert refused(whole, "serviceOrder") == ("INVALID_STATE", "serviceOrderId")
+    assert refused(named, "serviceOrder") == ("INVALID_STATE", "lineItemIds")
+    for payload in (whole, named):
+        message = payload["userErrors"][0]["message"]
+        assert "line item 1" in message.lower() and dispatch.number in message
+        assert "point of no return" in message
     assert await snapshot() == before
     found = await plan(api, order)
     assert (found["viewerCan"], found["lineItems"][0]["viewerCan"]) == (
         {"cancel": False},
         {"cancel": False},
     )
+
+
+async def test_past_one_items_point_of_no_return_the_others_are_cancelled_by_name(
+    api: Api, users: Users
+) -> None:
+    order = await approved_order(users, "MOBILE_LINE", "TV_VOICE_BUNDLE")
+    _mobile, tv = await LineItem.filter(service_order_id=order.id).order_by("position")
+    await work(order.id, users, "allocate_sim")
+    dispatch = await task_by_code(order.id, "dispatch_sim")
+    await start_task(await agent_for(dispatch, users), dispatch.id)
+
+    cancelled = succeeded(
+        await cancel(api, "manager", order, lineItemIds=item_ids(tv)), "serviceOrder"
+    )
+
+    assert [i["state"] for i in cancelled["lineItems"]] == ["IN_PROGRESS", "CANCELLED"]
+    assert cancelled["state"] == "IN_PROGRESS"
 
 
 async def test_a_partner_cancels_its_own_order_and_no_one_elses(api: Api, users: Users) -> None:
@@ -260,3 +283,50 @@ async def test_a_compensating_task_is_worked_like_any_other(api: Api, users: Use
     await complete_task(agent, release.id)
 
     assert (await ServiceOrder.get(id=order.id)).state == "CANCELLED"
+
+
+HISTORY = """query($id: ID!) {
+  serviceOrder(id: $id) {
+    history(first: 50) { edges { node { kind actor { username } payload } } }
+  }
+}"""
+
+
+async def test_the_history_shows_who_cancelled_and_why(api: Api, users: Users) -> None:
+    order = await new_order(users)
+    succeeded(await cancel(api, "partner", order, reason="Duplicate order"), "serviceOrder")
+
+    data = await api.data("partner", HISTORY, {"id": order_id(order)})
+
+    events = [edge["node"] for edge in data["serviceOrder"]["history"]["edges"]]
+    [cancelled] = [e for e in events if e["kind"] == "service_order.cancelled"]
+    assert cancelled["actor"] == {"username": "partner"}
+    assert cancelled["payload"]["reason"] == "Duplicate order"
+    assert [e["kind"] for e in events][-2:] == [
+        "line_item.state_changed",
+        "service_order.state_changed",
+    ]
+
+
+async def test_an_item_cancelled_before_approval_is_not_planned(api: Api, users: Users) -> None:
+    order = await submit_service_order(
+        users["partner"],
+        SubmitOrderInput(
+            customer="ACME Corp",
+            line_items=[LineItemInput("MOBILE_LINE"), LineItemInput("TV_VOICE_BUNDLE")],
+        ),
+    )
+    mobile, _tv = await LineItem.filter(service_order_id=order.id).order_by("position")
+    succeeded(await cancel(api, "partner", order, lineItemIds=item_ids(mobile)), "serviceOrder")
+
+    await approve_service_order(users["manager"], order.id)
+
+    found = await plan(api, order)
+    assert found["state"] == "IN_PROGRESS"
+    assert [(i["state"], len(i["domainOrders"])) for i in found["lineItems"]] == [
+        ("CANCELLED", 0),
+        ("PENDING", 6),
+    ]
+    assert found["lineItems"][0]["soldProduct"] is None
+    await work_every_task(order.id, users)
+    assert (await plan(api, order))["state"] == "PARTIAL"

@@ -166,8 +166,12 @@ async def _resume(users: Users, wrong_state: bool) -> Given:
 
 
 async def _revision(users: Users, wrong_state: bool) -> Given:
-    """A NEW order (or a COMPLETED one) and its item doubled, for a manager."""
-    order = await new_order(users)
+    """A NEW order a manager submitted (so not the partner's), or a COMPLETED one, and its item
+    doubled, for a manager."""
+    order = await submit_service_order(
+        users["manager"],
+        SubmitOrderInput(customer="ACME Corp", line_items=[LineItemInput("MOBILE_LINE")]),
+    )
     if wrong_state:
         await ServiceOrder.filter(id=order.id).update(state=ServiceOrderState.COMPLETED)
     [item] = await LineItem.filter(service_order_id=order.id)
@@ -175,7 +179,7 @@ async def _revision(users: Users, wrong_state: bool) -> Given:
         {"id": gid("LineItem", item.id), "specificationCode": "MOBILE_LINE", "quantity": 2}
     ]
     values = {"serviceOrderId": order_id(order), "reason": "Two lines", "lineItems": line_items}
-    return Given("manager", values, order.version)
+    return Given("manager", values, order.version, not_theirs="partner")
 
 
 async def _cancellation(users: Users, wrong_state: bool) -> Given:
@@ -254,7 +258,7 @@ TRANSITIONS = {
         "serviceOrderId",
         "ServiceOrder",
         _revision,
-        ON_OBJECTS | {F.BAD_INPUT},
+        ON_OBJECTS | {F.NOT_THEIRS, F.BAD_INPUT},
         [
             ({"reason": ""}, "VALIDATION"),
             ({"lineItems": []}, "VALIDATION"),

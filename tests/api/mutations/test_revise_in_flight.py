@@ -245,3 +245,20 @@ async def test_a_cancelled_item_is_not_changed_and_leaving_it_out_removes_nothin
     assert refused(changing, "serviceOrder") == ("INVALID_STATE", "lineItems")
     assert succeeded(leaving_out, "serviceOrder")["revision"] == 1
     assert (await revised_event(order))["removed"] == []
+
+
+async def test_a_quantity_change_plans_another_unit_and_keeps_the_first(
+    api: Api, users: Users
+) -> None:
+    order = await approved_order(users, "MOBILE_LINE")
+    [item] = await items_of(order)
+    first = {t.id: t.state for t in await Task.filter(service_order_id=order.id)}
+
+    payload = await revise(api, order, item_input(item, "MOBILE_LINE", quantity=2))
+
+    assert succeeded(payload, "serviceOrder")["progress"] == {"totalTasks": 2 * len(first)}
+    now = {t.id: t.state for t in await Task.filter(service_order_id=order.id)}
+    assert {id: now[id] for id in first} == first
+    [changed] = (await revised_event(order))["changed"]
+    assert (changed["kept"], changed["created"]) == (len(first), len(first))
+    assert (await LineItem.get(id=item.id)).quantity == 2

@@ -169,8 +169,19 @@ async def test_a_partner_may_not_revise_another_partners_order(api: Api, users: 
         ),
         ("same", ("VALIDATION", "lineItems")),
         ("other order's", ("NOT_FOUND", "lineItems[0].id")),
+        (
+            [{"specificationCode": "MOBILE_LINE", "action": "MODIFY"}],
+            ("VALIDATION", "lineItems[0].action"),
+        ),
     ],
-    ids=["none", "unknown-product", "bad-quantity", "no-change", "item-of-another-order"],
+    ids=[
+        "none",
+        "unknown-product",
+        "bad-quantity",
+        "no-change",
+        "item-of-another-order",
+        "new-modify",
+    ],
 )
 async def test_a_bad_revision_is_refused_and_changes_nothing(
     api: Api, users: Users, line_items: Any, error: tuple[str, str]

@@ -4,22 +4,33 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from models.enums import DECOMPOSING_RELATIONSHIPS, RelationshipType, SpecificationKind
+from models.enums import (
+    DECOMPOSING_RELATIONSHIPS,
+    LineItemAction,
+    RelationshipType,
+    SpecificationKind,
+)
 from services.catalog import DEMO_CATALOG_PATH, CatalogDocument, validate_catalog_file
 
 
 def tasks_of_tree(
     document: CatalogDocument, code: str, characteristics: Mapping[str, object]
 ) -> int:
-    """Tasks the decomposition of `code` makes, as demo.yaml's comments promise."""
+    """Tasks the decomposition of `code` for an ADD makes, as demo.yaml's comments promise."""
     specs = {spec.code: spec for spec in document.specifications}
     spec = specs[code]
     # A template named as a compensator is planned for no action: only a cancellation makes it.
     compensators = {t.compensated_by for t in spec.task_templates}
-    total = len([t for t in spec.task_templates if t.code not in compensators])
+    total = sum(
+        1
+        for t in spec.task_templates
+        if t.code not in compensators and (t.actions is None or LineItemAction.ADD in t.actions)
+    )
     for rel in spec.relationships:
         rule = rel.exclude_when
         if rel.type not in DECOMPOSING_RELATIONSHIPS:
+            continue
+        if rel.actions is not None and LineItemAction.ADD not in rel.actions:
             continue
         if rule and characteristics.get(rule.characteristic) in rule.values:
             continue

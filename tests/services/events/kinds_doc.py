@@ -12,7 +12,7 @@ import re
 from collections import defaultdict
 from pathlib import Path
 
-from services.events.kinds import EventKind
+from services.events.kinds import HISTORICAL_KINDS, EventKind
 from services.events.recorders import RECORDERS, Fields
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -92,7 +92,9 @@ def render() -> str:
     ]
     for kind in EventKind:
         recorder = next(r for r in RECORDERS if kind in r.kinds)
-        written_by = "<br>".join(f"`{module}`" for module in by_kind.get(kind, [])) or "—"
+        written_by = "<br>".join(f"`{module}`" for module in by_kind.get(kind, [])) or (
+            "none (history before the installed base)" if kind in HISTORICAL_KINDS else "—"
+        )
         lines.append(f"| `{kind}` | {_fields(recorder.kinds[kind])} | {written_by} |")
     lines.append(END)
     return "\n".join(lines)

@@ -26,7 +26,7 @@ async def test_a_valid_order_is_new_numbered_and_at_version_one(
             priority=Priority.HIGH,
             line_items=[
                 LineItemInput("FIBRE_BROADBAND", characteristics={"ipVersion": "IPV4"}),
-                LineItemInput("MOBILE_LINE", action=LineItemAction.MODIFY, quantity=2),
+                LineItemInput("MOBILE_LINE", quantity=2),
             ],
         ),
     )
@@ -52,7 +52,7 @@ async def test_line_items_are_stored_in_the_order_given(users: dict[str, User]) 
             customer="ACME",
             line_items=[
                 LineItemInput("FIBRE_BROADBAND", characteristics={"ipVersion": "IPV4"}),
-                LineItemInput("MOBILE_LINE", action=LineItemAction.MODIFY, quantity=2),
+                LineItemInput("MOBILE_LINE", quantity=2),
             ],
         ),
     )
@@ -62,7 +62,7 @@ async def test_line_items_are_stored_in_the_order_given(users: dict[str, User]) 
         (i.position, i.specification.code, i.action, i.quantity, i.characteristics) for i in items
     ] == [
         (0, "FIBRE_BROADBAND", LineItemAction.ADD, 1, {"ipVersion": "IPV4"}),
-        (1, "MOBILE_LINE", LineItemAction.MODIFY, 2, {}),
+        (1, "MOBILE_LINE", LineItemAction.ADD, 2, {}),
     ]
 
 

@@ -5,8 +5,15 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from models import Event, FalloutRecord, ServiceOrder, Task
-from models.enums import FalloutState, JeopardyLevel, ServiceOrderState, TaskState
+from models import Event, FalloutRecord, ServiceOrder, SoldProduct, Task
+from models.enums import (
+    FalloutState,
+    JeopardyLevel,
+    LineItemAction,
+    ServiceOrderState,
+    SoldProductState,
+    TaskState,
+)
 from services.seed import seed_demo
 from tests.fake_clock import FakeClock
 from tests.services.task_plans import snapshot
@@ -25,6 +32,9 @@ async def test_the_seed_makes_one_order_in_each_demo_state(db: str) -> None:
         "DEMO-IN-PROGRESS": ServiceOrderState.IN_PROGRESS,
         "DEMO-FALLOUT": ServiceOrderState.IN_PROGRESS,
         "DEMO-COMPLETED": ServiceOrderState.COMPLETED,
+        "DEMO-INSTALLED": ServiceOrderState.COMPLETED,
+        "DEMO-MODIFY": ServiceOrderState.NEW,
+        "DEMO-DELETE": ServiceOrderState.NEW,
         "DEMO-ON-TIME": ServiceOrderState.IN_PROGRESS,
         "DEMO-AT-RISK": ServiceOrderState.IN_PROGRESS,
         "DEMO-LATE": ServiceOrderState.IN_PROGRESS,
@@ -45,6 +55,31 @@ async def test_one_order_is_on_time_one_at_risk_and_one_late_whenever_the_demo_i
         "DEMO-ON-TIME": JeopardyLevel.NONE,
         "DEMO-AT-RISK": JeopardyLevel.AT_RISK,
         "DEMO-LATE": JeopardyLevel.LATE,
+    }
+
+
+async def test_two_products_are_active_with_a_modify_and_a_delete_waiting_for_approval(
+    db: str,
+) -> None:
+    await seed_demo()
+    changes = {
+        o.external_id: [(i.action, i.changed_product_id) for i in await o.line_items]
+        for o in await ServiceOrder.filter(external_id__in=["DEMO-MODIFY", "DEMO-DELETE"])
+    }
+    products = {
+        p.customer: p
+        for p in await SoldProduct.filter(state=SoldProductState.ACTIVE).prefetch_related(
+            "specification"
+        )
+    }
+    fibre, bundle = products["Maple Street Pharmacy"], products["Riverside Dental"]
+    assert (fibre.specification.code, bundle.specification.code) == (
+        "FIBRE_BROADBAND",
+        "TV_VOICE_BUNDLE",
+    )
+    assert changes == {
+        "DEMO-MODIFY": [(LineItemAction.MODIFY, fibre.id)],
+        "DEMO-DELETE": [(LineItemAction.DELETE, bundle.id)],
     }
 
 
