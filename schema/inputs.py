@@ -97,10 +97,13 @@ class RevisedLineItemInput:
         default=None, description="The line item's id; leave out for a new item."
     )
     specification_code: str = strawberry.field(
-        description="The code of a PRODUCT specification; an existing item keeps its own."
+        description="The code of a PRODUCT specification; for an existing item, its own "
+        "(another product is another item: remove it and add a new one)."
     )
     action: LineItemAction = strawberry.field(
-        default=LineItemAction.ADD, description="An existing item keeps its own."
+        default=LineItemAction.ADD,
+        description="For an existing item, its own, sent again (the default ADD is refused for "
+        "a MODIFY or DELETE item; another action is another item: remove it and add a new one).",
     )
     quantity: int = 1
     characteristics: JSON | None = strawberry.field(

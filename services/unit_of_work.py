@@ -8,7 +8,7 @@ data and the events together, and publishes nothing.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from datetime import datetime
 from enum import StrEnum
@@ -16,7 +16,7 @@ from typing import Any
 
 from tortoise.transactions import in_transaction
 
-from models import Event, User
+from models import Event, Task, User
 from services import clock
 from services.events.kinds import EventKind
 from services.events.publisher import get_publisher
@@ -34,7 +34,9 @@ class UnitOfWork:
         # The task objects this unit changed (record_task notes each), so that what is written
         # to their rows later in the unit (the schedule, services/schedule/reschedule.py) is on
         # the objects the service returns too.
-        self.tasks: dict[int, Any] = {}
+        self.tasks: dict[int, Task] = {}
+        # What to do once the transaction has committed (metrics of what it changed).
+        self.committed: list[Callable[[], None]] = []
 
     def record(
         self,
@@ -76,5 +78,7 @@ async def unit_of_work(actor: User | None) -> AsyncIterator[UnitOfWork]:
     async with in_transaction():
         yield uow
         await uow.flush()
+    for then in uow.committed:
+        then()
     if uow.events:
         await get_publisher().publish(uow.events)

@@ -108,6 +108,55 @@ DB_POOL_MAX = Gauge(
     multiprocess_mode="livesum",
 )
 
+# The sweepers (services/sweeping/runtime.py): one pass per interval on the process that
+# holds the sweeper's lease; the others count `not_leader`.
+SWEEP_PASS_OUTCOMES = ("ran", "not_leader", "failed")
+SWEEP_PASSES = Counter(
+    f"{PREFIX}_sweeper_passes_total",
+    "Sweeper passes tried, by sweeper and outcome (ran, not_leader, failed).",
+    ["sweeper", "outcome"],
+)
+SWEEP_CHANGED = Counter(
+    f"{PREFIX}_sweeper_changed_total",
+    "Things a sweeper's passes changed (the jeopardy sweeper: levels), by sweeper.",
+    ["sweeper"],
+)
+SWEEP_DURATION = Histogram(
+    f"{PREFIX}_sweeper_pass_duration_seconds",
+    "Sweeper passes that ran (held the lease), from the lease to the pass's end, by sweeper.",
+    ["sweeper"],
+    buckets=LATENCY_BUCKETS,
+)
+SWEEP_LEASE_LEFT = Gauge(
+    f"{PREFIX}_sweeper_lease_seconds_left",
+    "Seconds until a sweeper's lease expires (sampled from the lease table; 0 or less: no "
+    "process has renewed it for three intervals, the sweeper runs nowhere).",
+    ["sweeper"],
+    multiprocess_mode="livemostrecent",
+)
+# The built-in worker (services/workers/loop.py): each handler's run, by the topic it handles
+# (a worker's own registry: a bounded set) and what it answered.
+HANDLER_BUCKETS = (0.01, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0, 120.0, 300.0)
+WORKER_HANDLER_DURATION = Histogram(
+    f"{PREFIX}_worker_handler_duration_seconds",
+    "Handler runs of the built-in worker, by topic and outcome (completed, failed: it answered "
+    "a failure, raised: a bug, cancelled: its lock was lost or the worker stopped).",
+    ["topic", "outcome"],
+    buckets=HANDLER_BUCKETS,
+)
+# Jeopardy (services/schedule/reschedule.py): counted once the change's transaction commits.
+JEOPARDY_CHANGES = Counter(
+    f"{PREFIX}_jeopardy_changes_total",
+    "Jeopardy level changes committed, by entity (order, task) and the level reached.",
+    ["entity", "level"],
+)
+ORDERS_BY_JEOPARDY = Gauge(
+    f"{PREFIX}_orders_in_jeopardy",
+    "Service orders at each jeopardy level above NONE (sampled; a complete order is NONE).",
+    ["level"],
+    multiprocess_mode="livemostrecent",
+)
+
 
 def multiprocess_dir() -> str | None:
     return os.environ.get(MULTIPROC_VARIABLE) or None

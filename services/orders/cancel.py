@@ -62,14 +62,11 @@ async def cancel_service_order(
             permitted=can_cancel_order(actor, order),
             forbidden=f"You may cancel only the orders you submitted ({order.number} is not).",
             expected_version=expected_version,
-            allowed=rules.can_be_cancelled(order),
-            wrong_state=f"Service order {order.number} is {order.state.value}: there is nothing "
-            "left to cancel.",
+            allowed=_allowed(order, whole=line_item_ids is None),
+            wrong_state=await _why_not(order, whole=line_item_ids is None),
         )
         text = required_text(reason, field="reason", what="A reason for the cancellation")
         items = await LineItem.filter(service_order_id=order.id).order_by("position", "id")
-        if line_item_ids is None:
-            await _check_whole(order, items)
         chosen = _chosen_items(order, items, line_item_ids)
         await _check_items(order, chosen)
 
@@ -121,16 +118,25 @@ def _chosen_items(
     return list(chosen.values())
 
 
-async def _check_whole(order: ServiceOrder, items: list[LineItem]) -> None:
-    """An order an item of which passed its point of no return is cancelled item by item."""
-    if rules.can_be_cancelled_whole(order):
-        return
+def _allowed(order: ServiceOrder, *, whole: bool) -> bool:
+    return rules.can_be_cancelled_whole(order) if whole else rules.can_be_cancelled(order)
+
+
+async def _why_not(order: ServiceOrder, *, whole: bool) -> str:
+    """The refusal for the order's state ("" when it allows the cancellation). An order an
+    item of which passed its point of no return is cancelled item by item: it names them."""
+    if not rules.can_be_cancelled(order):
+        return (
+            f"Service order {order.number} is {order.state.value}: there is nothing left to cancel."
+        )
+    if _allowed(order, whole=whole):
+        return ""
+    items = await LineItem.filter(service_order_id=order.id).order_by("position", "id")
     past = rules.past_point_of_no_return(items)
     passed = "?" if past is None else f"line item {past.position + 1} ({await _passed_by(past)})"
-    raise InvalidStateError(
+    return (
         f"Service order {order.number} is past its point of no return: {passed} has started. "
-        "Name the other line items to cancel them.",
-        field="serviceOrderId",
+        "Name the other line items to cancel them."
     )
 
 

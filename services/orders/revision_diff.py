@@ -10,7 +10,8 @@ here is the list as a revision:
   one already removed), and at most once;
 - an item keeps its specification and action: another product or another action is another
   item (remove it, add the new one), and its plan could share nothing with the old one;
-- a revision must keep at least one item (removing all of them is a cancellation), and must
+- a revision must keep at least one item not cancelled already (removing all of them is a
+  cancellation, even when the list still names an item cancelled before), and must
   change something (a revision number that goes up over nothing would say it did); leaving out
   an item cancelled already removes nothing.
 
@@ -123,7 +124,8 @@ def revision_diff(current: Sequence[CurrentItem], wanted: Sequence[WantedItem]) 
         else:
             changed.append(ItemChange(before, item))
     removed = tuple(item for item in current if item.id not in seen and not item.cancelled)
-    if not wanted:
+    # An item cancelled already that the list names still leaves nothing to fulfil.
+    if not any(item.id is None or not by_id[item.id].cancelled for item in wanted):
         raise ValidationError(
             "A revision keeps at least one line item; to remove them all, cancel the order "
             "(cancelServiceOrder).",

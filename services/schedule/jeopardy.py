@@ -50,6 +50,7 @@ from services.schedule.schedule import (
     Schedule,
     ScheduleTask,
     TaskSchedule,
+    later,
 )
 
 # The levels are models.enums.JeopardyLevel (stored on orders and tasks, shown by the API).
@@ -131,7 +132,7 @@ class _Assessor:
             if rank <= level:  # listed highest first: the rest cannot raise the level
                 break
             if bound is not None:
-                at = self.now + (threshold - bound)
+                at = later(self.now, threshold - bound)
                 if self.next_at is None or at < self.next_at:
                     self.next_at = at
         if held is None:
@@ -148,8 +149,8 @@ def _order_rules(plan: Schedule, rules: JeopardyRules) -> list[_Rule]:
         bound = clock = None
     return [
         (3, _DUE_PASSED, now, clock, due),
-        (3, _COMPLETES_LATE, completion, bound, due + rules.critical_lateness),
-        (2, _COMPLETES_LATE, completion, bound, due + rules.late_after),
+        (3, _COMPLETES_LATE, completion, bound, later(due, rules.critical_lateness)),
+        (2, _COMPLETES_LATE, completion, bound, later(due, rules.late_after)),
         (1, _COMPLETES_NEAR, completion, bound, due - rules.at_risk_margin),
     ]
 
@@ -169,12 +170,12 @@ def _task_rules(
         clock, bound = (None, None) if plan.on_hold else (now, planned.now_bound_end)
         found.append((3, _DUE_PASSED, now, clock, due_at))
     if nominal_end is not None:
-        found.append((3, _OVERRUN, now, now, nominal_end + rules.critical_overrun))
+        found.append((3, _OVERRUN, now, now, later(nominal_end, rules.critical_overrun)))
     if due_at is not None:
         end = planned.planned_end
-        found.append((2, _ENDS_AFTER_DUE, end, bound, due_at + rules.late_after))
+        found.append((2, _ENDS_AFTER_DUE, end, bound, later(due_at, rules.late_after)))
     if nominal_end is not None:
-        found.append((2, _OVERRUN, now, now, nominal_end + rules.late_after))
+        found.append((2, _OVERRUN, now, now, later(nominal_end, rules.late_after)))
     if due_at is not None:
         found.append((1, _ENDS_NEAR_DUE, end, bound, due_at - rules.at_risk_margin))
     return found

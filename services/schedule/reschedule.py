@@ -35,6 +35,7 @@ from models import ServiceOrder, Task
 from models.enums import JeopardyLevel, TaskState
 from services.events.kinds import EventKind
 from services.events.recorders import record_order, record_task
+from services.observability.metrics import JEOPARDY_CHANGES
 from services.schedule.jeopardy import Assessment, jeopardy
 from services.schedule.schedule import (
     MINUTE,
@@ -171,6 +172,7 @@ async def reschedule(uow: UnitOfWork, order: ServiceOrder) -> None:
                 previous_state=row.state,
                 **_jeopardy_details(assessment, row.jeopardy, planned.due_at),
             )
+            _count_change(uow, "task", assessment.level)
     await write_task_schedules(changed)
     await _write_order(
         uow, order, plan, assessed.order, assessed.next_threshold_at, lateness_of_tasks
@@ -225,6 +227,12 @@ async def _write_order(
             **_jeopardy_details(assessment, previous_level, plan.due),
             expectedCompletionAt=_iso(plan.expected_completion),
         )
+        _count_change(uow, "order", assessment.level)
+
+
+def _count_change(uow: UnitOfWork, entity: str, level: JeopardyLevel) -> None:
+    """A level change, counted once the change's transaction has committed."""
+    uow.committed.append(JEOPARDY_CHANGES.labels(entity, level.value).inc)
 
 
 def _task_lateness(task: ScheduleTask, planned: TaskSchedule, now: datetime) -> int:

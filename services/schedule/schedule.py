@@ -53,7 +53,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from enum import Enum
 from typing import NamedTuple
 
@@ -66,6 +66,17 @@ class CycleError(RuntimeError):
 
 MINUTE = timedelta(minutes=1)
 ZERO = timedelta(0)
+# The calendar's last instant: a requested date may be that far away (services/inputs.py).
+LATEST = datetime.max.replace(tzinfo=UTC)
+
+
+def later(at: datetime, delta: timedelta) -> datetime:
+    """`at` + `delta`, or the calendar's last instant if that would leave the calendar: a due
+    date in year 9999 moved by a hold, or a threshold days after it, is just "never"."""
+    try:
+        return at + delta
+    except OverflowError:
+        return LATEST
 
 
 class Progress(Enum):
@@ -199,7 +210,7 @@ def schedule(
         latest_start[i] = finish - (end[i] - start[i])
 
     held_time = _held_time(held, now)
-    due_moved = None if due is None else due + held_time
+    due_moved = None if due is None else later(due, held_time)
     shift = None if due_moved is None else due_moved - horizon
     return Schedule(
         now=now,

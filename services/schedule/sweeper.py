@@ -27,7 +27,7 @@ from services.schedule.reschedule import reschedule
 from services.unit_of_work import unit_of_work
 
 # Orders per pass: a pass is short, and the next one (an interval later) takes the rest.
-BATCH = 100
+BATCH = 500
 INTERVAL_SECONDS = 30.0
 _JEOPARDY_KINDS = frozenset(JEOPARDY_CHANGED.values())
 

@@ -14,11 +14,18 @@ import asyncio
 import logging
 import os
 import socket
+import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager, suppress
 from dataclasses import dataclass
 
+from services.observability.metrics import (
+    SWEEP_CHANGED,
+    SWEEP_DURATION,
+    SWEEP_PASS_OUTCOMES,
+    SWEEP_PASSES,
+)
 from services.schedule import sweeper as jeopardy_sweeper
 from services.sweeping.lease import hold_lease, release_lease
 
@@ -40,13 +47,33 @@ SWEEPERS: tuple[Sweeper, ...] = (
     Sweeper("jeopardy", jeopardy_sweeper.INTERVAL_SECONDS, jeopardy_sweeper.sweep_jeopardy),
 )
 
+# Every sweeper's series exist from the start (at 0), so that "no pass ran" is a zero increase
+# rather than a missing series (README, Operations, Alerts).
+for _sweeper in SWEEPERS:
+    SWEEP_CHANGED.labels(_sweeper.name)
+    for _outcome in SWEEP_PASS_OUTCOMES:
+        SWEEP_PASSES.labels(_sweeper.name, _outcome)
+
 
 async def sweep_once(sweeper: Sweeper, holder: str = PROCESS_HOLDER) -> int | None:
     """One pass if `holder` holds (or can take) the sweeper's lease: how many things it
-    changed, or None when another process holds the lease."""
-    if not await hold_lease(sweeper.name, holder, seconds=3 * sweeper.interval_seconds):
-        return None
-    return await sweeper.sweep()
+    changed, or None when another process holds the lease.
+
+    Counted by outcome (`ran`, `not_leader`, `failed`: the lease or the pass raised), with the
+    pass's duration and what it changed (README, Operations)."""
+    try:
+        if not await hold_lease(sweeper.name, holder, seconds=3 * sweeper.interval_seconds):
+            SWEEP_PASSES.labels(sweeper.name, "not_leader").inc()
+            return None
+        started = time.perf_counter()
+        changed = await sweeper.sweep()
+    except Exception:
+        SWEEP_PASSES.labels(sweeper.name, "failed").inc()
+        raise
+    SWEEP_DURATION.labels(sweeper.name).observe(time.perf_counter() - started)
+    SWEEP_PASSES.labels(sweeper.name, "ran").inc()
+    SWEEP_CHANGED.labels(sweeper.name).inc(changed)
+    return changed
 
 
 async def run_sweeper(sweeper: Sweeper, stop: asyncio.Event, holder: str = PROCESS_HOLDER) -> None:

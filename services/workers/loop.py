@@ -29,11 +29,13 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
 from services.errors import ConflictError, DomainError, ValidationError
+from services.observability.metrics import WORKER_HANDLER_DURATION
 from services.workers.jobs import Completed, Failed, Job, JsonValue, Outcome
 from services.workers.registry import Registry
 
@@ -177,13 +179,20 @@ class Worker:
             log.error("a task's runner failed", exc_info=runner.exception())
 
     async def _outcome(self, job: Job) -> Outcome:
+        started, ended = time.perf_counter(), "cancelled"
         try:
-            return await self.registry.handler(job.topic)(job)
+            outcome = await self.registry.handler(job.topic)(job)
+            ended = "completed" if isinstance(outcome, Completed) else "failed"
+            return outcome
         except asyncio.CancelledError:
             raise
         except Exception as error:  # a handler's bug is the task's retryable failure
+            ended = "raised"
             log.exception("handler failed", extra={"task": job.number, "topic": job.topic})
             return Failed(f"the {job.topic} handler raised {type(error).__name__}", retryable=True)
+        finally:
+            elapsed = time.perf_counter() - started
+            WORKER_HANDLER_DURATION.labels(job.topic, ended).observe(elapsed)
 
     async def _run(self, flight: _InFlight) -> None:
         job = flight.job

@@ -19,7 +19,7 @@ import pytest_asyncio
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from models import LineItem
+from models import LineItem, SoldProduct
 from schema.build import build_schema
 from services.orders import reject_service_order
 from services.settings import Settings
@@ -127,6 +127,7 @@ def line_items(targets: Targets) -> st.SearchStrategy[Any]:
             "action": st.one_of(st.sampled_from(["ADD", "MODIFY", "DELETE"]), anything),
             "quantity": st.one_of(st.integers(-2, 60), numbers),
             "characteristics": characteristics,
+            "soldProductId": optional(ids(*targets["sold_product"])),
         },
     )
     return st.one_of(st.lists(item, max_size=3), anything)
@@ -304,6 +305,12 @@ async def targets(users: Users) -> Targets:
     return {
         "order": [gid("ServiceOrder", id) for id in orders],
         "line_item": [gid("LineItem", cast(int, id)) for id in items],
+        "sold_product": [
+            gid("SoldProduct", cast(int, id))
+            for id in await SoldProduct.filter(line_item_id__in=list(items)).values_list(
+                "id", flat=True
+            )
+        ],
         "task": [gid("Task", task.id), gid("Task", fallout.task_id)],
         "fallout": [gid("FalloutRecord", fallout.id)],
         "user": [gid("User", user.id) for user in users.values()],

@@ -190,6 +190,8 @@ async def test_cancelling_an_order_in_progress_scans_no_large_table(volume: Volu
         ("bench-manager", SOLD_PRODUCTS, {"filter": {"customer": "Another Customer"}}),
         ("bench-manager", SOLD_PRODUCTS, {"filter": {"state": "TERMINATED"}}),
         ("bench-manager", ORDERS_BY_ACTION, {}),
+        ("bench-manager", ORDERS, {"filter": {"jeopardyAtLeast": "LATE"}}),
+        ("bench-manager", TASKS, {"filter": {"overdue": True}}),
     ],
     ids=[
         "my tasks",
@@ -198,6 +200,8 @@ async def test_cancelling_an_order_in_progress_scans_no_large_table(volume: Volu
         "a customer's products",
         "terminated products",
         "orders by action",
+        "late orders, most late first",
+        "overdue tasks, most late first",
     ],
 )
 async def test_the_lists_scan_no_large_table(

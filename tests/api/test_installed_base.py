@@ -7,6 +7,8 @@ from typing import Any
 
 from models import LineItem, ServiceOrder, SoldProduct, Task, User
 from models.enums import LineItemAction, SoldProductState
+from services.events.publisher import RecordingPublisher
+from services.orders.cancel import cancel_service_order
 from tests.api.graphql import Api, gid
 from tests.api.mutations.helpers import Users, refused, succeeded
 from tests.services.installed_base import CUSTOMER, active_product, change_order
@@ -356,3 +358,43 @@ async def test_terminated_products_are_listed_by_state(api: Api, users: Users) -
 
     assert [e["node"]["state"] for e in data["soldProducts"]["edges"]] == ["TERMINATED"]
     assert (await SoldProduct.get(id=product.id)).state is SoldProductState.TERMINATED
+
+
+# --- Cancellation and subscribers -----------------------------------------------------------
+
+
+async def test_a_cancelled_modify_leaves_the_product_as_it_was(api: Api, users: Users) -> None:
+    product = await active_product(users, "MOBILE_LINE", {"plan": "M"})
+    order = await change_order(users, LineItemAction.MODIFY, product, {"plan": "L"})
+
+    await cancel_service_order(users["manager"], order.id, "The customer changed their mind.")
+
+    view = await product_view(api, product)
+    assert (view["state"], view["characteristics"]) == ("ACTIVE", {"plan": "M"})
+    assert [e["node"]["kind"] for e in view["history"]["edges"]] == ["sold_product.activated"]
+    # Its change is final: the product may be changed again.
+    again = await change_order(users, LineItemAction.DELETE, product, approve=False)
+    assert again.state == "NEW"
+
+
+async def test_a_cancelled_add_cancels_its_product(api: Api, users: Users) -> None:
+    order = await approved_order(users, "MOBILE_LINE")
+    product = await SoldProduct.get(line_item__service_order_id=order.id)
+
+    await cancel_service_order(users["manager"], order.id, "Duplicate order.")
+
+    view = await product_view(api, product)
+    assert view["state"] == "CANCELLED"
+    assert view["history"]["edges"][-1]["node"]["kind"] == "sold_product.cancelled"
+
+
+async def test_a_product_change_reaches_the_subscribers_of_the_order_that_made_it(
+    users: Users, published: RecordingPublisher
+) -> None:
+    product = await active_product(users, "MOBILE_LINE", {"plan": "M"})
+    order = await change_order(users, LineItemAction.MODIFY, product, {"plan": "L"})
+
+    await work_every_task(order.id, users)
+
+    [modified] = [e for e in published.published if e.kind == "sold_product.modified"]
+    assert (modified.service_order_id, modified.entity_id) == (order.id, product.id)

@@ -159,3 +159,13 @@ def test_metrics_without_the_token_are_refused(server: RunningServer) -> None:
 def test_metrics_with_another_token_are_refused(server: RunningServer) -> None:
     response = httpx.get(f"{server.url}/metrics", headers={"Authorization": "Bearer wrong"})
     assert response.status_code == 401
+
+
+def test_the_sweepers_passes_and_the_orders_in_jeopardy_are_exported(session: Session) -> None:
+    ran = frozenset({("sweeper", "jeopardy"), ("outcome", "ran")})
+    assert ("fulfillment_sweeper_passes_total", ran) in session.after
+    assert ("fulfillment_orders_in_jeopardy", frozenset({("level", "LATE")})) in session.after
+
+
+def test_the_server_s_sweeper_holds_its_lease(session: Session) -> None:
+    assert value(session.after, "fulfillment_sweeper_lease_seconds_left", sweeper="jeopardy") > 0

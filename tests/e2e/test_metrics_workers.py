@@ -58,3 +58,15 @@ def test_every_worker_s_requests_are_counted_in_one_scrape(url: str) -> None:
     assert value(samples, "fulfillment_graphql_request_duration_seconds_count", **labels) == (
         REQUESTS
     )
+
+
+def test_the_sweepers_and_the_sampled_jeopardy_gauge_are_exported_by_the_workers(
+    url: str,
+) -> None:
+    # when
+    samples = scrape(url)
+
+    # then every worker's sweeper series (at 0 before a pass) and the gauge of one of them
+    passes = "fulfillment_sweeper_passes_total"
+    assert (passes, frozenset({("sweeper", "jeopardy"), ("outcome", "not_leader")})) in samples
+    assert ("fulfillment_orders_in_jeopardy", frozenset({("level", "CRITICAL")})) in samples

@@ -1,5 +1,5 @@
 """An order's life after submission on the plan page: cancel with compensation, hold and
-resume, a revision seen live on another open page."""
+resume, a revision seen live on another open page, and a MODIFY item's before → after."""
 
 from __future__ import annotations
 
@@ -12,7 +12,9 @@ from tests.ui.api import Api, tasks_of
 from tests.ui.conftest import nodes, open_plan, screenshot, sign_in, tree_node
 from tests.ui.lifecycle_api import (
     AGENT1_GROUPS,
+    active_product,
     lifecycle_plan,
+    submit,
     work,
     work_compensations,
 )
@@ -161,3 +163,37 @@ async def test_a_revision_in_flight_adds_an_item_whose_tasks_appear_on_another_o
     await expect(page.get_by_test_id("order-revision")).to_have_attribute(
         "data-revision", str(after["revision"])
     )
+
+
+async def test_a_modify_item_shows_its_product_characteristics_before_and_after(
+    page: Page, api: Api
+) -> None:
+    # Given a customer's ACTIVE dual-stack broadband, and an order to make it IPv4 only
+    customer = "Modify Me Ltd"
+    product = await active_product(api, customer, {"ipVersion": "DUAL"})
+    order = await submit(
+        api,
+        customer,
+        {
+            "action": "MODIFY",
+            "characteristics": {"ipVersion": "IPV4"},
+            "soldProductId": product["id"],
+        },
+    )
+    await sign_in(page, "manager")
+
+    # When the manager lists the customer's MODIFY orders, opens it and selects its item
+    await page.get_by_test_id("filter-customer").fill(customer)
+    await page.get_by_test_id("filter-action").select_option("MODIFY")
+    await page.get_by_test_id("filter-apply").click()
+    rows = page.get_by_test_id("order-row")
+    await expect(rows).to_have_count(1)
+    await rows.get_by_test_id("order-link").click()
+    plan = await lifecycle_plan(api, order["id"])
+    await tree_node(page, "line-item", plan["lineItems"][0]["id"]).locator(".node-row").click()
+
+    # Then the details show the product's characteristic before and the item's after
+    change = page.locator('[data-testid="characteristic-change"][data-name="ipVersion"]')
+    await expect(change).to_have_attribute("data-changed", "true")
+    await expect(change.get_by_test_id("before")).to_have_text("DUAL")
+    await expect(change.get_by_test_id("after")).to_have_text("IPV4")

@@ -40,13 +40,14 @@ function followRoute(): void {
   if (route.name !== "orders") stopWatchingOrders();
   if (route.name === "sign-in") void loadDemoUsers();
   if (route.name === "orders") {
-    const { state: orderState, customer, number, jeopardy, sort } = route;
+    const { state: orderState, customer, number, jeopardy, sort, action } = route;
     openOrders({
       state: orderState as OrderFilter["state"],
       customer,
       number,
       jeopardy: (jeopardy ?? "") as NonNullable<OrderFilter["jeopardy"]>,
       sort: sort === "late" ? "late" : "",
+      action: (action ?? "") as NonNullable<OrderFilter["action"]>,
     });
   }
   if (route.name === "plan") {

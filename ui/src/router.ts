@@ -1,8 +1,8 @@
 // Hash routes, so that /ui serves one index.html for every page:
-//   #/sign-in   #/orders?state=&customer=&number=&jeopardy=&sort=   #/orders/<global id>
+//   #/sign-in   #/orders?state=&customer=&number=&jeopardy=&sort=&action=   #/orders/<global id>
 export type Route =
   | { name: "sign-in" }
-  | { name: "orders"; state: string; customer: string; number: string; jeopardy?: string; sort?: string }
+  | { name: "orders"; state: string; customer: string; number: string; jeopardy?: string; sort?: string; action?: string }
   | { name: "plan"; orderId: string };
 
 export function parseRoute(hash: string): Route {
@@ -20,6 +20,7 @@ export function parseRoute(hash: string): Route {
     number: params.get("number") ?? "",
     jeopardy: params.get("jeopardy") ?? "",
     sort: params.get("sort") ?? "",
+    action: params.get("action") ?? "",
   };
 }
 
@@ -31,7 +32,7 @@ export function hrefOf(route: Route): string {
       return `#/orders/${encodeURIComponent(route.orderId)}`;
     case "orders": {
       const params = new URLSearchParams();
-      for (const key of ["state", "customer", "number", "jeopardy", "sort"] as const) {
+      for (const key of ["state", "customer", "number", "jeopardy", "sort", "action"] as const) {
         if (route[key]) params.set(key, route[key]);
       }
       const query = params.toString();

@@ -4,6 +4,7 @@ import type { ConnectionState } from "./api/live";
 import type {
   ActionError,
   JeopardyLevel,
+  LineItemAction,
   ListedUser,
   OrderPage,
   ServiceOrderState,
@@ -21,6 +22,8 @@ export interface OrderFilter {
   jeopardy?: JeopardyLevel | "";
   /** "late": most late first (the API's order with a jeopardy filter); else newest first. */
   sort?: "late" | "";
+  /** Only orders with a line item of this action. */
+  action?: LineItemAction | "";
 }
 
 export interface ActionStatus {

@@ -330,3 +330,16 @@ async def test_an_item_cancelled_before_approval_is_not_planned(api: Api, users:
     assert found["lineItems"][0]["soldProduct"] is None
     await work_every_task(order.id, users)
     assert (await plan(api, order))["state"] == "PARTIAL"
+
+
+async def test_past_the_point_of_no_return_the_state_is_refused_before_the_reason(
+    api: Api, users: Users
+) -> None:
+    order = await approved_order(users, "MOBILE_LINE")
+    await work(order.id, users, "allocate_sim")
+    dispatch = await task_by_code(order.id, "dispatch_sim")
+    await start_task(await agent_for(dispatch, users), dispatch.id)
+
+    payload = await cancel(api, "manager", order, reason=" ")
+
+    assert refused(payload, "serviceOrder") == ("INVALID_STATE", "serviceOrderId")

@@ -353,7 +353,25 @@ TRANSITIONS = {
         "",
         _submission,
         frozenset({F.FORBIDDEN_ROLE, F.BAD_INPUT}),
-        [({"lineItems": []}, "VALIDATION")],
+        [
+            ({"lineItems": []}, "VALIDATION"),
+            (
+                {"lineItems": [{"specificationCode": "MOBILE_LINE", "action": "MODIFY"}]},
+                "VALIDATION",
+            ),
+            (
+                {
+                    "lineItems": [
+                        {
+                            "specificationCode": "MOBILE_LINE",
+                            "action": "DELETE",
+                            "soldProductId": gid("SoldProduct", 99999),
+                        }
+                    ]
+                },
+                "NOT_FOUND",
+            ),
+        ],
     ),
 }
 # Faults that cannot come together: an object that does not exist has no state, and the two

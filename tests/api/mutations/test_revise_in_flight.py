@@ -247,6 +247,20 @@ async def test_a_cancelled_item_is_not_changed_and_leaving_it_out_removes_nothin
     assert (await revised_event(order))["removed"] == []
 
 
+async def test_a_revision_keeping_only_a_cancelled_item_is_refused_as_removing_every_item(
+    api: Api, users: Users
+) -> None:
+    order = await approved_order(users, "MOBILE_LINE", LineItemInput(FIBRE, characteristics=IPV4))
+    _mobile, fibre = await items_of(order)
+    await cancel_service_order(users["manager"], order.id, "No fibre after all", [fibre.id])
+    before = await snapshot()
+
+    payload = await revise(api, order, item_input(fibre, FIBRE, characteristics=IPV4))
+
+    assert refused(payload, "serviceOrder") == ("VALIDATION", "lineItems")
+    assert await snapshot(before) == before
+
+
 async def test_a_quantity_change_plans_another_unit_and_keeps_the_first(
     api: Api, users: Users
 ) -> None:

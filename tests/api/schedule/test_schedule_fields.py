@@ -178,3 +178,12 @@ async def test_the_tasks_that_are_not_overdue_are_the_others(api: Api, users: Us
 
     assert overdue["totalCount"] + others["totalCount"] == every["totalCount"]
     assert {e["node"]["jeopardy"] for e in others["edges"]} <= {"NONE", "AT_RISK"}
+
+
+async def test_an_order_requested_on_the_calendar_s_last_day_is_scheduled_and_on_time(
+    api: Api, users: Users
+) -> None:
+    order = await schedule_of(api, await approved_fibre(api, datetime.max.replace(tzinfo=UTC)))
+
+    assert order["jeopardy"] == "NONE"
+    assert order["requestedCompletionDate"].startswith("9999-12-31")

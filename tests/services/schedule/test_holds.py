@@ -3,11 +3,18 @@ hold neither makes it late nor eats its margin."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from models import ServiceOrder, Task, User
 from models.enums import JeopardyLevel
-from services.orders import hold_service_order, resume_service_order
+from services.orders import (
+    LineItemInput,
+    SubmitOrderInput,
+    approve_service_order,
+    hold_service_order,
+    resume_service_order,
+    submit_service_order,
+)
 from services.schedule.sweeper import sweep_jeopardy
 from tests.fake_clock import FakeClock
 from tests.services.schedule.orders import fibre_order, order_jeopardy_events
@@ -60,3 +67,24 @@ async def test_without_the_hold_the_same_wait_would_have_made_it_late(
     await sweep_jeopardy()
 
     assert (await ServiceOrder.get(id=order.id)).jeopardy is JeopardyLevel.LATE
+
+
+async def test_a_hold_on_an_order_due_on_the_calendar_s_last_day_leaves_it_there(
+    users: dict[str, User], clock: FakeClock
+) -> None:
+    order = await submit_service_order(
+        users["partner"],
+        SubmitOrderInput(
+            customer="ACME Corp",
+            line_items=[LineItemInput("FIBRE_BROADBAND")],
+            requested_completion_date=datetime.max.replace(tzinfo=UTC),
+        ),
+    )
+    await approve_service_order(users["manager"], order.id)
+    await hold_service_order(users["manager"], order.id, "The customer asked us to wait.")
+    clock.advance(hours=1)
+
+    await resume_service_order(users["manager"], order.id)
+
+    assert (await ServiceOrder.get(id=order.id)).jeopardy is JeopardyLevel.NONE
+    assert {t.due_at for t in await Task.filter(service_order_id=order.id)} != {None}

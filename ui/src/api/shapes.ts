@@ -5,6 +5,7 @@ import {
   FalloutAction,
   FalloutType,
   JeopardyLevel,
+  LineItemAction,
   Priority,
   ServiceOrderState,
   type DemoUsersQuery,
@@ -31,6 +32,7 @@ export type {
   FalloutState,
   FalloutType,
   JeopardyLevel,
+  LineItemAction,
   Priority,
   ServiceOrderState,
   TaskState,
@@ -41,6 +43,7 @@ export const SERVICE_ORDER_STATES: readonly ServiceOrderState[] = Object.values(
 export const FALLOUT_TYPES: readonly FalloutType[] = Object.values(FalloutType);
 export const FALLOUT_ACTIONS: readonly FalloutAction[] = Object.values(FalloutAction);
 export const PRIORITIES: readonly Priority[] = Object.values(Priority);
+export const LINE_ITEM_ACTIONS: readonly LineItemAction[] = Object.values(LineItemAction);
 /** Lowest first, as the schema lists them. */
 export const JEOPARDY_LEVELS: readonly JeopardyLevel[] = Object.values(JeopardyLevel);
 

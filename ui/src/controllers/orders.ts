@@ -17,6 +17,7 @@ let generation = 0;
 function filterInput(filter: OrderFilter): Record<string, string> {
   const input: Record<string, string> = {};
   if (filter.state) input.state = filter.state;
+  if (filter.action) input.action = filter.action;
   if (filter.customer.trim()) input.customer = filter.customer.trim();
   if (filter.number.trim()) input.number = filter.number.trim();
   // The API sorts by lateness when asked for a jeopardy level: at least NONE is every order.

@@ -1,12 +1,17 @@
 // What the plan shows of an order's lifecycle: the revision number and a held order's note in
 // the header; in the tree, the point-of-no-return marker on a task and on an item past it, a
-// compensating task's mark (and the task it undoes); in the details, the same in full, a
-// cancelled item's reason, and "cancel this item".
+// compensating task's mark (and the task it undoes), a DELETE item's product; in the details,
+// the same in full, a MODIFY item's characteristics before → after, and "cancel this item".
 import { html, nothing, type TemplateResult } from "lit-html";
 
 import type { LineItem, ServiceOrder, Task } from "../api/shapes";
 import { cancelItemKey, cancelOrder } from "../controllers/lifecycle";
-import { compensatedBy, pointOfNoReturn } from "../plan/lifecycle";
+import {
+  appliedModification,
+  characteristicChanges,
+  compensatedBy,
+  pointOfNoReturn,
+} from "../plan/lifecycle";
 import { nodeKey, type Plan, type PlanNode } from "../plan/model";
 import { state } from "../store";
 import { focusNode } from "./tree";
@@ -54,6 +59,18 @@ function itemMarks(item: LineItem): TemplateResult[] {
   const marks: TemplateResult[] = [];
   const ponr = pointOfNoReturn(item);
   if (ponr.reachedAt) marks.push(ponrMark(true, "It can no longer be cancelled or revised"));
+  if (item.action === "DELETE" && item.soldProduct) {
+    marks.push(html`<span class="terminates" data-testid="terminates">Terminates ${item.soldProduct.number}</span>`);
+  }
+  if (item.action === "MODIFY" && item.soldProduct) {
+    const changed = characteristicChanges(item.soldProduct.characteristics, item.characteristics).filter(
+      (c) => c.changed,
+    );
+    if (changed.length && item.state !== "COMPLETED") {
+      marks.push(html`<span class="modifies" data-testid="modifies">Changes ${item.soldProduct.number}:
+        ${changed.map((c) => `${c.name} ${c.before ?? "—"} → ${c.after ?? "—"}`).join(", ")}</span>`);
+    }
+  }
   return marks;
 }
 
@@ -71,6 +88,53 @@ function taskButton(t: { id: string; number: string; name: string; state: string
   return html`<button type="button" class="link" @click=${() => focusNode(nodeKey("task", t.id))}>
       ${t.number} ${t.name}</button>
     ${stateBadge(t.state, "dependency-state")}`;
+}
+
+function beforeAfter(item: LineItem, plan: Plan): TemplateResult | typeof nothing {
+  if (item.action !== "MODIFY" || !item.soldProduct) return nothing;
+  const product = item.soldProduct;
+  // Once the change is applied the product has the item's characteristics: the ones it had
+  // before are in the order's `sold_product.modified` event.
+  const applied = appliedModification(plan.order.history, product.id);
+  const done = item.state === "COMPLETED";
+  const before = applied ? applied.before : done ? null : product.characteristics;
+  const changes = characteristicChanges(before, item.characteristics);
+  return html`<section aria-label="Change to the product" data-testid="product-change">
+    <h4>Changes ${product.number} ${stateBadge(product.state, "sold-product-state")}</h4>
+    ${applied || done
+      ? html`<p class="muted" data-testid="change-applied">Applied: the product now has the characteristics after.</p>`
+      : nothing}
+    <table class="before-after" data-testid="before-after">
+      <thead><tr><th scope="col">Characteristic</th><th scope="col">Before</th><th scope="col">After</th></tr></thead>
+      <tbody>
+        ${changes.map(
+          (c) => html`<tr data-testid="characteristic-change" data-name=${c.name} data-changed=${String(c.changed)}
+            class=${c.changed ? "changed" : ""}>
+            <th scope="row">${c.name}</th>
+            <td data-testid="before">${c.before ?? "—"}</td>
+            <td data-testid="after">${c.after ?? "—"}</td>
+          </tr>`,
+        )}
+      </tbody>
+    </table>
+  </section>`;
+}
+
+function terminates(item: LineItem): TemplateResult | typeof nothing {
+  if (item.action !== "DELETE" || !item.soldProduct) return nothing;
+  const product = item.soldProduct;
+  return html`<section aria-label="Product terminated" data-testid="product-terminated">
+    <h4>Terminates ${product.number} ${stateBadge(product.state, "sold-product-state")}</h4>
+    ${characteristicsList(product.characteristics)}
+  </section>`;
+}
+
+function characteristicsList(value: unknown): TemplateResult {
+  const entries = value && typeof value === "object" ? Object.entries(value) : [];
+  if (!entries.length) return html`<p class="muted">No characteristics.</p>`;
+  return html`<dl class="facts">
+    ${entries.map(([k, v]) => html`<dt>${k}</dt><dd>${typeof v === "object" ? JSON.stringify(v) : String(v)}</dd>`)}
+  </dl>`;
 }
 
 function cancelItemForm(order: ServiceOrder, item: LineItem): TemplateResult | typeof nothing {
@@ -111,6 +175,10 @@ function cancellation(item: LineItem): TemplateResult | typeof nothing {
 
 function itemDetails(item: LineItem, plan: Plan): TemplateResult {
   const ponr = pointOfNoReturn(item);
+  // A cancelled item that never passed its point of no return will not pass it now.
+  if (item.cancelledAt && !ponr.reachedAt) {
+    return html`${cancellation(item)} ${beforeAfter(item, plan)} ${terminates(item)}`;
+  }
   return html`${cancellation(item)}<section aria-label="Point of no return" data-testid="item-ponr"
       data-passed=${String(ponr.reachedAt !== null)}>
       <h4>Point of no return</h4>
@@ -118,12 +186,14 @@ function itemDetails(item: LineItem, plan: Plan): TemplateResult {
         ? html`<p>Passed ${when(ponr.reachedAt)}: the item can no longer be cancelled or revised.</p>`
         : ponr.tasks.length
           ? html`<p>Not yet: it is passed when one of these starts.</p>`
-          : html`<p class="muted">None of its tasks is one: it can change until it is done.</p>`}
+          : item.domainOrders.some((d) => d.tasks.length)
+            ? html`<p class="muted">None of its tasks is one: it can change until it is done.</p>`
+            : html`<p class="muted">Not planned yet: its tasks, and which pass it, come with approval.</p>`}
       ${ponr.tasks.length
         ? html`<ul class="task-links">${ponr.tasks.map((t) => html`<li>${taskButton(t)}</li>`)}</ul>`
         : nothing}
     </section>
-    ${cancelItemForm(plan.order, item)}`;
+    ${beforeAfter(item, plan)} ${terminates(item)} ${cancelItemForm(plan.order, item)}`;
 }
 
 function taskDetails(task: Task, plan: Plan): TemplateResult | typeof nothing {

@@ -1,9 +1,14 @@
-// The order list: filter by state, customer and jeopardy, search by number, page forward and
+// The order list: filter by state, customer, jeopardy and line item action, search by number, page forward and
 // back; newest first, or most late first (the API's order when a jeopardy level is asked for).
 import { html, nothing, type TemplateResult } from "lit-html";
 import { repeat } from "lit-html/directives/repeat.js";
 
-import { JEOPARDY_LEVELS, SERVICE_ORDER_STATES, type ServiceOrderSummary } from "../api/shapes";
+import {
+  JEOPARDY_LEVELS,
+  LINE_ITEM_ACTIONS,
+  SERVICE_ORDER_STATES,
+  type ServiceOrderSummary,
+} from "../api/shapes";
 import { applyFilter, byLateness, nextPage, PAGE_SIZE, previousPage } from "../controllers/orders";
 import { hrefOf } from "../router";
 import { state, type OrderFilter } from "../store";
@@ -18,6 +23,7 @@ function submitFilter(event: SubmitEvent): void {
     customer: String(data.get("customer") ?? ""),
     number: String(data.get("number") ?? ""),
     jeopardy: String(data.get("jeopardy") ?? "") as OrderFilter["jeopardy"],
+    action: String(data.get("action") ?? "") as OrderFilter["action"],
     sort: state.list.filter.sort ?? "",
   });
 }
@@ -38,6 +44,14 @@ function filterForm(filter: OrderFilter): TemplateResult {
         <option value="">Any state</option>
         ${SERVICE_ORDER_STATES.map(
           (s) => html`<option value=${s} ?selected=${filter.state === s}>${humanize(s)}</option>`,
+        )}
+      </select>
+    </label>
+    <label>Action
+      <select name="action" data-testid="filter-action" .value=${filter.action ?? ""}>
+        <option value="">Any action</option>
+        ${LINE_ITEM_ACTIONS.map(
+          (a) => html`<option value=${a} ?selected=${filter.action === a}>${humanize(a)}</option>`,
         )}
       </select>
     </label>
