@@ -113,11 +113,32 @@ async def prepare(options: Options, settings: Settings) -> tuple[str, list[Plan]
             graphql_answer, baseline_answer = answers
             # The data must be equal; GraphQL's answer also reports its cost in `extensions`.
             if "errors" in graphql_answer or graphql_answer["data"] != baseline_answer["data"]:
-                raise RuntimeError(f"baseline (b) does not answer what GraphQL does: {answers}")
+                where = first_difference(graphql_answer.get("data"), baseline_answer.get("data"))
+                errors = graphql_answer.get("errors")
+                problem = errors or where
+                raise RuntimeError(f"baseline (b) does not answer what GraphQL does: {problem}")
             plans.append(
                 Plan(order.tasks_total, body, counts[0], counts[1], graphql_answer["data"])
             )
     return token, plans
+
+
+def first_difference(expected: object, actual: object, path: str = "data") -> str:
+    """Where two JSON values first differ, as a path with both values: readable where the
+    whole answers (a plan of hundreds of tasks) are not."""
+    if isinstance(expected, dict) and isinstance(actual, dict):
+        for key in sorted(expected.keys() | actual.keys()):
+            if key not in actual:
+                return f"{path}.{key}: missing in the baseline (GraphQL {expected[key]!r})"
+            if key not in expected:
+                return f"{path}.{key}: only in the baseline ({actual[key]!r})"
+            if expected[key] != actual[key]:
+                return first_difference(expected[key], actual[key], f"{path}.{key}")
+    if isinstance(expected, list) and isinstance(actual, list) and len(expected) == len(actual):
+        for index, (left, right) in enumerate(zip(expected, actual, strict=True)):
+            if left != right:
+                return first_difference(left, right, f"{path}[{index}]")
+    return f"{path}: GraphQL {expected!r}, baseline {actual!r}"
 
 
 def request_body(order_id: int) -> bytes:

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from tortoise import fields
 from tortoise.models import Model
 
-from models.enums import LineItemAction, RelationshipType, SpecificationKind
+from models.enums import LineItemAction, RelationshipType, SpecificationKind, TaskKind
 from models.users import AssignmentGroup
 
 # Actions (LineItemAction values) are stored comma-separated, in the enum's order: a literal
@@ -86,8 +86,18 @@ class TaskTemplate(Model):
     position = fields.IntField(default=0)
     # The actions it is planned for (comma-separated; empty for a compensation-only template).
     actions = fields.CharField(max_length=32, default=ADD_ONLY, db_default=ADD_ONLY)
+    # AUTOMATED: done by a worker of `handler` (a topic), retried by the policy below; its
+    # tasks copy these at planning (services/automation_policy.py has the defaults).
+    kind = fields.CharEnumField(
+        TaskKind, max_length=16, default=TaskKind.MANUAL, db_default=TaskKind.MANUAL
+    )
+    handler = fields.CharField(max_length=64, null=True)
+    max_attempts = fields.IntField(default=3, db_default=3)
+    backoff_seconds = fields.IntField(default=30, db_default=30)
+    backoff_max_seconds = fields.IntField(default=600, db_default=600)
+    lock_seconds = fields.IntField(default=300, db_default=300)
     # Once a task of this template starts, its line item can no longer be cancelled or revised.
-    point_of_no_return = fields.BooleanField(default=False)
+    point_of_no_return = fields.BooleanField(default=False, db_default=False)
     # The template (of the same specification) whose task undoes a COMPLETED task of this one
     # when its line item is cancelled; a template named here is planned for no action.
     compensated_by: fields.ForeignKeyNullableRelation[TaskTemplate] = fields.ForeignKeyField(

@@ -41,8 +41,8 @@ class DomainOrder(Model, ProgressCounters):
     tasks_total = fields.IntField(default=0)
     tasks_done = fields.IntField(default=0)
     # Its own tasks only.
-    own_tasks_total = fields.IntField(default=0)
-    own_tasks_done = fields.IntField(default=0)
+    own_tasks_total = fields.IntField(default=0, db_default=0)
+    own_tasks_done = fields.IntField(default=0, db_default=0)
     # Set when its line item was cancelled, or a revision dropped it: CANCELLING while a
     # compensating task of its subtree is open, then CANCELLED. It is never revived.
     cancelled_at = fields.DatetimeField(null=True)

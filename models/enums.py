@@ -9,6 +9,8 @@ class Role(StrEnum):
     VIEWER = "VIEWER"
     INTEGRATOR = "INTEGRATOR"
     ADMIN = "ADMIN"
+    # A service account that works automated tasks (fetch and lock, complete, fail, extend).
+    AUTOMATION = "AUTOMATION"
 
 
 class SpecificationKind(StrEnum):
@@ -89,6 +91,13 @@ class TaskState(StrEnum):
     COMPLETED = "COMPLETED"
     SKIPPED = "SKIPPED"
     CANCELLED = "CANCELLED"
+
+
+class TaskKind(StrEnum):
+    """Who works a task: people (MANUAL) or a worker of its handler (AUTOMATED)."""
+
+    MANUAL = "MANUAL"
+    AUTOMATED = "AUTOMATED"
 
 
 # A task in one of these states is done: it counts towards progress and releases its dependents.

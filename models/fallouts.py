@@ -27,8 +27,9 @@ class FalloutRecord(Model):
     assignee: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
         "models.User", related_name="assigned_fallouts", null=True, on_delete=fields.RESTRICT
     )
-    created_by: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
-        "models.User", related_name="created_fallouts", on_delete=fields.RESTRICT
+    # Null: created by the system (an automated task that failed for good, services/automation/).
+    created_by: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
+        "models.User", related_name="created_fallouts", null=True, on_delete=fields.RESTRICT
     )
     resolution_action = fields.CharEnumField(FalloutAction, max_length=16, null=True)
     resolution_note = fields.TextField(null=True)
@@ -43,7 +44,7 @@ class FalloutRecord(Model):
     task_id: int
     service_order_id: int
     assignee_id: int | None
-    created_by_id: int
+    created_by_id: int | None
     resolved_by_id: int | None
 
     class Meta:

@@ -40,7 +40,7 @@ class ServiceOrder(Model, ProgressCounters):
     state = fields.CharEnumField(ServiceOrderState, max_length=16, default=ServiceOrderState.NEW)
     version = fields.IntField(default=1)
     # Goes up by one per revision (reviseServiceOrder); 0 is the order as submitted.
-    revision = fields.IntField(default=0)
+    revision = fields.IntField(default=0, db_default=0)
     # While HELD: the state it was held from (resume restores it) and since when. Every hold
     # that ended adds its length to held_seconds, so the schedule can shift planned dates by
     # the time an order stood still (the current hold: clock.now() - held_at).
@@ -49,7 +49,7 @@ class ServiceOrder(Model, ProgressCounters):
         fields.CharEnumField(ServiceOrderState, max_length=16, null=True),
     )
     held_at = fields.DatetimeField(null=True)
-    held_seconds = fields.IntField(default=0)
+    held_seconds = fields.IntField(default=0, db_default=0)
     submitted_by: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
         "models.User", related_name="submitted_orders", on_delete=fields.RESTRICT
     )
@@ -63,11 +63,13 @@ class ServiceOrder(Model, ProgressCounters):
     # The schedule (services/schedule/): the latest planned end of its tasks, how late it is,
     # and when time alone would next raise a level (the sweeper's work list, indexed).
     expected_completion_at = fields.DatetimeField(null=True)
-    jeopardy = fields.CharEnumField(JeopardyLevel, max_length=16, default=JeopardyLevel.NONE)
-    jeopardy_reason = fields.CharField(max_length=256, default="")
+    jeopardy = fields.CharEnumField(
+        JeopardyLevel, max_length=16, default=JeopardyLevel.NONE, db_default=JeopardyLevel.NONE
+    )
+    jeopardy_reason = fields.CharField(max_length=256, default="", db_default="")
     # How late, in minutes, for the lists sorted by it: expected completion - due date (moved
     # by the time held), or without a due date its latest task's; 0 when on time or unplanned.
-    lateness_minutes = fields.IntField(default=0)
+    lateness_minutes = fields.IntField(default=0, db_default=0)
     next_jeopardy_check_at = fields.DatetimeField(null=True)
     # The latest clock the schedule was computed at: a clock going backwards changes nothing.
     scheduled_at = fields.DatetimeField(null=True)

@@ -9,7 +9,7 @@ from tortoise.models import Model
 
 from models.catalog import TaskTemplate
 from models.domain_orders import DomainOrder
-from models.enums import JeopardyLevel, Priority, TaskState
+from models.enums import JeopardyLevel, Priority, TaskKind, TaskState
 from models.orders import ServiceOrder
 from models.users import AssignmentGroup, User
 
@@ -48,12 +48,14 @@ class Task(Model):
     planned_start_at = fields.DatetimeField(null=True)
     planned_end_at = fields.DatetimeField(null=True)
     slack_minutes = fields.IntField(null=True)
-    on_critical_path = fields.BooleanField(default=False)
-    jeopardy = fields.CharEnumField(JeopardyLevel, max_length=16, default=JeopardyLevel.NONE)
-    jeopardy_reason = fields.CharField(max_length=256, default="")
+    on_critical_path = fields.BooleanField(default=False, db_default=False)
+    jeopardy = fields.CharEnumField(
+        JeopardyLevel, max_length=16, default=JeopardyLevel.NONE, db_default=JeopardyLevel.NONE
+    )
+    jeopardy_reason = fields.CharField(max_length=256, default="", db_default="")
     # How late, in minutes, for the overdue list sorted by it: how far it is planned to end
     # after its due date, or has run past its planned end; 0 when neither.
-    lateness_minutes = fields.IntField(default=0)
+    lateness_minutes = fields.IntField(default=0, db_default=0)
     attempts = fields.IntField(default=0)
     # COMPLETED or SKIPPED: what a fallout resolution decided while the task still waited on
     # its predecessors. It is applied as soon as they are all done (services/tasks/readiness.py).
@@ -62,8 +64,26 @@ class Task(Model):
         "fields.Field[TaskState | None]",
         fields.CharEnumField(TaskState, max_length=16, null=True),
     )
+    # Automated tasks (services/automation/): the template's handler and retry policy, copied
+    # at planning; the worker's lease (who holds it, until when); when the next attempt is
+    # due after a retryable failure; the last error; the worker's output; and the corrected
+    # input a RETRY_TASK resolution may hand to the next attempt.
+    kind = fields.CharEnumField(
+        TaskKind, max_length=16, default=TaskKind.MANUAL, db_default=TaskKind.MANUAL
+    )
+    handler = cast("fields.Field[str | None]", fields.CharField(max_length=64, null=True))
+    max_attempts = fields.IntField(default=1, db_default=1)
+    backoff_seconds = fields.IntField(default=30, db_default=30)
+    backoff_max_seconds = fields.IntField(default=600, db_default=600)
+    lock_seconds = fields.IntField(default=300, db_default=300)
+    next_attempt_at = fields.DatetimeField(null=True)
+    locked_by = cast("fields.Field[str | None]", fields.CharField(max_length=128, null=True))
+    lock_expires_at = fields.DatetimeField(null=True)
+    last_error = cast("fields.Field[str | None]", fields.TextField(null=True))
+    output: object = fields.JSONField(null=True)
+    input: object = fields.JSONField(null=True)
     # Copied from the template when planned: the task keeps the rule it was planned with.
-    is_point_of_no_return = fields.BooleanField(default=False)
+    is_point_of_no_return = fields.BooleanField(default=False, db_default=False)
     # A compensating task: the COMPLETED task (of a cancelled line item) it undoes.
     compensates: fields.ForeignKeyNullableRelation[Task] = fields.ForeignKeyField(
         "models.Task", related_name="compensated_by", null=True, on_delete=fields.CASCADE
@@ -93,7 +113,9 @@ class Task(Model):
         # (docs/DEVELOPING.md, Indexes): an order's tasks by state (rollup, plan); a domain
         # order's (rollup); the lists' keyset pages in id order by state, by group and state,
         # by assignee with or without a state; and the tasks of a template the catalog removes
-        # (ON DELETE SET NULL); the compensations of a task (ON DELETE CASCADE).
+        # (ON DELETE SET NULL); the compensations of a task (ON DELETE CASCADE); the READY
+        # automated tasks of a handler whose attempt is due (fetch and lock), and the leases
+        # that expired (the sweeper).
         indexes = (
             ("service_order_id", "state"),
             ("domain_order_id",),
@@ -102,6 +124,8 @@ class Task(Model):
             ("assignee_id", "state", "id"),
             ("assignee_id", "id"),
             ("template_id",),
+            ("handler", "state", "next_attempt_at", "id"),
+            ("lock_expires_at",),
             ("compensates_id",),
             # tasks(filter: {overdue: true}): the late ones, most overdue first.
             ("jeopardy", "lateness_minutes", "id"),

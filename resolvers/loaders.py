@@ -263,8 +263,8 @@ class Loaders:
     def prime_fallouts(self, fallouts: Iterable[FalloutRecord]) -> None:
         for fallout in fallouts:
             self.fallout.prime(fallout.id, fallout)
-            self.user.prime(fallout.created_by_id, fallout.created_by)
             for user_id, user in (
+                (fallout.created_by_id, fallout.created_by),
                 (fallout.assignee_id, fallout.assignee),
                 (fallout.resolved_by_id, fallout.resolved_by),
             ):

@@ -17,6 +17,7 @@ from models.enums import (
     ServiceOrderState,
     SoldProductState,
     SpecificationKind,
+    TaskKind,
     TaskState,
 )
 from services.errors import ErrorCode
@@ -31,6 +32,7 @@ _DESCRIPTIONS = {
     FulfillmentState: "State of a line item or domain order, rolled up from its tasks.",
     SoldProductState: None,
     TaskState: None,
+    TaskKind: "Who works a task: people (MANUAL) or a worker of its handler (AUTOMATED).",
     FalloutType: None,
     FalloutState: None,
     FalloutAction: "What resolving a fallout does to its task.",
@@ -55,5 +57,6 @@ __all__ = [
     "ServiceOrderState",
     "SoldProductState",
     "SpecificationKind",
+    "TaskKind",
     "TaskState",
 ]

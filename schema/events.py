@@ -167,6 +167,12 @@ class TaskEventFilter:
     states: list[TaskState] | None = strawberry.field(
         default=None, description="Changes that left the task in one of these states."
     )
+    handlers: list[str] | None = strawberry.field(
+        default=None,
+        description="Automated tasks of these handler topics. A worker that subscribes with "
+        "`{handlers: [...], states: [READY]}` hears of work at once, and need poll "
+        "fetchAndLockTasks only as a safety net.",
+    )
     jeopardy_at_least: JeopardyLevel | None = strawberry.field(
         default=None,
         description="Only the tasks' jeopardy changes that reach this level or a higher one "

@@ -169,3 +169,56 @@ class ResolveFalloutInput:
     action: FalloutAction
     note: str = strawberry.field(description="Required; what was done.")
     expected_version: int | None = strawberry.field(default=None, description=_EXPECTED_VERSION)
+    input: JSON | None = strawberry.field(
+        default=None,
+        description="With RETRY_TASK on an automated task: a corrected input its worker gets "
+        "with the next attempt (`context.task.input`).",
+    )
+
+
+_WORKER_ID = "Your worker's id, unique per worker process: the lock is held in its name."
+
+
+@strawberry.input(description="Take READY automated tasks of your handlers, locked to you.")
+class FetchAndLockTasksInput:
+    worker_id: str = strawberry.field(description=_WORKER_ID)
+    handlers: list[str] = strawberry.field(description="The handler topics you work.")
+    max_tasks: int = strawberry.field(default=10, description="At most this many (1 to 100).")
+    lock_seconds: int = strawberry.field(
+        description="How long the locks last (at most each template's lockSeconds); extend "
+        "them with extendTaskLock for long work."
+    )
+
+
+@strawberry.input
+class CompleteAutomatedTaskInput:
+    task_id: strawberry.ID
+    worker_id: str = strawberry.field(description=_WORKER_ID)
+    output: JSON | None = strawberry.field(
+        default=None,
+        description="What the work produced (any JSON, at most 16 KB): shown on the task and "
+        "handed to the tasks that wait on it.",
+    )
+
+
+@strawberry.input
+class FailAutomatedTaskInput:
+    task_id: strawberry.ID
+    worker_id: str = strawberry.field(description=_WORKER_ID)
+    error: str = strawberry.field(description="What went wrong; the fallout's description.")
+    retryable: bool = strawberry.field(
+        default=True,
+        description="Whether trying again may succeed: then the task is READY again after the "
+        "backoff, while attempts are left; otherwise a fallout holds it at once.",
+    )
+    error_type: FalloutType | None = strawberry.field(
+        default=None,
+        description="The type of the fallout a final failure opens (PROVISIONING_FAILURE).",
+    )
+
+
+@strawberry.input
+class ExtendTaskLockInput:
+    task_id: strawberry.ID
+    worker_id: str = strawberry.field(description=_WORKER_ID)
+    lock_seconds: int = strawberry.field(description="The lock runs until now + this.")

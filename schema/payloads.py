@@ -12,10 +12,12 @@ import strawberry
 
 import models
 from schema.errors import UserError
+from schema.types.automation import LockedTask
 from schema.types.fallouts import FalloutRecord
 from schema.types.orders import ServiceOrder
 from schema.types.people import User
 from schema.types.tasks import Task
+from services.automation import LockedTask as LockedTaskData
 
 T = TypeVar("T")
 
@@ -42,6 +44,16 @@ class TaskPayload(MutationPayload[models.Task]):
     @strawberry.field(graphql_type=Task | None)
     def task(self) -> models.Task | None:
         return self.result
+
+
+@strawberry.type
+class FetchAndLockTasksPayload(MutationPayload[list[LockedTaskData]]):
+    @strawberry.field(
+        graphql_type=list[LockedTask],
+        description="Oldest first; empty when none is due (or on failure).",
+    )
+    def tasks(self) -> list[LockedTask]:
+        return [LockedTask(data=data) for data in self.result or []]
 
 
 @strawberry.type

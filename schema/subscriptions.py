@@ -48,6 +48,7 @@ class Subscription:
             service_order_id=where.service_order_id,
             assignee_id=where.assignee_id,
             states=where.states,
+            handlers=where.handlers,
             jeopardy_at_least=where.jeopardy_at_least,
             after=after,
         )

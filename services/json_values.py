@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, TypeAlias
 
 import orjson
 
@@ -27,6 +27,9 @@ from services.limits import (
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
+# Any JSON value, as a client sends it and a response shows it.
+JsonValue: TypeAlias = "bool | int | float | str | list[JsonValue] | dict[str, JsonValue] | None"
+
 
 def checked_object(value: object, *, field: str, what: str) -> dict[str, Any]:
     """A JSON object within the bounds of services/limits.py: at most 16 levels deep, 16 KB
@@ -34,6 +37,14 @@ def checked_object(value: object, *, field: str, what: str) -> dict[str, Any]:
     (other than tab and line breaks) or lone surrogates."""
     if not isinstance(value, Mapping):
         raise ValidationError(f"{what} must be an object with string keys.", field=field)
+    checked_value(value, field=field, what=what)
+    return dict(value)
+
+
+def checked_value(
+    value: object, *, field: str, what: str, max_bytes: int = MAX_CHARACTERISTICS_BYTES
+) -> JsonValue:
+    """Any JSON value (null included) within the same bounds, at most `max_bytes` encoded."""
     # Walked without recursion: a value arrives nested as deep as the parser allowed.
     pending: list[tuple[object, int]] = [(value, 1)]
     while pending:
@@ -65,11 +76,9 @@ def checked_object(value: object, *, field: str, what: str) -> dict[str, Any]:
                 raise ValidationError(f"{what} may hold finite numbers only.", field=field)
         else:
             raise ValidationError(f"{what} must be JSON.", field=field)
-    if len(orjson.dumps(value)) > MAX_CHARACTERISTICS_BYTES:
-        raise ValidationError(
-            f"{what} may take at most {MAX_CHARACTERISTICS_BYTES} bytes as JSON.", field=field
-        )
-    return dict(value)
+    if len(orjson.dumps(value)) > max_bytes:
+        raise ValidationError(f"{what} may take at most {max_bytes} bytes as JSON.", field=field)
+    return value  # type: ignore[return-value]  # walked above: JSON all the way down
 
 
 def _json_string(text: str, *, field: str, what: str) -> None:

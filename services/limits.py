@@ -50,6 +50,18 @@ MAX_EVENT_ID = 2**63 - 1
 MAX_LINE_ITEMS = 100
 MAX_QUANTITY = 50
 
+# Automated tasks (services/automation/): a worker's id and a handler topic are names; a
+# worker's error becomes a fallout's description (FREE_TEXT) with a line of context, so it is
+# a little shorter; a task's output and a corrected input are copied into the contexts of
+# the tasks after it, so they are bounded like characteristics.
+WORKER_ID = TextBound(max_length=128, multiline=False)
+HANDLER = CODE
+WORKER_ERROR = TextBound(max_length=3000, multiline=True)
+MAX_OUTPUT_BYTES = 16 * 1024
+MAX_FETCH_HANDLERS = 50
+MAX_FETCH_TASKS = 100
+MAX_LOCK_SECONDS = 24 * 3600
+
 # A connection page.
 DEFAULT_PAGE_SIZE = 50
 MAX_PAGE_SIZE = 100

@@ -57,6 +57,11 @@ class Action(StrEnum):
     RESOLVE_FALLOUT = "RESOLVE_FALLOUT"
     MANAGE_CATALOG = "MANAGE_CATALOG"
     MANAGE_USERS = "MANAGE_USERS"
+    # Automated tasks, over the external-task protocol (services/automation/).
+    FETCH_TASKS = "FETCH_TASKS"
+    COMPLETE_AUTOMATED_TASK = "COMPLETE_AUTOMATED_TASK"
+    FAIL_AUTOMATED_TASK = "FAIL_AUTOMATED_TASK"
+    EXTEND_TASK_LOCK = "EXTEND_TASK_LOCK"
 
 
 _EVERYONE = frozenset(Role)
@@ -82,6 +87,12 @@ POLICY: dict[Action, frozenset[Role]] = {
     Action.RESOLVE_FALLOUT: frozenset({Role.ORDER_MANAGER}),
     Action.MANAGE_CATALOG: frozenset({Role.ADMIN}),
     Action.MANAGE_USERS: frozenset({Role.ADMIN}),
+    # Only the workers' service accounts: a person decides an automated task's fate through
+    # its fallout, never by answering for the worker.
+    Action.FETCH_TASKS: frozenset({Role.AUTOMATION}),
+    Action.COMPLETE_AUTOMATED_TASK: frozenset({Role.AUTOMATION}),
+    Action.FAIL_AUTOMATED_TASK: frozenset({Role.AUTOMATION}),
+    Action.EXTEND_TASK_LOCK: frozenset({Role.AUTOMATION}),
 }
 
 

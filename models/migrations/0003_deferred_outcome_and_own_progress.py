@@ -40,12 +40,12 @@ class Migration(migrations.Migration):
         ops.AddField(
             model_name='DomainOrder',
             name='own_tasks_done',
-            field=fields.IntField(default=0),
+            field=fields.IntField(default=0, db_default=0),
         ),
         ops.AddField(
             model_name='DomainOrder',
             name='own_tasks_total',
-            field=fields.IntField(default=0),
+            field=fields.IntField(default=0, db_default=0),
         ),
         ops.AddField(
             model_name='Task',

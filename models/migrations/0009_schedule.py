@@ -46,17 +46,17 @@ class Migration(migrations.Migration):
         ops.AddField(
             model_name='ServiceOrder',
             name='jeopardy',
-            field=fields.CharEnumField(default=JeopardyLevel.NONE, description='NONE: NONE\nAT_RISK: AT_RISK\nLATE: LATE\nCRITICAL: CRITICAL', enum_type=JeopardyLevel, max_length=16),
+            field=fields.CharEnumField(default=JeopardyLevel.NONE, db_default=JeopardyLevel.NONE, description='NONE: NONE\nAT_RISK: AT_RISK\nLATE: LATE\nCRITICAL: CRITICAL', enum_type=JeopardyLevel, max_length=16),
         ),
         ops.AddField(
             model_name='ServiceOrder',
             name='jeopardy_reason',
-            field=fields.CharField(default='', max_length=256),
+            field=fields.CharField(default='', db_default='', max_length=256),
         ),
         ops.AddField(
             model_name='ServiceOrder',
             name='lateness_minutes',
-            field=fields.IntField(default=0),
+            field=fields.IntField(default=0, db_default=0),
         ),
         ops.AddField(
             model_name='ServiceOrder',
@@ -79,22 +79,22 @@ class Migration(migrations.Migration):
         ops.AddField(
             model_name='Task',
             name='jeopardy',
-            field=fields.CharEnumField(default=JeopardyLevel.NONE, description='NONE: NONE\nAT_RISK: AT_RISK\nLATE: LATE\nCRITICAL: CRITICAL', enum_type=JeopardyLevel, max_length=16),
+            field=fields.CharEnumField(default=JeopardyLevel.NONE, db_default=JeopardyLevel.NONE, description='NONE: NONE\nAT_RISK: AT_RISK\nLATE: LATE\nCRITICAL: CRITICAL', enum_type=JeopardyLevel, max_length=16),
         ),
         ops.AddField(
             model_name='Task',
             name='jeopardy_reason',
-            field=fields.CharField(default='', max_length=256),
+            field=fields.CharField(default='', db_default='', max_length=256),
         ),
         ops.AddField(
             model_name='Task',
             name='lateness_minutes',
-            field=fields.IntField(default=0),
+            field=fields.IntField(default=0, db_default=0),
         ),
         ops.AddField(
             model_name='Task',
             name='on_critical_path',
-            field=fields.BooleanField(default=False),
+            field=fields.BooleanField(default=False, db_default=False),
         ),
         ops.AddField(
             model_name='Task',

@@ -61,7 +61,7 @@ class Migration(migrations.Migration):
         ops.AddField(
             model_name='Task',
             name='is_point_of_no_return',
-            field=fields.BooleanField(default=False),
+            field=fields.BooleanField(default=False, db_default=False),
         ),
         ops.AddIndex(
             model_name='Task',
@@ -75,6 +75,6 @@ class Migration(migrations.Migration):
         ops.AddField(
             model_name='TaskTemplate',
             name='point_of_no_return',
-            field=fields.BooleanField(default=False),
+            field=fields.BooleanField(default=False, db_default=False),
         ),
     ]

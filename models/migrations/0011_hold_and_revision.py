@@ -35,11 +35,11 @@ class Migration(migrations.Migration):
         ops.AddField(
             model_name='ServiceOrder',
             name='held_seconds',
-            field=fields.IntField(default=0),
+            field=fields.IntField(default=0, db_default=0),
         ),
         ops.AddField(
             model_name='ServiceOrder',
             name='revision',
-            field=fields.IntField(default=0),
+            field=fields.IntField(default=0, db_default=0),
         ),
     ]

@@ -20,6 +20,7 @@ from services.events.kinds import EntityType
 
 # Every payload of a task or fallout event names the assignee after the change (or null).
 _ASSIGNEE_KEY = "assigneeId"
+_HANDLER_KEY = "handler"
 
 
 def task_events(
@@ -28,6 +29,7 @@ def task_events(
     service_order_id: str | None,
     assignee_id: str | None,
     states: Collection[StrEnum] | None,
+    handlers: Collection[str] | None = None,
     jeopardy_at_least: JeopardyLevel | None = None,
     after: str | None,
 ) -> AsyncGenerator[LiveEvent, None]:
@@ -35,6 +37,8 @@ def task_events(
         _entity_filter(context, EntityType.TASK, service_order_id, assignee_id, states),
         jeopardy_at_least=jeopardy_at_least,
     )
+    if handlers is not None:
+        wanted = replace(wanted, also=_all_of(wanted.also, _of_handlers(frozenset(handlers))))
     return live_events(context, wanted, after, _load_task)
 
 
@@ -82,6 +86,17 @@ def _entity_filter(
         new_states=frozenset(state.value for state in states or ()),
         also=None if assignee is None else _assigned_to(assignee),
     )
+
+
+def _of_handlers(handlers: frozenset[str]) -> EventPredicate:
+    # Every task event names the task's handler (null for a manual task).
+    return lambda event: event.payload.get(_HANDLER_KEY) in handlers
+
+
+def _all_of(first: EventPredicate | None, second: EventPredicate) -> EventPredicate:
+    if first is None:
+        return second
+    return lambda event: first(event) and second(event)
 
 
 def _assigned_to(user_id: int) -> EventPredicate:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 import strawberry
 
 import models
@@ -11,6 +13,7 @@ from schema.inputs import CreateFalloutInput, ReassignFalloutInput, ResolveFallo
 from schema.mutations.perform import perform_mutation
 from schema.payloads import FalloutPayload
 from services import fallouts
+from services.json_values import JsonValue
 
 
 def _fallout_id(value: strawberry.ID) -> int:
@@ -67,5 +70,6 @@ class FalloutMutations:
                 input.action,
                 input.note,
                 expected_version=input.expected_version,
+                input=cast(JsonValue, input.input),
             ),
         )

@@ -8,7 +8,7 @@ import strawberry
 from strawberry.scalars import JSON
 
 import models
-from schema.enums import RelationshipType, SpecificationKind
+from schema.enums import RelationshipType, SpecificationKind, TaskKind
 from schema.info import Info
 from schema.node import Node, node_type
 from schema.types.people import AssignmentGroup
@@ -71,6 +71,19 @@ class TaskTemplate(Node):
     code: str
     name: str
     expected_duration_minutes: int
+    kind: TaskKind
+    # The automation policy (catalog/README.md, Automated tasks); meaningful when AUTOMATED.
+    max_attempts: int = strawberry.field(description="Attempts before a fallout holds a task.")
+    backoff_seconds: int = strawberry.field(
+        description="The wait after the first failed attempt; it doubles after each one."
+    )
+    backoff_max_seconds: int = strawberry.field(description="The cap of that wait.")
+    lock_seconds: int = strawberry.field(description="The longest lock a worker gets at a time.")
+
+    @strawberry.field(description="AUTOMATED: the topic of the workers that do its tasks.")
+    @staticmethod
+    def handler(root: models.TaskTemplate) -> str | None:
+        return root.handler
 
     @strawberry.field(
         description="Starting a task of it passes its line item's point of no return: the item "

@@ -3,20 +3,21 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, cast
 
 import strawberry
+from strawberry.scalars import JSON
 
 import models
 from resolvers import people, plan, viewer_permissions
 from resolvers.plan import Now, now_or_later
-from schema.enums import JeopardyLevel, Priority, TaskState
+from schema.enums import JeopardyLevel, Priority, TaskKind, TaskState
 from schema.info import Info
 from schema.node import Node, node_type
 from schema.types.domain_orders import DomainOrder
 from schema.types.people import HIDDEN_USERS, AssignmentGroup, User
 from schema.types.permissions import TaskPermissions
-from services import permissions
+from services import json_values, permissions
 
 if TYPE_CHECKING:
     from schema.types.fallouts import FalloutRecord
@@ -59,7 +60,44 @@ class Task(Node):
     def jeopardy_reason(root: models.Task) -> str | None:
         return root.jeopardy_reason or None
 
-    attempts: int = strawberry.field(description="How many times the task was started.")
+    attempts: int = strawberry.field(
+        description="How many times the task was started (automated: fetched by a worker, "
+        "since its last RETRY_TASK)."
+    )
+    kind: TaskKind
+    handler: str | None = strawberry.field(
+        description="AUTOMATED: the topic of the workers that do it."
+    )
+    max_attempts: int = strawberry.field(
+        description="AUTOMATED: how many attempts before a fallout holds it."
+    )
+    next_attempt_at: datetime | None = strawberry.field(
+        description="AUTOMATED, READY after a retryable failure: no worker gets it before then."
+    )
+    locked_by: str | None = strawberry.field(
+        description="AUTOMATED, IN_PROGRESS: the worker holding it."
+    )
+    lock_expires_at: datetime | None = strawberry.field(
+        description="When the worker's lock runs out; the attempt then counts as failed "
+        "(worker lost)."
+    )
+    last_error: str | None = strawberry.field(
+        description="AUTOMATED: the error of the last failed attempt."
+    )
+
+    @strawberry.field(graphql_type=JSON | None, description="AUTOMATED: what its worker returned.")
+    @staticmethod
+    def output(root: models.Task) -> JSON | None:
+        return cast(JSON, json_values.shown(root.output))
+
+    @strawberry.field(
+        graphql_type=JSON | None,
+        description="AUTOMATED: the corrected input a RETRY_TASK resolution gave its worker.",
+    )
+    @staticmethod
+    def input(root: models.Task) -> JSON | None:
+        return cast(JSON, json_values.shown(root.input))
+
     deferred_outcome: TaskState | None = strawberry.field(
         description="COMPLETED or SKIPPED: what a fallout resolution decided for this task "
         "while it still waited on its predecessors (it is PENDING meanwhile). Applied as soon "

@@ -8,7 +8,9 @@ from services.errors import ForbiddenError, NotFoundError
 from services.seed.users import DEMO_USERS
 from services.settings import Settings
 
-_DEMO_USERNAMES = [demo.username for demo in DEMO_USERS]
+# The people a visitor may act as: not the workers' service account (its token comes from
+# `server.py token automation`).
+_DEMO_USERNAMES = [demo.username for demo in DEMO_USERS if demo.signs_in]
 
 
 def require_demo_mode(settings: Settings) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 
-from models.enums import LineItemAction, SpecificationKind
+from models.enums import LineItemAction, SpecificationKind, TaskKind
 from services.catalog.format import CatalogDocument, SpecificationEntry, TaskTemplateEntry
 from services.orders.catalog_graph import (
     ALL_ACTIONS,
@@ -175,6 +175,7 @@ def _template_problems(spec: SpecificationEntry, group_names: set[str]) -> Itera
                     f"{where} depends on '{code}', which is planned for none of its actions "
                     f"({', '.join(template_actions(template, spec))})"
                 )
+        yield from (f"{where}: {problem}" for problem in _automation_problems(template))
     yield from _compensation_problems(spec)
     known = set(template_codes)
     cycle = find_cycle(
@@ -183,6 +184,20 @@ def _template_problems(spec: SpecificationEntry, group_names: set[str]) -> Itera
     )
     if cycle:
         yield f"task templates depend on each other in a cycle: {' → '.join(cycle)}"
+
+
+def _automation_problems(template: TaskTemplateEntry) -> Iterable[str]:
+    given = template.policy_fields_given()
+    if template.kind is TaskKind.MANUAL:
+        if given:
+            yield (
+                f"{', '.join(given)} apply only to an AUTOMATED template (add kind: AUTOMATED, "
+                "or remove them)"
+            )
+        return
+    if template.handler is None:
+        yield "an AUTOMATED template names the handler that works it (handler: ...)"
+    yield from template.retry_policy().problems()
 
 
 def _compensation_problems(spec: SpecificationEntry) -> Iterable[str]:

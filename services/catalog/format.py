@@ -31,6 +31,15 @@ specifications:
         compensated_by: release_port    # optional: the template of this specification whose
                                         # task undoes this one's when its item is cancelled
         actions: [ADD]                  # optional, default [ADD]: ADD | MODIFY | DELETE
+      - code: allocate_prefix
+        name: Allocate the IPv6 prefix
+        assignment_group: provisioning  # who follows its fallout up
+        kind: AUTOMATED                 # optional: MANUAL (default) | AUTOMATED
+        handler: inventory.allocate_ipv6  # AUTOMATED only, required: the workers' topic
+        max_attempts: 3                 # AUTOMATED only, optional (default 3)
+        backoff_seconds: 30             # optional (30): the wait after the first failure,
+        backoff_max_seconds: 600        # doubling after each one, up to this cap (600)
+        lock_seconds: 300               # optional (300): longest lock a worker gets at a time
 ```
 
 Unknown keys are refused, so a misspelt optional key cannot silently drop a rule. Rules that
@@ -43,7 +52,8 @@ from typing import Annotated
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
 
-from models.enums import LineItemAction, RelationshipType, SpecificationKind
+from models.enums import LineItemAction, RelationshipType, SpecificationKind, TaskKind
+from services.automation_policy import DEFAULT_POLICY, RetryPolicy
 
 # Codes are referred to from other entries and from orders: no spaces, no surprises.
 Code = Annotated[
@@ -102,6 +112,28 @@ class TaskTemplateEntry(_Entry):
     depends_on: list[Code] = []
     # Absent: [ADD] (a catalog written before actions existed keeps its meaning).
     actions: Actions | None = None
+    # Automation (services/automation/): None means "not given", so that checks.py can refuse
+    # a policy on a MANUAL template instead of silently ignoring it.
+    kind: TaskKind = TaskKind.MANUAL
+    handler: Code | None = None
+    max_attempts: PositiveInt | None = None
+    backoff_seconds: PositiveInt | None = None
+    backoff_max_seconds: PositiveInt | None = None
+    lock_seconds: PositiveInt | None = None
+
+    def policy_fields_given(self) -> list[str]:
+        names = ("handler", "max_attempts", "backoff_seconds", "backoff_max_seconds")
+        return [name for name in (*names, "lock_seconds") if getattr(self, name) is not None]
+
+    def retry_policy(self) -> RetryPolicy:
+        """The policy as written, the defaults where it says nothing."""
+        return RetryPolicy(
+            max_attempts=self.max_attempts or DEFAULT_POLICY.max_attempts,
+            backoff_seconds=self.backoff_seconds or DEFAULT_POLICY.backoff_seconds,
+            backoff_max_seconds=self.backoff_max_seconds or DEFAULT_POLICY.backoff_max_seconds,
+            lock_seconds=self.lock_seconds or DEFAULT_POLICY.lock_seconds,
+        )
+
     # Once a task of it starts, its line item can no longer be cancelled or revised.
     point_of_no_return: Annotated[bool, Field(strict=True)] = False
     # A template of the same specification undoing this one's work (compensation-only).

@@ -27,6 +27,7 @@ from services.catalog.format import (
     CatalogDocument,
     RelationshipEntry,
     SpecificationEntry,
+    TaskTemplateEntry,
 )
 from services.unit_of_work import unit_of_work
 
@@ -117,6 +118,7 @@ async def _sync_templates(
             "assignment_group_id": groups[template_entry.assignment_group].id,
             "expected_duration_minutes": template_entry.duration_minutes,
             "position": position,
+            **_automation_values(template_entry),
             "point_of_no_return": template_entry.point_of_no_return,
             "actions": stored_actions(template_actions(template_entry, entry)),
         }
@@ -156,6 +158,18 @@ async def _sync_templates(
         await TaskTemplateDependency.bulk_create(
             [TaskTemplateDependency(template_id=t, depends_on_id=d) for t, d in missing]
         )
+
+
+def _automation_values(entry: TaskTemplateEntry) -> dict[str, Any]:
+    policy = entry.retry_policy()
+    return {
+        "kind": entry.kind,
+        "handler": entry.handler,
+        "max_attempts": policy.max_attempts,
+        "backoff_seconds": policy.backoff_seconds,
+        "backoff_max_seconds": policy.backoff_max_seconds,
+        "lock_seconds": policy.lock_seconds,
+    }
 
 
 async def _update(row: Model, **values: Any) -> None:

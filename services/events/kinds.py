@@ -50,6 +50,14 @@ class EventKind(StrEnum):
     TASK_ON_HOLD = "task.on_hold"
     TASK_RETRIED = "task.retried"
     TASK_DEFERRED = "task.deferred"
+    # Automated tasks (services/automation/): a worker took the lease, extended it, failed
+    # with attempts left (back to READY after the backoff), failed for good (ON_HOLD with a
+    # system fallout), or lost it by letting it expire (the sweeper).
+    TASK_LOCKED = "task.locked"
+    TASK_LOCK_EXTENDED = "task.lock_extended"
+    TASK_RETRY_SCHEDULED = "task.retry_scheduled"
+    TASK_FAILED = "task.failed"
+    TASK_LOCK_EXPIRED = "task.lock_expired"
     TASK_CREATED = "task.created"
     TASK_CANCELLED = "task.cancelled"
     TASK_WAITING = "task.waiting"

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, TypeVar
 
 from models import DomainOrder, FalloutRecord, LineItem, ServiceOrder, SoldProduct, Task
@@ -243,26 +244,41 @@ def record_sold_product(
 
 # A task put on hold, retried, completed or skipped by a fallout names the fallout.
 _BY_FALLOUT = ("falloutId", "falloutNumber")
+# An automated task's lease as it is after the change.
+_LEASE = ("lockedBy", "lockExpiresAt")
 
 
 @_recorder(
     EntityType.TASK,
-    common=("number", "state", "assigneeId", "version", "attempts", "domainOrderId"),
+    common=("number", "state", "assigneeId", "version", "attempts", "domainOrderId", "handler"),
     kinds={
         EventKind.TASK_READY: Fields(("assignmentGroupId",)),
         EventKind.TASK_STARTED: Fields(),
-        # Completed by its assignee (with their note), by resolving its fallout, or (deferred)
-        # on its release, as a resolution decided while it waited on its predecessors.
-        EventKind.TASK_COMPLETED: Fields(sometimes=("note", *_BY_FALLOUT, "deferred")),
+        # Completed by its assignee (with their note), by resolving its fallout, (deferred)
+        # on its release, or by the worker holding its lock (automated).
+        EventKind.TASK_COMPLETED: Fields(sometimes=("note", *_BY_FALLOUT, "deferred", "workerId")),
         EventKind.TASK_SKIPPED: Fields(sometimes=(*_BY_FALLOUT, "deferred")),
         # Reassigned by a manager, or with its fallout (then naming it).
         EventKind.TASK_REASSIGNED: Fields(
             ("previousAssigneeId", "reason"), sometimes=("falloutId",)
         ),
         EventKind.TASK_ON_HOLD: Fields(_BY_FALLOUT),
-        EventKind.TASK_RETRIED: Fields(_BY_FALLOUT),
+        # An automated task retried starts its attempts afresh, perhaps with a corrected input.
+        EventKind.TASK_RETRIED: Fields(_BY_FALLOUT, sometimes=("inputCorrected",)),
         # Resolved as COMPLETED or SKIPPED while it still waits: back to PENDING until then.
         EventKind.TASK_DEFERRED: Fields(("deferredOutcome", *_BY_FALLOUT)),
+        EventKind.TASK_LOCKED: Fields(_LEASE),
+        EventKind.TASK_LOCK_EXTENDED: Fields(_LEASE),
+        EventKind.TASK_RETRY_SCHEDULED: Fields(
+            ("workerId", "error", "nextAttemptAt"), sometimes=("errorType",)
+        ),
+        EventKind.TASK_FAILED: Fields(
+            ("workerId", "error", "retryable", *_BY_FALLOUT), sometimes=("errorType",)
+        ),
+        # The worker that lost it; then either a retry is due, or the fallout holds it.
+        EventKind.TASK_LOCK_EXPIRED: Fields(
+            ("workerId", "error"), sometimes=("nextAttemptAt", *_BY_FALLOUT)
+        ),
         # Made after decomposition (a compensation, a revision): who may pick it up, and for a
         # compensating task the task it undoes.
         EventKind.TASK_CREATED: Fields(("assignmentGroupId",), sometimes=("compensatesId",)),
@@ -290,7 +306,12 @@ def record_task(
         "version": task.version,
         "attempts": task.attempts,
         "domainOrderId": task.domain_order_id,
+        # Null for a manual task; workers follow the READY tasks of their handlers by it.
+        "handler": task.handler,
     }
+    if kind in (EventKind.TASK_LOCKED, EventKind.TASK_LOCK_EXTENDED):
+        payload["lockedBy"] = task.locked_by
+        payload["lockExpiresAt"] = instant(task.lock_expires_at)
     if kind in (EventKind.TASK_READY, EventKind.TASK_CREATED):
         # Who may pick it up: the agents of its group watch for what became ready.
         payload["assignmentGroupId"] = task.assignment_group_id
@@ -303,6 +324,11 @@ def record_task(
         new_state=task.state,
         payload=payload | details,
     )
+
+
+def instant(at: datetime | None) -> str | None:
+    """A time as an event payload holds it (ISO 8601)."""
+    return None if at is None else at.isoformat()
 
 
 @_recorder(

@@ -7,10 +7,10 @@ else went wrong belongs in the open record, or in a new one once it is resolved.
 
 from __future__ import annotations
 
-from models import FalloutRecord, Task, User
+from models import FalloutRecord, ServiceOrder, Task, User
 from models.enums import FALLOUT_OPEN_STATES, FalloutState, FalloutType, Priority, TaskState
 from services.events.kinds import EventKind
-from services.events.recorders import record_fallout, record_task
+from services.events.recorders import Detail, record_fallout, record_task
 from services.inputs import required_text
 from services.locking import lock_task
 from services.numbering import NumberKind, allocate_number
@@ -18,7 +18,7 @@ from services.policy import Action, can_create_fallout
 from services.rollup import roll_up
 from services.tasks.rules import can_be_put_on_hold
 from services.transitions import check_transition
-from services.unit_of_work import unit_of_work
+from services.unit_of_work import UnitOfWork, unit_of_work
 
 
 async def create_fallout(
@@ -43,33 +43,73 @@ async def create_fallout(
             wrong_state=await _why_it_cannot_be_held(task),
         )
         text = required_text(description, field="description", what="A description")
-
-        fallout = await FalloutRecord.create(
-            number=await allocate_number(NumberKind.FALLOUT),
+        fallout = await open_fallout(
+            uow,
+            order,
+            task,
             type=type,
             description=text,
             priority=priority,
-            state=FalloutState.OPEN,
-            task_id=task.id,
-            service_order_id=order.id,
             created_by_id=actor.id,
         )
-        record_fallout(uow, EventKind.FALLOUT_CREATED, fallout, previous_state=None)
-        previous = task.state
-        task.state = TaskState.ON_HOLD
-        # The new fallout's resolution decides the task's fate afresh.
-        task.deferred_outcome = None
-        task.version += 1
-        await task.save(update_fields=["state", "deferred_outcome", "version", "updated_at"])
-        record_task(
-            uow,
-            EventKind.TASK_ON_HOLD,
-            task,
-            previous_state=previous,
-            falloutId=fallout.id,
-            falloutNumber=fallout.number,
-        )
-        await roll_up(uow, order, [task.domain_order_id])
+    return fallout
+
+
+async def open_fallout(
+    uow: UnitOfWork,
+    order: ServiceOrder,
+    task: Task,
+    *,
+    type: FalloutType,
+    description: str,
+    priority: Priority,
+    created_by_id: int | None,
+    kind: EventKind = EventKind.TASK_ON_HOLD,
+    **details: Detail,
+) -> FalloutRecord:
+    """Open a fallout on `task` (checked by the caller, its order locked) and hold the task.
+
+    `created_by_id` None: the system (an automated task that failed for good, which records
+    `kind` task.failed or task.lock_expired with its `details` instead of task.on_hold).
+    """
+    fallout = await FalloutRecord.create(
+        number=await allocate_number(NumberKind.FALLOUT),
+        type=type,
+        description=description,
+        priority=priority,
+        state=FalloutState.OPEN,
+        task_id=task.id,
+        service_order_id=order.id,
+        created_by_id=created_by_id,
+    )
+    record_fallout(uow, EventKind.FALLOUT_CREATED, fallout, previous_state=None)
+    previous = task.state
+    task.state = TaskState.ON_HOLD
+    # The new fallout's resolution decides the task's fate afresh; a worker's lease ends.
+    task.deferred_outcome = None
+    task.locked_by = None
+    task.lock_expires_at = None
+    task.version += 1
+    await task.save(
+        update_fields=[
+            "state",
+            "deferred_outcome",
+            "locked_by",
+            "lock_expires_at",
+            "version",
+            "updated_at",
+        ]
+    )
+    record_task(
+        uow,
+        kind,
+        task,
+        previous_state=previous,
+        falloutId=fallout.id,
+        falloutNumber=fallout.number,
+        **details,
+    )
+    await roll_up(uow, order, [task.domain_order_id])
     return fallout
 
 

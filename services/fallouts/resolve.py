@@ -4,16 +4,19 @@ from __future__ import annotations
 
 from models import FalloutRecord, ServiceOrder, Task, User
 from models.enums import TASK_DONE_STATES, FalloutAction, FalloutState, TaskState
+from services.errors import ValidationError
 from services.events.kinds import EventKind
 from services.events.recorders import Detail, record_fallout, record_task
 from services.fallouts.rules import can_be_resolved, is_open, outcome_of
 from services.inputs import required_text
+from services.json_values import JsonValue, checked_value
+from services.limits import MAX_OUTPUT_BYTES
 from services.locking import lock_fallout
 from services.policy import Action
 from services.rollup import roll_up
 from services.tasks.finish import finish_task
 from services.tasks.readiness import predecessors_done
-from services.tasks.rules import state_after_hold
+from services.tasks.rules import is_automated, state_after_hold
 from services.transitions import check_transition
 from services.unit_of_work import UnitOfWork, unit_of_work
 
@@ -25,7 +28,10 @@ async def resolve_fallout(
     note: str,
     *,
     expected_version: int | None = None,
+    input: JsonValue = None,
 ) -> FalloutRecord:
+    """`input`: with RETRY_TASK on an automated task, a corrected input for its worker (stored
+    on the task and handed over with its next fetch); None keeps the one it has."""
     async with unit_of_work(actor) as uow:
         fallout, order = await lock_fallout(fallout_id)
         task = await Task.get(id=fallout.task_id)
@@ -40,6 +46,7 @@ async def resolve_fallout(
             wrong_state=_why_not_resolvable(fallout, task),
         )
         text = required_text(note, field="note", what="A note")
+        corrected = _corrected_input(input, action, task)
 
         previous = fallout.state
         fallout.state = FalloutState.RESOLVED
@@ -67,8 +74,18 @@ async def resolve_fallout(
             action=action.value,
             note=text,
         )
-        await _release_task(uow, order, task, fallout, action)
+        await _release_task(uow, order, task, fallout, action, corrected)
     return fallout
+
+
+def _corrected_input(value: JsonValue, action: FalloutAction, task: Task) -> JsonValue:
+    if value is None:
+        return None
+    if action is not FalloutAction.RETRY_TASK or not is_automated(task):
+        raise ValidationError(
+            "A corrected input goes only with RETRY_TASK on an automated task.", field="input"
+        )
+    return checked_value(value, field="input", what="The input", max_bytes=MAX_OUTPUT_BYTES)
 
 
 def _why_not_resolvable(fallout: FalloutRecord, task: Task) -> str:
@@ -81,7 +98,12 @@ def _why_not_resolvable(fallout: FalloutRecord, task: Task) -> str:
 
 
 async def _release_task(
-    uow: UnitOfWork, order: ServiceOrder, task: Task, fallout: FalloutRecord, action: FalloutAction
+    uow: UnitOfWork,
+    order: ServiceOrder,
+    task: Task,
+    fallout: FalloutRecord,
+    action: FalloutAction,
+    corrected: JsonValue,
 ) -> None:
     details: dict[str, Detail] = {"falloutId": fallout.id, "falloutNumber": fallout.number}
     outcome = outcome_of(action)
@@ -94,7 +116,17 @@ async def _release_task(
     task.state = state
     task.deferred_outcome = outcome if state is TaskState.PENDING else None
     task.version += 1
-    await task.save(update_fields=["state", "deferred_outcome", "version", "updated_at"])
+    fields = ["state", "deferred_outcome", "version", "updated_at"]
+    if is_automated(task) and outcome is None:
+        # Retried by a person's decision: its worker gets a fresh set of attempts, at once.
+        task.attempts = 0
+        task.next_attempt_at = None
+        fields += ["attempts", "next_attempt_at"]
+        if corrected is not None:
+            task.input = corrected
+            fields.append("input")
+            details["inputCorrected"] = True
+    await task.save(update_fields=fields)
     if task.deferred_outcome is None:
         record_task(uow, EventKind.TASK_RETRIED, task, previous_state=TaskState.ON_HOLD, **details)
     else:

@@ -31,7 +31,9 @@ from models.enums import (
     LineItemAction,
     RelationshipType,
     SpecificationKind,
+    TaskKind,
 )
+from services.automation_policy import Automation, RetryPolicy
 
 ADD_ONLY = frozenset({LineItemAction.ADD})
 ALL_ACTIONS = frozenset(LineItemAction)
@@ -51,6 +53,8 @@ class TemplateNode:
     point_of_no_return: bool = False
     # Id of the template (of the same specification) whose task undoes this one's.
     compensated_by: int | None = None
+    # Set for an AUTOMATED template: its handler and retry policy, copied onto its tasks.
+    automation: Automation | None = None
 
 
 @dataclass(frozen=True)
@@ -150,6 +154,7 @@ async def load_catalog_graph(root_ids: Iterable[int]) -> CatalogGraph:
                 assignment_group_id=t.assignment_group_id,
                 expected_duration_minutes=t.expected_duration_minutes,
                 depends_on=tuple(depends_on.get(t.id, ())),
+                automation=_automation_of(t),
                 actions=frozenset() if t.id in compensators else read_actions(t.actions),
                 point_of_no_return=t.point_of_no_return,
                 compensated_by=t.compensated_by_id,
@@ -173,4 +178,18 @@ async def load_catalog_graph(root_ids: Iterable[int]) -> CatalogGraph:
             )
             for s in specifications
         }
+    )
+
+
+def _automation_of(template: TaskTemplate) -> Automation | None:
+    if template.kind is not TaskKind.AUTOMATED or template.handler is None:
+        return None
+    return Automation(
+        template.handler,
+        RetryPolicy(
+            max_attempts=template.max_attempts,
+            backoff_seconds=template.backoff_seconds,
+            backoff_max_seconds=template.backoff_max_seconds,
+            lock_seconds=template.lock_seconds,
+        ),
     )

@@ -27,6 +27,7 @@ from models.enums import LineItemAction, ServiceOrderState, TaskState
 # The module, not its function: the rollup reads the order rules of this package
 # (orders/rules.py), so it may still be loading when this module is imported.
 from services import rollup
+from services.automation_policy import task_columns
 from services.errors import InvalidStateError
 from services.events.kinds import EventKind
 from services.events.recorders import record_order, record_task
@@ -234,6 +235,7 @@ async def _insert_tasks(
                     assignment_group_id=planned.assignment_group_id,
                     expected_duration_minutes=planned.expected_duration_minutes,
                     position=planned.position,
+                    **task_columns(planned.automation),
                     is_point_of_no_return=planned.point_of_no_return,
                 )
                 for i, planned in enumerate(plan.tasks)

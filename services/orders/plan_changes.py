@@ -44,6 +44,7 @@ from typing import cast
 
 from models import DomainOrder, FalloutRecord, LineItem, ServiceOrder, Task, TaskDependency
 from models.enums import FALLOUT_OPEN_STATES, TASK_DONE_STATES, FalloutState, TaskState
+from services.automation_policy import task_columns
 from services.events.kinds import EventKind
 from services.events.recorders import record_fallout, record_task
 from services.numbering import NumberKind, allocate_numbers
@@ -217,8 +218,20 @@ async def _cancel_tasks(uow: UnitOfWork, tasks: list[Task], reason: str) -> None
         previous = task.state
         task.state = TaskState.CANCELLED
         task.deferred_outcome = None
+        # A worker's lock ends with the task: its late answer is refused (CONFLICT).
+        task.locked_by = None
+        task.lock_expires_at = None
         task.version += 1
-        await task.save(update_fields=["state", "deferred_outcome", "version", "updated_at"])
+        await task.save(
+            update_fields=[
+                "state",
+                "deferred_outcome",
+                "locked_by",
+                "lock_expires_at",
+                "version",
+                "updated_at",
+            ]
+        )
         # The assignee keeps the task: their own subscription tells them it is off.
         record_task(uow, EventKind.TASK_CANCELLED, task, previous_state=previous, reason=reason)
     if not tasks:
@@ -270,6 +283,7 @@ async def _create_tasks(
                 expected_duration_minutes=planned.expected_duration_minutes,
                 position=planned.position,
                 is_point_of_no_return=planned.point_of_no_return,
+                **task_columns(planned.automation),
             )
         )
     return created
@@ -300,6 +314,7 @@ async def _create_compensations(
                 position=undone.position,
                 is_point_of_no_return=template.point_of_no_return,
                 compensates_id=undone.id,
+                **task_columns(template.automation),
             )
         )
     return created

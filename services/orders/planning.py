@@ -31,6 +31,7 @@ from functools import cached_property
 from typing import Any
 
 from models.enums import DECOMPOSING_RELATIONSHIPS, LineItemAction, SpecificationKind
+from services.automation_policy import Automation
 from services.orders.catalog_graph import (
     CatalogGraph,
     RelationshipNode,
@@ -69,6 +70,7 @@ class PlannedTask:
     expected_duration_minutes: int
     position: int  # within its domain order
     point_of_no_return: bool = False
+    automation: Automation | None = None  # an AUTOMATED template's handler and policy
 
 
 @dataclass(frozen=True)
@@ -304,6 +306,7 @@ class _PlanBuilder:
                     expected_duration_minutes=template.expected_duration_minutes,
                     position=position,
                     point_of_no_return=template.point_of_no_return,
+                    automation=template.automation,
                 )
             )
         self.tasks_of.append(own)

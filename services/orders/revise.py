@@ -106,6 +106,7 @@ async def _wanted_items(
     """Each item checked as submission checks it, and its product looked up."""
     checked = checked_line_items([item.line_item for item in line_items])
     ids: list[int | None] = []
+    product_ids: list[int | None] = []
     for index, (item, line_item) in enumerate(zip(line_items, checked, strict=True)):
         ids.append(None if item.id is None else input_id(item.id))
         if item.id is None and line_item.action is not LineItemAction.ADD:
@@ -116,10 +117,10 @@ async def _wanted_items(
                 "order of its own.",
                 field=f"lineItems[{index}].action",
             )
-        if item.sold_product_id is not None:
-            input_id(item.sold_product_id)
+        product_ids.append(None if item.sold_product_id is None else input_id(item.sold_product_id))
+        if item.id is None and item.sold_product_id is not None:
             raise ValidationError(
-                "Naming a sold product arrives with the installed base: not accepted yet.",
+                "An ADD creates its product: soldProductId is for a MODIFY or a DELETE.",
                 field=f"lineItems[{index}].soldProductId",
             )
     specifications = await product_specifications(checked)
@@ -130,8 +131,9 @@ async def _wanted_items(
             specification_code=item.specification_code,
             quantity=item.quantity,
             characteristics=item.characteristics,
+            sold_product_id=product_id,
         )
-        for item_id, item in zip(ids, checked, strict=True)
+        for item_id, product_id, item in zip(ids, product_ids, checked, strict=True)
     ]
     return wanted, specifications
 
@@ -151,6 +153,7 @@ def _current(item: LineItem, codes: dict[int, str]) -> CurrentItem:
         quantity=item.quantity,
         characteristics=item.characteristics,
         cancelled=item.cancelled_at is not None,
+        sold_product_id=item.changed_product_id,
     )
 
 

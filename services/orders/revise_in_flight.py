@@ -27,7 +27,7 @@ edge of the new plan not made because the task already started).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, cast
 
 from models import LineItem, ServiceOrder, ServiceSpecification, SoldProduct, Task
 from models.enums import FulfillmentState
@@ -94,6 +94,7 @@ async def revise_in_flight(
         domain_order_ids |= written.domain_order_ids
         effects[item.id] = _effects(changes, written)
 
+    products_now = await _products_characteristics([item for item, _ in changed])
     for item, wanted in changed:
         new = plan_line_item(
             catalog,
@@ -101,6 +102,8 @@ async def revise_in_flight(
             wanted.characteristics,
             wanted.quantity,
             action=item.action,
+            # As at approval: a MODIFY plans against what the product has now.
+            previous_characteristics=products_now.get(item.id),
         )
         changes = replan(catalog, await load_persisted_plan(item), new)
         written = await write_plan_changes(uow, order, item, changes, new, reason=reason)
@@ -147,6 +150,15 @@ async def _check_revisable(item: LineItem) -> None:
             f"{where} is {state.value}: its work is over, there is nothing left to change.",
             field="lineItems",
         )
+
+
+async def _products_characteristics(items: Sequence[LineItem]) -> dict[int, dict[str, Any]]:
+    """The characteristics of the products the MODIFY and DELETE items change, by item id."""
+    product_of = {i.changed_product_id: i.id for i in items if i.changed_product_id is not None}
+    if not product_of:
+        return {}
+    rows = await SoldProduct.filter(id__in=list(product_of)).values_list("id", "characteristics")
+    return {product_of[cast(int, id)]: cast(dict[str, Any], chars) for id, chars in rows}
 
 
 async def _passed_by(item: LineItem) -> str:

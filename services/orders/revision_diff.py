@@ -9,7 +9,8 @@ here is the list as a revision:
 - an id must name an item of this order (NOT_FOUND otherwise: an item of another order, or
   one already removed), and at most once;
 - an item keeps its specification and action: another product or another action is another
-  item (remove it, add the new one), and its plan could share nothing with the old one;
+  item (remove it, add the new one), and its plan could share nothing with the old one; a
+  MODIFY or DELETE keeps its quantity too (its product carries one);
 - a revision must keep at least one item not cancelled already (removing all of them is a
   cancellation, even when the list still names an item cancelled before), and must
   change something (a revision number that goes up over nothing would say it did); leaving out
@@ -39,6 +40,7 @@ class CurrentItem:
     characteristics: Mapping[str, Any]
     # Cancelled already: leaving it out of the list removes nothing (it is not in `removed`).
     cancelled: bool = False
+    sold_product_id: int | None = None  # the product a MODIFY or DELETE changes
 
 
 @dataclass(frozen=True)
@@ -50,6 +52,8 @@ class WantedItem:
     specification_code: str
     quantity: int
     characteristics: Mapping[str, Any] = field(default_factory=dict)
+    # For an item of the order: None, or the product it changes already (it keeps it).
+    sold_product_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -155,6 +159,18 @@ def _check_same_product(before: CurrentItem, after: WantedItem, path: str) -> No
             f"A line item keeps its action ({before.action.value}): remove it and add a new "
             "item for another one.",
             field=f"{path}.action",
+        )
+    if after.sold_product_id is not None and after.sold_product_id != before.sold_product_id:
+        raise ValidationError(
+            "A line item keeps the product it changes: remove it and add a new item (in an "
+            "order of its own) for another one.",
+            field=f"{path}.soldProductId",
+        )
+    if before.action is not LineItemAction.ADD and after.quantity != before.quantity:
+        # As at submission: the product carries one quantity (docs/design, section 3).
+        raise ValidationError(
+            f"A {before.action.value} keeps the quantity of the product it changes.",
+            field=f"{path}.quantity",
         )
 
 

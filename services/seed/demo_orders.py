@@ -14,8 +14,10 @@ from dataclasses import dataclass, replace
 from datetime import timedelta
 
 from models import ServiceOrder, SoldProduct, Task, User
-from models.enums import FalloutType, LineItemAction, Priority, TaskState
+from models.enums import FalloutType, LineItemAction, Priority, TaskKind, TaskState
+from services.automation import complete_automated_task, fetch_and_lock_tasks
 from services.fallouts import create_fallout
+from services.limits import MAX_FETCH_TASKS
 from services.orders import (
     LineItemInput,
     SubmitOrderInput,
@@ -29,6 +31,8 @@ from services.users import group_ids_of
 
 Users = dict[str, User]
 AGENTS = ("agent1", "agent2")
+# The worker id the seed's automated work is recorded under.
+SEED_WORKER = "demo-seed"
 
 
 @dataclass(frozen=True)
@@ -110,21 +114,42 @@ async def _hold_up_with_fallout(users: Users, order: ServiceOrder) -> None:
 
 
 async def work_ready_tasks(users: Users, order_id: int, *, rounds: int | None) -> None:
-    """Agents start and complete every READY task, `rounds` times (None: until none is left)."""
+    """Agents start and complete every READY manual task, and the automation account fetches
+    and completes every READY automated one (as a worker would), `rounds` times (None: until
+    none is left)."""
     done = 0
     while rounds is None or done < rounds:
         ready = await Task.filter(service_order_id=order_id, state=TaskState.READY)
         if not ready:
             return
         for task in ready:
-            agent = await _agent_for(users, task)
-            await start_task(agent, task.id)
-            await complete_task(agent, task.id, "Done.")
+            if task.kind is TaskKind.MANUAL:
+                agent = await _agent_for(users, task)
+                await start_task(agent, task.id)
+                await complete_task(agent, task.id, "Done.")
+        handlers = sorted({task.handler for task in ready if task.handler is not None})
+        if handlers:
+            for locked in await fetch_and_lock_tasks(
+                users["automation"],
+                worker_id=SEED_WORKER,
+                handlers=handlers,
+                max_tasks=MAX_FETCH_TASKS,
+                lock_seconds=60,
+                service_order_id=order_id,
+            ):
+                await complete_automated_task(
+                    users["automation"],
+                    task_id=locked.task.id,
+                    worker_id=SEED_WORKER,
+                    output={"seeded": True},
+                )
         done += 1
 
 
 async def _start_one_ready_task(users: Users, order_id: int) -> tuple[Task, User]:
-    task = await Task.filter(service_order_id=order_id, state=TaskState.READY).first()
+    task = await Task.filter(
+        service_order_id=order_id, state=TaskState.READY, kind=TaskKind.MANUAL
+    ).first()
     if task is None:
         raise LookupError(f"Order {order_id} has no READY task to report fallout on.")
     agent = await _agent_for(users, task)

@@ -21,6 +21,8 @@ class DemoUser:
     display_name: str
     role: Role
     groups: tuple[str, ...] = ()
+    # Offered by the demo sign-in (a person a visitor may act as); not a service account.
+    signs_in: bool = True
 
 
 DEMO_USERS = (
@@ -40,6 +42,8 @@ DEMO_USERS = (
     DemoUser("viewer", "Val Viewer", Role.VIEWER),
     DemoUser("partner", "Partner CRM", Role.INTEGRATOR),
     DemoUser("admin", "Ada Admin", Role.ADMIN),
+    # The service account of the workers (`server.py worker`, or a partner's OSS).
+    DemoUser("automation", "Automation worker", Role.AUTOMATION, signs_in=False),
 )
 
 

@@ -20,6 +20,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager, suppress
 from dataclasses import dataclass
 
+from services.automation.expiry import SWEEP_INTERVAL_SECONDS, expire_locks
 from services.observability.metrics import (
     SWEEP_CHANGED,
     SWEEP_DURATION,
@@ -44,6 +45,7 @@ class Sweeper:
 
 
 SWEEPERS: tuple[Sweeper, ...] = (
+    Sweeper("automation.lock_expiry", SWEEP_INTERVAL_SECONDS, expire_locks),
     Sweeper("jeopardy", jeopardy_sweeper.INTERVAL_SECONDS, jeopardy_sweeper.sweep_jeopardy),
 )
 

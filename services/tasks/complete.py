@@ -8,7 +8,7 @@ from services.inputs import optional_text
 from services.locking import lock_task
 from services.policy import Action, can_complete_task
 from services.tasks.finish import finish_task
-from services.tasks.rules import can_be_completed
+from services.tasks.rules import can_be_completed, why_not_by_hand
 from services.transitions import check_transition
 from services.unit_of_work import unit_of_work
 
@@ -28,8 +28,7 @@ async def complete_task(
             forbidden=f"Only the assignee of task {task.number} can complete it.",
             expected_version=expected_version,
             allowed=can_be_completed(task),
-            wrong_state=f"Task {task.number} is {task.state.value}; only an IN_PROGRESS task "
-            "can be completed.",
+            wrong_state=why_not_by_hand(task, "completed", TaskState.IN_PROGRESS),
         )
         text = optional_text(note, field="note", what="A note")
         await finish_task(uow, order, task, TaskState.COMPLETED, note=text)

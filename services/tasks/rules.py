@@ -4,20 +4,40 @@ so that a flag and its mutation cannot disagree."""
 from __future__ import annotations
 
 from models import ServiceOrder, Task
-from models.enums import TASK_FINAL_STATES, TaskState
+from models.enums import TASK_FINAL_STATES, TaskKind, TaskState
 from services.orders.rules import starts_no_task
 
 # Fallout holds a task that is not finished and not held already: one open fallout at a time.
 _HOLDABLE_STATES = frozenset({TaskState.PENDING, TaskState.READY, TaskState.IN_PROGRESS})
 
 
+def is_automated(task: Task) -> bool:
+    """Worked by a worker of its handler (services/automation/), not started by a person:
+    people decide its fate only through its fallout (retry, complete, skip)."""
+    return task.kind is TaskKind.AUTOMATED
+
+
 def can_be_started(task: Task, order: ServiceOrder) -> bool:
-    """A READY task of an order that is not held (`order`: the task's)."""
-    return task.state is TaskState.READY and not starts_no_task(order)
+    """A READY manual task of an order that is not held (`order`: the task's)."""
+    return task.state is TaskState.READY and not is_automated(task) and not starts_no_task(order)
 
 
 def can_be_completed(task: Task) -> bool:
-    return task.state is TaskState.IN_PROGRESS
+    return task.state is TaskState.IN_PROGRESS and not is_automated(task)
+
+
+def why_not_by_hand(task: Task, verb: str, state: TaskState) -> str:
+    """The refusal of start (`state` READY) or complete (IN_PROGRESS) by a person."""
+    if is_automated(task):
+        return (
+            f"Task {task.number} is automated: a worker of {task.handler} does it. Resolve its "
+            "fallout to retry, complete or skip it."
+        )
+    article = "an" if state.value[0] in "AEIOU" else "a"
+    return (
+        f"Task {task.number} is {task.state.value}; only {article} {state.value} task can be "
+        f"{verb}."
+    )
 
 
 def can_be_reassigned(task: Task) -> bool:

@@ -11,7 +11,7 @@ from services.orders.point_of_no_return import pass_point_of_no_return
 from services.orders.rules import starts_no_task
 from services.policy import Action, can_start_task
 from services.rollup import roll_up
-from services.tasks.rules import can_be_started
+from services.tasks.rules import can_be_started, is_automated, why_not_by_hand
 from services.transitions import check_transition
 from services.unit_of_work import unit_of_work
 from services.users import group_ids_of
@@ -55,6 +55,6 @@ async def start_task(actor: User, task_id: int, *, expected_version: int | None 
 
 
 def _why_not_started(task: Task, order: ServiceOrder) -> str:
-    if starts_no_task(order):
+    if starts_no_task(order) and not is_automated(task):
         return f"Service order {order.number} is HELD; its tasks start once it is resumed."
-    return f"Task {task.number} is {task.state.value}; only a READY task can be started."
+    return why_not_by_hand(task, "started", TaskState.READY)

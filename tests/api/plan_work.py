@@ -7,9 +7,10 @@ from __future__ import annotations
 from typing import Any
 
 from models import Task
-from models.enums import FalloutAction
+from models.enums import FalloutAction, TaskKind
 from tests.api.graphql import Api, gid, pk_of
 from tests.api.mutations.helpers import Users, refused, succeeded
+from tests.services.automation.plans import WORKER, lock_to
 from tests.services.task_plans import agent_for
 
 DONE = {"COMPLETED", "SKIPPED"}
@@ -35,6 +36,12 @@ mutation Start($taskId: ID!) {
 COMPLETE = """
 mutation Complete($taskId: ID!) {
   completeTask(input: {taskId: $taskId}) { task { state } userErrors { code message field } }
+}"""
+COMPLETE_AUTOMATED = """
+mutation CompleteAutomated($taskId: ID!, $workerId: String!) {
+  completeAutomatedTask(input: {taskId: $taskId, workerId: $workerId, output: {done: true}}) {
+    task { state } userErrors { code message field }
+  }
 }"""
 CREATE_FALLOUT = """
 mutation Create($taskId: ID!) {
@@ -94,6 +101,10 @@ async def _send(api: Api, username: str, document: str, **variables: Any) -> dic
 
 
 async def start(api: Api, users: Users, task_id: str) -> None:
+    """An agent starts a manual task; a worker locks an automated one."""
+    if (await Task.get(id=pk_of(task_id))).kind is TaskKind.AUTOMATED:
+        await lock_to(pk_of(task_id))
+        return
     agent = await agent_for(await Task.get(id=pk_of(task_id)), users)
     succeeded(await _send(api, agent.username, START, taskId=task_id), "task")
 
@@ -104,6 +115,15 @@ async def complete(api: Api, users: Users, task_id: str) -> None:
 
 
 async def work(api: Api, users: Users, task_id: str) -> None:
+    """An agent works a manual task; a worker (the automation account) an automated one."""
+    task = await Task.get(id=pk_of(task_id))
+    if task.kind is TaskKind.AUTOMATED:
+        await lock_to(task.id)
+        payload = await _send(
+            api, "automation", COMPLETE_AUTOMATED, taskId=task_id, workerId=WORKER
+        )
+        succeeded(payload, "task")
+        return
     await start(api, users, task_id)
     await complete(api, users, task_id)
 

@@ -19,12 +19,14 @@ import pytest_asyncio
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from models import LineItem, SoldProduct
+from models import LineItem, SoldProduct, Task
+from models.enums import TaskKind, TaskState
 from schema.build import build_schema
 from services.orders import reject_service_order
 from services.settings import Settings
 from tests.api.graphql import Api, gid
 from tests.api.mutations.helpers import Users, new_order, open_fallout, started_task
+from tests.services.automation.plans import lock_to
 from tests.services.task_plans import snapshot
 
 ERROR_CODES = {
@@ -39,7 +41,7 @@ ERROR_CODES = {
     "NOT_FOUND",
 }
 USER_ERROR_CODES = {"VALIDATION", "NOT_FOUND", "FORBIDDEN", "INVALID_STATE", "CONFLICT"}
-USERNAMES = ["manager", "agent1", "agent2", "viewer", "partner", "admin"]
+USERNAMES = ["manager", "agent1", "agent2", "viewer", "partner", "admin", "automation"]
 
 # --- values -----------------------------------------------------------------------------------
 
@@ -202,6 +204,25 @@ def on_fallout(targets: Targets, **fields: st.SearchStrategy[Any]) -> st.SearchS
     return st.fixed_dictionaries({"falloutId": ids(*targets["fallout"]), **fields})
 
 
+# The worker that holds the lock of the leased target task, often; any text or value else.
+FUZZ_WORKER = "fuzz-worker"
+workers = st.one_of(st.just(FUZZ_WORKER), st.just(FUZZ_WORKER), texts, anything)
+handler_lists = st.one_of(
+    st.lists(
+        st.one_of(st.sampled_from(["demo.allocate_resource", "demo.activate_service"]), texts),
+        max_size=4,
+    ),
+    anything,
+)
+counts = st.one_of(st.integers(-2, 200), numbers, anything)
+
+
+def on_leased(targets: Targets, **fields: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
+    return st.fixed_dictionaries(
+        {"taskId": ids(*targets["leased"], *targets["task"]), "workerId": workers, **fields}
+    )
+
+
 MUTATIONS: dict[str, tuple[str, str, Inputs]] = {
     # name: (input type, payload selection, inputs)
     "submitServiceOrder": (
@@ -287,7 +308,36 @@ MUTATIONS: dict[str, tuple[str, str, Inputs]] = {
             ),
             note=texts,
             expectedVersion=versions,
+            input=characteristics,
         ),
+    ),
+    "fetchAndLockTasks": (
+        "FetchAndLockTasksInput",
+        "tasks { task { id state lockedBy } context }",
+        lambda t: st.fixed_dictionaries(
+            {"workerId": workers, "handlers": handler_lists, "lockSeconds": counts},
+            optional={"maxTasks": counts},
+        ),
+    ),
+    "completeAutomatedTask": (
+        "CompleteAutomatedTaskInput",
+        "task { id state output }",
+        lambda t: on_leased(t, output=characteristics),
+    ),
+    "failAutomatedTask": (
+        "FailAutomatedTaskInput",
+        "task { id state lastError }",
+        lambda t: on_leased(
+            t,
+            error=texts,
+            retryable=st.one_of(st.booleans(), anything),
+            errorType=st.one_of(st.sampled_from(["BILLING_ISSUE", "NOPE"]), anything),
+        ),
+    ),
+    "extendTaskLock": (
+        "ExtendTaskLockInput",
+        "task { id lockExpiresAt }",
+        lambda t: on_leased(t, lockSeconds=counts),
     ),
 }
 
@@ -300,9 +350,12 @@ async def targets(users: Users) -> Targets:
     rejected = await reject_service_order(users["manager"], (await new_order(users)).id, "No")
     task, _agent = await started_task(users)
     fallout = await open_fallout(users)
+    automated = await Task.filter(state=TaskState.READY, kind=TaskKind.AUTOMATED).order_by("id")
+    leased = await lock_to(automated[0].id, FUZZ_WORKER)
     orders = [new.id, rejected.id, task.service_order_id]
     items = await LineItem.filter(service_order_id__in=orders).values_list("id", flat=True)
     return {
+        "leased": [gid("Task", leased.id)],
         "order": [gid("ServiceOrder", id) for id in orders],
         "line_item": [gid("LineItem", cast(int, id)) for id in items],
         "sold_product": [

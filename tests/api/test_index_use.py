@@ -1,8 +1,9 @@
 """The hot statements find their rows through indexes: with tens of thousands of tasks across
 many orders, ANALYZEd, PostgreSQL's own plan for every statement that startTask, completeTask,
 approval, fallout and its resolution, cancellation, the READY list of a group, the other
-lists, an order's history and the plan query send (the documents of the data-volume
-benchmark, mostly the UI's) reads none of the large tables from end to end.
+lists, an order's history, a worker's fetch and answer, the lock sweeper's pass and the plan
+query send (the documents of the data-volume benchmark, mostly the UI's) reads none of the
+large tables from end to end.
 
 The data are copies of a block of orders made through the services (bench/volume_data.py);
 the planner is left to choose (no setting is changed), so that a lost index shows as the
@@ -35,8 +36,9 @@ from bench.volume import (
     TASKS,
 )
 from bench.volume_data import Recipe, copy_block, make_block, vacuum_analyze
-from models import AssignmentGroup, FalloutRecord, ServiceOrder, Task
-from models.enums import ServiceOrderState, TaskState
+from models import AssignmentGroup, FalloutRecord, ServiceOrder, Task, User
+from models.enums import Role, ServiceOrderState, TaskKind, TaskState
+from services.automation.expiry import expire_locks
 from services.settings import Settings
 from tests.api.graphql import Api, gid, pk_of
 from tests.conftest import empty_all_tables
@@ -219,3 +221,38 @@ async def test_an_order_s_history_scans_no_large_table(volume: Volume) -> None:
     scans = await volume.scans_of("bench-manager", HISTORY, {"id": order})
 
     assert scans == []
+
+
+FETCH = """mutation($input: FetchAndLockTasksInput!) { fetchAndLockTasks(input: $input) {
+  tasks { task { id } context } userErrors { code message field } } }"""
+COMPLETE_AUTOMATED = """mutation($input: CompleteAutomatedTaskInput!) {
+  completeAutomatedTask(input: $input) { task { id state } userErrors { code message } } }"""
+
+
+@pytest.mark.postgres_only
+async def test_a_worker_s_fetch_and_answer_and_the_lock_sweeper_scan_no_large_table(
+    volume: Volume,
+) -> None:
+    # some READY tasks of the orders in progress are automated, for a worker's handler
+    ready = await Task.filter(
+        service_order_id__in=volume.in_progress_orders, state=TaskState.READY
+    ).limit(20)
+    await Task.filter(id__in=[task.id for task in ready]).update(
+        kind=TaskKind.AUTOMATED, handler="bench.provision", max_attempts=3
+    )
+    await User.get_or_create(
+        username="bench-automation",
+        defaults={"display_name": "Bench Worker", "roles": [Role.AUTOMATION.value]},
+    )
+    fetch = {"workerId": "w1", "handlers": ["bench.provision"], "maxTasks": 5, "lockSeconds": 60}
+
+    fetched = await volume.scans_of("bench-automation", FETCH, {"input": fetch})
+    locked = await Task.filter(locked_by="w1").first()
+    assert locked is not None
+    answer = {"taskId": gid("Task", locked.id), "workerId": "w1", "output": {"ok": True}}
+    completed = await volume.scans_of("bench-automation", COMPLETE_AUTOMATED, {"input": answer})
+    with captured_statements() as statements:
+        await expire_locks()
+    swept = await sequential_scans(statements, LARGE_TABLES)
+
+    assert (fetched, completed, swept) == ([], [], [])

@@ -10,13 +10,13 @@ import asyncpg
 import pytest
 
 from models import DomainOrder, ServiceOrder, Task, TaskDependency
-from models.enums import FalloutType, TaskState
+from models.enums import FalloutType, TaskKind, TaskState
 from services.fallouts import create_fallout
 from services.orders import LineItemInput
-from services.tasks import complete_task, start_task
+from services.tasks import start_task
 from tests.api.graphql import Api, gid, pk_of
 from tests.api.mutations.helpers import Users
-from tests.services.task_plans import agent_for, approved_order
+from tests.services.task_plans import agent_for, approved_order, work_task
 
 PROGRESS = "progress { totalTasks completedTasks percent }"
 PLAN = f"""
@@ -56,11 +56,10 @@ async def worked_order(users: Users, line_items: int) -> ServiceOrder:
     """An approved order of `line_items` mobile lines: a round of tasks done, one fallout."""
     order = await approved_order(users, *[LineItemInput("MOBILE_LINE")] * line_items)
     ready = await Task.filter(service_order_id=order.id, state=TaskState.READY).order_by("id")
-    for task in ready[:-1]:
-        agent = await agent_for(task, users)
-        await start_task(agent, task.id)
-        await complete_task(agent, task.id)
-    stuck = ready[-1]
+    stuck = [task for task in ready if task.kind is TaskKind.MANUAL][-1]
+    for task in ready:
+        if task is not stuck:
+            await work_task(task, users)
     agent = await agent_for(stuck, users)
     await start_task(agent, stuck.id)
     await create_fallout(agent, stuck.id, FalloutType.PROVISIONING_FAILURE, "No signal")

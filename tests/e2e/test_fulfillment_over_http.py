@@ -15,7 +15,9 @@ pytestmark = pytest.mark.e2e
 
 TASKS = """query($order: ID!) {
   tasks(filter: {serviceOrderId: $order, state: READY}) {
-    edges { node { id number assignmentGroup { id } assignee { username } } } } }"""
+    edges { node { id number kind handler assignmentGroup { id } assignee { username } } } } }"""
+FETCH = """mutation($input: FetchAndLockTasksInput!) { fetchAndLockTasks(input: $input) {
+  tasks { task { id } } userErrors { code message field } } }"""
 ORDER = """query($id: ID!) { serviceOrder(id: $id) {
   state progress { totalTasks completedTasks percent }
   lineItems { state soldProduct { state } } } }"""
@@ -67,6 +69,7 @@ PAYLOAD_FIELDS = {
     "createFallout": FALLOUT_FIELDS,
     "reassignFallout": FALLOUT_FIELDS,
     "resolveFallout": FALLOUT_FIELDS,
+    "completeAutomatedTask": TASK_FIELDS,
 }
 
 
@@ -76,7 +79,7 @@ def test_an_order_goes_from_partner_to_completed_with_a_fallout_on_the_way(
     with httpx.Client(base_url=server.url, timeout=30) as http:
         people = {
             name: Client(http, server.command("token", name))
-            for name in ("partner", "manager", "agent1", "agent2")
+            for name in ("partner", "manager", "agent1", "agent2", "automation")
         }
         partner, manager = people["partner"], people["manager"]
         groups = {
@@ -100,6 +103,25 @@ def test_an_order_goes_from_partner_to_completed_with_a_fallout_on_the_way(
         while ready := manager(TASKS, order=order_id)["tasks"]["edges"]:
             for edge in ready:
                 task = edge["node"]
+                if task["kind"] == "AUTOMATED":
+                    # a worker (over the same API) does the automated ones
+                    fetched = people["automation"](
+                        FETCH,
+                        input={
+                            "workerId": "e2e-worker",
+                            "handlers": [task["handler"]],
+                            "maxTasks": 10,
+                            "lockSeconds": 60,
+                        },
+                    )["fetchAndLockTasks"]
+                    for locked in fetched["tasks"]:
+                        people["automation"].mutate(
+                            "completeAutomatedTask",
+                            taskId=locked["task"]["id"],
+                            workerId="e2e-worker",
+                            output={"e2e": True},
+                        )
+                    continue
                 name = (task["assignee"] or {}).get("username") or next(
                     n for n in ("agent1", "agent2") if task["assignmentGroup"]["id"] in groups[n]
                 )

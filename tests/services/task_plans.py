@@ -29,6 +29,7 @@ from models.enums import (
     LineItemAction,
     ServiceOrderState,
     SpecificationKind,
+    TaskKind,
     TaskState,
 )
 from services.numbering import NumberKind, allocate_number, allocate_numbers
@@ -38,6 +39,7 @@ from services.orders import (
     approve_service_order,
     submit_service_order,
 )
+from services.seed.demo_orders import work_ready_tasks
 from services.tasks import complete_task, start_task
 from services.unit_of_work import unit_of_work
 from services.users import group_ids_of
@@ -206,9 +208,40 @@ async def agent_for(task: Task, users: dict[str, User]) -> User:
 
 
 async def work_every_task(order_id: int, users: dict[str, User]) -> None:
-    """Start and complete READY tasks until none is left."""
+    """Start and complete READY tasks until none is left: agents the manual ones, a worker
+    (the demo seed's way) the automated ones."""
     while ready := await Task.filter(service_order_id=order_id, state=TaskState.READY):
         for task in ready:
-            agent = await agent_for(task, users)
-            await start_task(agent, task.id)
-            await complete_task(agent, task.id)
+            if task.kind is TaskKind.MANUAL:
+                agent = await agent_for(task, users)
+                await start_task(agent, task.id)
+                await complete_task(agent, task.id)
+        await work_ready_tasks(users, order_id, rounds=1)
+
+
+async def work_task(task: Task, users: dict[str, User]) -> None:
+    """Start and complete one READY task: an agent of its group a manual one, the automation
+    account an automated one (locked as a fetch would, then completed by its worker)."""
+    await start_either(task, users)
+    await finish_either(task, users)
+
+
+async def start_either(task: Task, users: dict[str, User]) -> None:
+    """Start a READY task: an agent of its group a manual one; an automated one is locked to
+    the test worker as a fetch would lock it (tests/services/automation/plans.py WORKER)."""
+    if task.kind is TaskKind.AUTOMATED:
+        from tests.services.automation.plans import lock_to
+
+        await lock_to(task.id)
+        return
+    await start_task(await agent_for(task, users), task.id)
+
+
+async def finish_either(task: Task, users: dict[str, User]) -> None:
+    """Complete a task `start_either` started: by its assignee, or by the worker holding it."""
+    if task.kind is TaskKind.AUTOMATED:
+        from tests.services.automation.plans import complete
+
+        await complete(users, task.id, {"done": True})
+        return
+    await complete_task(await agent_for(await Task.get(id=task.id), users), task.id)

@@ -19,14 +19,15 @@ from tortoise.backends.base.config_generator import expand_db_url
 
 from models import Event, FalloutRecord, ServiceOrder, Task, User
 from models.enums import FalloutType, ServiceOrderState, TaskState
+from services.automation import complete_automated_task
 from services.errors import DomainError, ErrorCode
 from services.fallouts import create_fallout
 from services.orders.cancel import cancel_service_order
 from services.tasks import complete_task, start_task
+from tests.services.automation.plans import lock_to
 from tests.services.plan_oracle import expected_vs_stored
 from tests.services.task_plans import (
     PlanShape,
-    agent_for,
     approved_order,
     build_plan,
     put_task,
@@ -129,13 +130,15 @@ async def test_a_cancellation_racing_a_completion_serialises_either_way(
     outcomes_seen: set[str] = set()
     for _ in range(4):
         order = await approved_order(users, "MOBILE_LINE")
+        # The number is reserved by a worker (an automated task), holding its lock.
         reserve = await Task.get(service_order_id=order.id, template__code="reserve_msisdn")
-        agent = await agent_for(reserve, users)
-        await start_task(agent, reserve.id)
+        await lock_to(reserve.id, "w1")
 
         async with pool_of(4):
             completed, cancelled = await asyncio.gather(
-                complete_task(agent, reserve.id),
+                complete_automated_task(
+                    users["automation"], task_id=reserve.id, worker_id="w1", output={}
+                ),
                 cancel_service_order(users["manager"], order.id, "Customer withdrew"),
                 return_exceptions=True,
             )
@@ -150,9 +153,9 @@ async def test_a_cancellation_racing_a_completion_serialises_either_way(
             assert [t.state for t in undo] == [TaskState.READY]
             assert (await ServiceOrder.get(id=order.id)).state is ServiceOrderState.CANCELLING
         else:
-            # Cancelled first: the completion found the task cancelled, nothing to undo.
+            # Cancelled first: the worker's lock went with the task, nothing to undo.
             outcomes_seen.add("cancelled first")
-            assert isinstance(completed, DomainError) and completed.code is ErrorCode.INVALID_STATE
+            assert isinstance(completed, DomainError) and completed.code is ErrorCode.CONFLICT
             assert (stored.state, undo) == (TaskState.CANCELLED, [])
             assert (await ServiceOrder.get(id=order.id)).state is ServiceOrderState.CANCELLED
         expected, rolled = await expected_vs_stored(order.id)

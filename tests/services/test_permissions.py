@@ -13,6 +13,12 @@ import pytest
 
 from models import ServiceOrder, User
 from models.enums import FalloutAction, FalloutType, Role, TaskState
+from services.automation import (
+    complete_automated_task,
+    extend_task_lock,
+    fail_automated_task,
+    fetch_and_lock_tasks,
+)
 from services.errors import ForbiddenError
 from services.events.publisher import RecordingPublisher
 from services.fallouts import create_fallout, reassign_fallout, resolve_fallout
@@ -25,6 +31,7 @@ from services.orders import (
     submit_service_order,
 )
 from services.tasks import complete_task, reassign_task, start_task
+from tests.services.automation.plans import HANDLER, WORKER, automated_plan, fetch
 from tests.services.task_plans import build_plan, put_task, snapshot
 
 # Prepares the operation for `actor` (with the demo users at hand) and returns the call.
@@ -36,6 +43,7 @@ USER_OF_ROLE = {
     Role.VIEWER: "viewer",
     Role.INTEGRATOR: "partner",
     Role.ADMIN: "admin",
+    Role.AUTOMATION: "automation",
 }
 
 
@@ -109,12 +117,46 @@ async def resolve(actor: User, users: dict[str, User]) -> Callable[[], Awaitable
     return lambda: resolve_fallout(actor, fallout_id, FalloutAction.RETRY_TASK, "again")
 
 
-MANAGER, AGENT, VIEWER, INTEGRATOR, ADMIN = (
+async def automated_task(users: dict[str, User], *, locked: bool) -> int:
+    plan = await automated_plan(users["partner"])
+    if locked:
+        await fetch(users)
+    return plan.task_ids["a"]
+
+
+async def fetch_tasks(actor: User, users: dict[str, User]) -> Callable[[], Awaitable[object]]:
+    await automated_task(users, locked=False)
+    return lambda: fetch_and_lock_tasks(
+        actor, worker_id=WORKER, handlers=[HANDLER], max_tasks=5, lock_seconds=60
+    )
+
+
+async def complete_automated(
+    actor: User, users: dict[str, User]
+) -> Callable[[], Awaitable[object]]:
+    task_id = await automated_task(users, locked=True)
+    return lambda: complete_automated_task(actor, task_id=task_id, worker_id=WORKER, output={})
+
+
+async def fail_automated(actor: User, users: dict[str, User]) -> Callable[[], Awaitable[object]]:
+    task_id = await automated_task(users, locked=True)
+    return lambda: fail_automated_task(
+        actor, task_id=task_id, worker_id=WORKER, error="timeout", retryable=True
+    )
+
+
+async def extend(actor: User, users: dict[str, User]) -> Callable[[], Awaitable[object]]:
+    task_id = await automated_task(users, locked=True)
+    return lambda: extend_task_lock(actor, task_id=task_id, worker_id=WORKER, lock_seconds=30)
+
+
+MANAGER, AGENT, VIEWER, INTEGRATOR, ADMIN, AUTOMATION = (
     Role.ORDER_MANAGER,
     Role.FULFILLMENT_AGENT,
     Role.VIEWER,
     Role.INTEGRATOR,
     Role.ADMIN,
+    Role.AUTOMATION,
 )
 # operation → (its setup, the roles allowed to do it)
 MATRIX: dict[str, tuple[Setup, frozenset[Role]]] = {
@@ -128,6 +170,10 @@ MATRIX: dict[str, tuple[Setup, frozenset[Role]]] = {
     "create fallout": (report, frozenset({MANAGER, AGENT})),
     "reassign fallout": (reassign_fo, frozenset({MANAGER})),
     "resolve fallout": (resolve, frozenset({MANAGER})),
+    "fetch and lock tasks": (fetch_tasks, frozenset({AUTOMATION})),
+    "complete automated task": (complete_automated, frozenset({AUTOMATION})),
+    "fail automated task": (fail_automated, frozenset({AUTOMATION})),
+    "extend task lock": (extend, frozenset({AUTOMATION})),
 }
 CASES = [
     pytest.param(operation, role, role in allowed, id=f"{operation}-{role.value}")

@@ -6,8 +6,11 @@ operation, who tries it (someone entitled to, or any demo user), which task or f
 targets (fallout goes on PENDING, READY and IN_PROGRESS tasks alike), and how a fallout is
 resolved (every action). Cancelling one line item or the whole order is a step too (refused
 past a point of no return, which starting a marked task passes); its compensating tasks are
-then worked like any other. A manager holds and resumes the order. After the approval and
-after each step:
+then worked like any other. A manager holds and resumes the order. The automated tasks of
+the demo products are worked by workers: fetch and lock, complete or fail (retryable or
+not) by the lock holder or another worker, and time passing an hour, so that every lock
+expires (the sweeper's pass) and every backoff is over. After the approval and after each
+step:
 - a refused step changed no row and wrote no event;
 - a step that went through wrote exactly its own events (the model predicts them: a finishing
   resolution on a task that still waits is deferred), plus one event for every state that
@@ -24,6 +27,8 @@ after each step:
   no task PENDING when all it waits on is done; a deferred outcome only on a waiting task;
   ON_HOLD exactly with an open fallout; an order whose tasks are all final is COMPLETED; every
   number is unique;
+- a task holds a worker's lock exactly when it is automated and IN_PROGRESS, an IN_PROGRESS
+  manual task has an assignee, and no automated task has made more attempts than it may.
 - the schedule: every stored planned date, slack, due date and jeopardy level is what the pure
   functions (services/schedule/) give for the stored facts at the order's schedule clock, and
   no task is planned to start before a task it waits on is planned to end (the order has a
@@ -39,7 +44,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from functools import cache
 from typing import Any, cast
 
@@ -64,9 +69,17 @@ from models.enums import (
     LineItemAction,
     ServiceOrderState,
     SoldProductState,
+    TaskKind,
     TaskState,
 )
+from services.automation import (
+    complete_automated_task,
+    fail_automated_task,
+    fetch_and_lock_tasks,
+)
+from services.automation.expiry import expire_locks
 from services.catalog import DEMO_CATALOG_PATH, CatalogDocument, install_catalog, load_catalog
+from services.clock import use_clock
 from services.errors import DomainError
 from services.fallouts import create_fallout, reassign_fallout, resolve_fallout
 from services.orders import (
@@ -87,10 +100,11 @@ from services.seed import create_demo_users
 from services.tasks import complete_task, reassign_task, start_task
 from tests.catalogs import NO_TASKS, TASK_LESS_PARENTS, TASKS_ABOVE_TASK_LESS, hollow_catalog
 from tests.conftest import empty_order_tables
+from tests.fake_clock import FakeClock
 from tests.services.plan_oracle import expected_vs_stored
 from tests.services.task_plans import Rows, agent_for, snapshot
 
-USERNAMES = ("manager", "agent1", "agent2", "viewer", "partner", "admin")
+USERNAMES = ("manager", "agent1", "agent2", "viewer", "partner", "admin", "automation")
 # Who tries a step: mostly (three times in four) someone entitled to it (None), else anyone.
 ACTORS: tuple[str | None, ...] = (None,) * 3 * len(USERNAMES) + USERNAMES
 # Starting and completing come up three times as often, so that plans get somewhere.
@@ -100,6 +114,9 @@ OPERATIONS = (
     "create_fallout",
     "reassign_fallout",
     "resolve_fallout",
+    *("fetch", "worker_complete") * 2,
+    "worker_fail",
+    "time_passes",
     "hold",
     "resume",
     "cancel_items",
@@ -107,6 +124,9 @@ OPERATIONS = (
     *("revise",) * 2,
     "compete",
 )
+# Every handler of the demo catalog: a worker fetches for all of them.
+HANDLERS = ["demo.activate_billing", "demo.activate_service", "demo.allocate_resource"]
+HANDLERS += ["demo.configure_network"]
 # The event of a resolution for a task whose predecessors are done; one that still waits is
 # "task.deferred" unless retried.
 RESOLUTION_KIND = {
@@ -228,10 +248,15 @@ FINAL_ORDERS = frozenset(
         ServiceOrderState.CANCELLED,
     }
 )
-# What each operation acts on, and the states in which it is legal.
+# What each operation acts on, and the states in which it is legal (and for tasks, of which
+# kind: None for either).
 TARGETS: dict[str, tuple[str, frozenset[str]]] = {
     "start": ("task", frozenset({T.READY})),
     "complete": ("task", frozenset({T.IN_PROGRESS})),
+    "fetch": ("task", frozenset({T.READY})),
+    "worker_complete": ("task", frozenset({T.IN_PROGRESS})),
+    "worker_fail": ("task", frozenset({T.IN_PROGRESS})),
+    "time_passes": ("task", frozenset({T.IN_PROGRESS, T.READY})),
     "resolve_fallout": ("fallout", frozenset({F.OPEN, F.IN_PROGRESS})),
     "create_fallout": ("task", frozenset({T.PENDING, T.READY, T.IN_PROGRESS})),
     "reassign_task": ("task", frozenset({T.PENDING, T.READY, T.IN_PROGRESS, T.ON_HOLD})),
@@ -251,6 +276,14 @@ TARGETS: dict[str, tuple[str, frozenset[str]]] = {
     # changes it).
     "compete": ("sold_product", frozenset(SoldProductState)),
 }
+KINDS: dict[str, TaskKind] = {
+    "start": TaskKind.MANUAL,
+    "complete": TaskKind.MANUAL,
+    "fetch": TaskKind.AUTOMATED,
+    "worker_complete": TaskKind.AUTOMATED,
+    "worker_fail": TaskKind.AUTOMATED,
+    "time_passes": TaskKind.AUTOMATED,
+}
 IN_TURN = list(TARGETS)
 
 
@@ -266,7 +299,12 @@ def target(step: Step, rows: Rows) -> tuple[str, dict[str, Any]] | None:
     first = IN_TURN.index(step.operation)
     for operation in IN_TURN[first:] + IN_TURN[:first]:
         table, states = TARGETS[operation]
-        legal = [row for row in rows[table] if row["state"] in states]
+        kind = KINDS.get(operation)
+        legal = [
+            row
+            for row in rows[table]
+            if row["state"] in states and (kind is None or row["kind"] is kind)
+        ]
         if legal:
             return operation, choose(legal, step.pick)
     return None
@@ -275,9 +313,16 @@ def target(step: Step, rows: Rows) -> tuple[str, dict[str, Any]] | None:
 class Run:
     """One example: the demo users, the order, and the steps applied to it."""
 
-    def __init__(self, users: dict[str, User], order_id: int, compensated: frozenset[int]) -> None:
+    def __init__(
+        self,
+        users: dict[str, User],
+        order_id: int,
+        compensated: frozenset[int],
+        clock: FakeClock,
+    ) -> None:
         self.users = users
         self.order_id = order_id
+        self.clock = clock
         self.predecessors: dict[int, set[int]] = defaultdict(set)
         self.by_id = {user.id: user for user in users.values()}
         self.compensated = compensated  # the templates that name a compensator
@@ -318,6 +363,8 @@ class Run:
         if operation == "complete":
             await complete_task(actor(assignee or agent), row["id"], "done")
             return Counter({"task.completed": 1})
+        if operation in {"fetch", "worker_complete", "worker_fail", "time_passes"}:
+            return await self.work_automated(step, operation, row, actor(self.users["automation"]))
         if operation == "reassign_task":
             await reassign_task(actor(manager), row["id"], agent.id, "balance the load")
             return Counter({"task.reassigned": 1})
@@ -353,6 +400,45 @@ class Run:
         if waits and step.action is not FalloutAction.RETRY_TASK:
             kind = "task.deferred"
         return Counter({"fallout.resolved": 1, kind: 1})
+
+    async def work_automated(
+        self, step: Step, operation: str, row: dict[str, Any], actor: User
+    ) -> Counter[str]:
+        """A worker's call (or time passing); the events it should write itself."""
+        # One answer in seven comes from a worker that does not hold the lock.
+        worker = "intruder" if step.pick % 7 == 0 else (row["locked_by"] or "w0")
+        if operation == "fetch":
+            locked = await fetch_and_lock_tasks(
+                actor,
+                worker_id=f"w{step.pick % 3}",
+                handlers=HANDLERS,
+                max_tasks=1 + step.pick % 3,
+                lock_seconds=60,
+            )
+            return Counter({"task.locked": len(locked)})
+        if operation == "worker_complete":
+            await complete_automated_task(
+                actor, task_id=row["id"], worker_id=worker, output={"pick": step.pick}
+            )
+            return Counter({"task.completed": 1})
+        if operation == "worker_fail":
+            retryable = step.pick % 2 == 0
+            await fail_automated_task(
+                actor, task_id=row["id"], worker_id=worker, error="OSS down", retryable=retryable
+            )
+            if retryable and row["attempts"] < row["max_attempts"]:
+                return Counter({"task.retry_scheduled": 1})
+            return Counter({"task.failed": 1, "fallout.created": 1})
+        # An hour passes: every lock runs out (the longest is ten minutes), every backoff too.
+        locked_rows = [
+            t
+            for t in (await snapshot())["task"]
+            if t["locked_by"] is not None and t["state"] is TaskState.IN_PROGRESS
+        ]
+        self.clock.advance(hours=1)
+        assert await expire_locks() == len(locked_rows)
+        exhausted = sum(t["attempts"] >= t["max_attempts"] for t in locked_rows)
+        return Counter({"task.lock_expired": len(locked_rows), "fallout.created": exhausted})
 
     async def check_schedule(self, after: object) -> None:
         """The stored schedule is the pure functions' output for the stored facts at the
@@ -398,7 +484,12 @@ class Run:
         await self.load_dependencies()
         item_of = {d["id"]: d["line_item_id"] for d in rows["domain_order"]}
         tasks = [t for t in rows["task"] if item_of[t["domain_order_id"]] in chosen]
-        cancelled = {t["id"] for t in tasks if t["state"] not in FINAL_TASKS}
+        # An earlier revision's compensating tasks are left to run; what it compensated
+        # already is not compensated again.
+        cancelled = {
+            t["id"] for t in tasks if t["state"] not in FINAL_TASKS and t["compensates_id"] is None
+        }
+        compensated_already = {t["compensates_id"] for t in rows["task"]}
         fallouts = [
             f
             for f in rows["fallout"]
@@ -410,6 +501,7 @@ class Run:
             if t["state"] is TaskState.COMPLETED
             and t["compensates_id"] is None
             and t["template_id"] in self.compensated
+            and t["id"] not in compensated_already
         ]
         return Counter(
             {
@@ -518,8 +610,14 @@ class Run:
             if task["deferred_outcome"] is not None:
                 assert state is TaskState.PENDING, f"{number} is {state} with an outcome"
                 assert task["deferred_outcome"] in {TaskState.COMPLETED, TaskState.SKIPPED}
-            if state is TaskState.IN_PROGRESS:
+            automated = task["kind"] is TaskKind.AUTOMATED
+            if state is TaskState.IN_PROGRESS and not automated:
                 assert task["assignee_id"] is not None
+            holds = automated and state is TaskState.IN_PROGRESS
+            assert (task["locked_by"] is not None) == holds, f"{number} lock vs state"
+            assert (task["lock_expires_at"] is not None) == holds, f"{number} lock expiry"
+            if automated:
+                assert task["attempts"] <= task["max_attempts"], f"{number} tried too often"
             on_hold = state is TaskState.ON_HOLD
             assert open_fallouts[task_id] == int(on_hold), f"{number} hold vs fallout"
         [order] = rows["order"]
@@ -687,8 +785,24 @@ async def test_random_operations_keep_the_plan_consistent(
     changes: list[tuple[LineItemInput, dict[str, Any]]],
     due_in: int | None,
 ) -> None:
-    # Hypothesis runs the body once per example: each starts from a database without orders.
+    # Hypothesis runs the body once per example: each starts from a database without orders,
+    # and a clock of its own (the steps move it).
     await empty_order_tables(db)
+    clock = FakeClock()
+    previous_clock = use_clock(clock.now)
+    try:
+        await run_steps(sequence, items, changes, due_in, clock)
+    finally:
+        use_clock(previous_clock)
+
+
+async def run_steps(
+    sequence: list[Step],
+    items: list[LineItemInput],
+    changes: list[tuple[LineItemInput, dict[str, Any]]],
+    due_in: int | None,
+    clock: FakeClock,
+) -> None:
     users = await demo_users()
     changing = [await bought(users, change, had) for change, had in changes]
     submitted = await submit_service_order(
@@ -698,7 +812,7 @@ async def test_random_operations_keep_the_plan_consistent(
             line_items=[*items, *changing],
             requested_completion_date=None
             if due_in is None
-            else datetime.now(UTC) + timedelta(minutes=due_in),
+            else clock.now() + timedelta(minutes=due_in),
         ),
     )
     rows = await scoped_snapshot(submitted.id)
@@ -706,7 +820,7 @@ async def test_random_operations_keep_the_plan_consistent(
     compensated = await TaskTemplate.filter(compensated_by_id__isnull=False).values_list(
         "id", flat=True
     )
-    run = Run(users, order.id, frozenset(cast(int, id) for id in compensated))
+    run = Run(users, order.id, frozenset(cast(int, id) for id in compensated), clock)
     await run.load_dependencies()
     after = await scoped_snapshot(order.id, rows)
     run.check_invariants(after)

@@ -7,7 +7,7 @@ from models.enums import TaskState
 from services.orders.cancel import cancel_service_order
 from services.tasks import complete_task, reassign_task, start_task
 from tests.api.mutations.helpers import order_id, ready_task, user_id
-from tests.services.task_plans import approved_order
+from tests.services.task_plans import approved_order, work_task
 from tests.subscriptions.live_server import LiveServer
 
 TASK_CHANGED = """subscription($filter: TaskEventFilter, $after: String) {
@@ -151,3 +151,35 @@ async def _reassign_a_ready_task(order: ServiceOrder, manager: User, to: User) -
     assert task is not None
     await reassign_task(manager, task.id, to.id, "test")
     return task.number
+
+
+async def test_a_worker_hears_of_the_tasks_of_its_handlers_that_become_ready(
+    server: LiveServer, users: dict[str, User]
+) -> None:
+    # given a worker of demo.configure_network following its READY tasks
+    order = await approved_order(users, "MOBILE_LINE")
+    client = await server.client("automation")
+    await client.subscribe_and_wait(
+        "1",
+        TASK_CHANGED,
+        {"filter": {"handlers": ["demo.configure_network"], "states": ["READY"]}},
+    )
+
+    # when the leaves are done, the subscriber registration (demo.configure_network) is READY
+    for name in (
+        "Allocate a SIM from stock",
+        "Reserve the mobile number",
+        "Dispatch the SIM to the customer",
+    ):
+        await work_task(await Task.get(service_order_id=order.id, name=name), users)
+
+    # then that is the one event the worker gets
+    event = (await client.next_data("1"))["taskChanged"]
+    assert (event["kind"], event["newState"]) == ("task.ready", "READY")
+    assert (
+        event["task"]["number"]
+        == (
+            await Task.get(service_order_id=order.id, name="Register the subscriber in the HSS")
+        ).number
+    )
+    await client.close()

@@ -48,7 +48,8 @@ query ($id: ID!) {
       domainOrders {
         id
         tasks {
-          id number name state assignee { username } assignmentGroup { name } dependsOn { id }
+          id number name state kind assignee { username } assignmentGroup { name }
+          dependsOn { id }
         }
       }
     }

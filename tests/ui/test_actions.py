@@ -53,7 +53,9 @@ async def test_agent_starts_and_completes_a_task_and_progress_moves(page: Page, 
     task = next(
         t
         for t in tasks_of(plan)
-        if t["state"] == "READY" and t["assignmentGroup"]["name"] in AGENT1_GROUPS
+        if t["state"] == "READY"
+        and t["kind"] == "MANUAL"
+        and t["assignmentGroup"]["name"] in AGENT1_GROUPS
     )
     await sign_in(page, "agent1")
     await open_plan(page, plan["id"])
@@ -98,7 +100,7 @@ async def test_viewer_is_offered_no_action(page: Page, api: Api) -> None:
 async def test_a_task_on_hold_is_offered_what_the_api_allows(page: Page, api: Api) -> None:
     # Given a task on hold with an open fallout (the API refuses a second fallout on it)
     plan = await api.in_progress_order("On Hold Ltd")
-    task = next(t for t in tasks_of(plan) if t["state"] == "READY")
+    task = next(t for t in tasks_of(plan) if t["state"] == "READY" and t["kind"] == "MANUAL")
     await api.create_fallout(task["id"])
     await sign_in(page, "manager")
     await open_plan(page, plan["id"])

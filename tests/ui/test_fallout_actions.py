@@ -33,7 +33,7 @@ async def test_manager_reassigns_a_fallout_to_an_agent(page: Page, api: Api) -> 
 async def test_manager_resolves_a_fallout_and_the_task_is_ready_again(page: Page, api: Api) -> None:
     # Given an order whose ready task is on hold with an open fallout
     plan = await api.in_progress_order("Resolve Fallout Ltd")
-    task = next(t for t in tasks_of(plan) if t["state"] == "READY")
+    task = next(t for t in tasks_of(plan) if t["state"] == "READY" and t["kind"] == "MANUAL")
     fallout = await api.create_fallout(task["id"])
     await sign_in(page, "manager")
     await open_plan(page, plan["id"])

@@ -21,7 +21,9 @@ def ready_task_of_agent2(plan: Any) -> Any:
     return next(
         t
         for t in tasks_of(plan)
-        if t["state"] == "READY" and t["assignmentGroup"]["name"] in AGENT2_GROUPS
+        if t["state"] == "READY"
+        and t["kind"] == "MANUAL"
+        and t["assignmentGroup"]["name"] in AGENT2_GROUPS
     )
 
 
@@ -112,7 +114,8 @@ async def test_a_lost_connection_is_shown_and_resumed_from_the_last_cursor(
     relay = Relay()
     await page.route_web_socket(re.compile(r".*/graphql$"), relay)
     plan = await api.in_progress_order("Reconnect Ltd")
-    first, second = [t for t in tasks_of(plan) if t["state"] == "READY"][:2]
+    ready = [t for t in tasks_of(plan) if t["state"] == "READY" and t["kind"] == "MANUAL"]
+    first, second = ready[:2]
     await sign_in(page, "manager")
     await open_plan(page, plan["id"])
     fallout = await api.create_fallout(first["id"])

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from models import FalloutRecord, ServiceOrder, Task, User
-from models.enums import FalloutType, TaskState
+from models.enums import FalloutType, TaskKind, TaskState
 from services.fallouts import create_fallout
 from services.orders import LineItemInput, SubmitOrderInput, submit_service_order
 from services.tasks import start_task
@@ -32,9 +32,11 @@ async def in_progress_order(users: Users) -> ServiceOrder:
 
 
 async def ready_task(users: Users) -> tuple[Task, User]:
-    """A READY, unassigned task of a fresh order, and an agent of its group."""
+    """A READY, unassigned manual task of a fresh order, and an agent of its group."""
     order = await in_progress_order(users)
-    task = await Task.filter(service_order_id=order.id, state=TaskState.READY).first()
+    task = await Task.filter(
+        service_order_id=order.id, state=TaskState.READY, kind=TaskKind.MANUAL
+    ).first()
     assert task is not None
     return task, await agent_for(task, users)
 

@@ -5,9 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from models import Event, ServiceOrder, Task
-from models.enums import TaskState
+from models.enums import TaskKind, TaskState
 from services.orders import hold_service_order, resume_service_order
-from services.tasks import complete_task, start_task
 from tests.api.graphql import Api
 from tests.api.mutations.helpers import (
     Users,
@@ -19,7 +18,8 @@ from tests.api.mutations.helpers import (
     task_id,
 )
 from tests.fake_clock import FakeClock
-from tests.services.task_plans import agent_for, snapshot
+from tests.services.automation.plans import WORKER
+from tests.services.task_plans import agent_for, finish_either, snapshot, start_either
 
 ORDER = """
     serviceOrder { state version heldFrom heldAt viewerCan { hold resume } }
@@ -41,6 +41,10 @@ mutation Complete($input: CompleteTaskInput!) {
 }"""
 CAN_START = """
 query CanStart($id: ID!) { node(id: $id) { ... on Task { state viewerCan { start } } } }"""
+
+
+COMPLETE_AUTOMATED = """mutation($input: CompleteAutomatedTaskInput!) {
+  completeAutomatedTask(input: $input) { task { state } userErrors { code message field } } }"""
 
 
 async def run(api: Api, username: str, document: str, **values: Any) -> dict[str, Any]:
@@ -154,15 +158,18 @@ async def test_a_held_order_whose_last_work_finishes_is_final(api: Api, users: U
     order = await in_progress_order(users)
     while ready := await Task.filter(service_order_id=order.id, state=TaskState.READY):
         for task in ready:
-            agent = await agent_for(task, users)
-            await start_task(agent, task.id)
+            await start_either(task, users)
             if await Task.filter(service_order_id=order.id, state=TaskState.PENDING).exists():
-                await complete_task(agent, task.id)
+                await finish_either(task, users)
     [last] = await Task.filter(service_order_id=order.id, state=TaskState.IN_PROGRESS)
     await hold_service_order(users["manager"], order.id, "Permit pending")
-    agent = await agent_for(last, users)
 
-    await run(api, agent.username, COMPLETE, taskId=task_id(last))
+    if last.kind is TaskKind.AUTOMATED:  # its worker answers (the billing start is automated)
+        answer = {"workerId": WORKER, "output": {"done": True}}
+        await run(api, "automation", COMPLETE_AUTOMATED, taskId=task_id(last), **answer)
+    else:
+        agent = await agent_for(last, users)
+        await run(api, agent.username, COMPLETE, taskId=task_id(last))
 
     final = await ServiceOrder.get(id=order.id)
     assert (final.state, final.held_from, final.held_at) == ("COMPLETED", None, None)

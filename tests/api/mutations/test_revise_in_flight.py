@@ -13,12 +13,13 @@ from __future__ import annotations
 from typing import Any
 
 from models import DomainOrder, Event, LineItem, ServiceOrder, SoldProduct, Task, TaskDependency
-from models.enums import TaskState
+from models.enums import LineItemAction, TaskState
 from services.orders import LineItemInput, hold_service_order
 from services.orders.cancel import cancel_service_order
 from services.tasks import start_task
 from tests.api.graphql import Api, gid
 from tests.api.mutations.helpers import Users, order_id, refused, succeeded
+from tests.services.installed_base import active_product, change_order
 from tests.services.orders.plan_work import task_by_code, work, work_compensations
 from tests.services.task_plans import agent_for, approved_order, snapshot
 
@@ -276,3 +277,37 @@ async def test_a_quantity_change_plans_another_unit_and_keeps_the_first(
     [changed] = (await revised_event(order))["changed"]
     assert (changed["kept"], changed["created"]) == (len(first), len(first))
     assert (await LineItem.get(id=item.id)).quantity == 2
+
+
+async def test_a_modify_is_replanned_against_what_its_product_has_now(
+    api: Api, users: Users
+) -> None:
+    # given a dual-stack 500M fibre line being modified to 1G
+    product = await active_product(users, FIBRE)
+    order = await change_order(
+        users, LineItemAction.MODIFY, product, {"ipVersion": "DUAL_STACK", "bandwidth": "1G"}
+    )
+    [item] = await items_of(order)
+
+    # when the change becomes IPv4 at the same bandwidth
+    payload = await revise(
+        api,
+        order,
+        item_input(
+            item,
+            FIBRE,
+            action="MODIFY",
+            soldProductId=gid("SoldProduct", product.id),
+            characteristics={"ipVersion": "IPV4", "bandwidth": "500M"},
+        ),
+    )
+
+    # then the tariff (it follows the bandwidth) is no longer changed, and the prefix goes
+    # (a teardown inside a MODIFY, after the service is reprofiled)
+    assert succeeded(payload, "serviceOrder")["revision"] == 1
+    assert (await task_by_code(order.id, "change_tariff")).state is TaskState.CANCELLED
+    reprofile = await task_by_code(order.id, "reprofile_internet")
+    withdraw = await task_by_code(order.id, "withdraw_ipv6_prefix")
+    assert withdraw.state is TaskState.PENDING
+    waits_on = {link.depends_on_id for link in await TaskDependency.filter(task_id=withdraw.id)}
+    assert waits_on == {reprofile.id}

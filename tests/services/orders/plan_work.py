@@ -5,7 +5,7 @@ from __future__ import annotations
 from models import Task, User
 from models.enums import TaskState
 from services.tasks import complete_task, start_task
-from tests.services.task_plans import agent_for
+from tests.services.task_plans import agent_for, work_task
 
 
 async def task_by_code(order_id: int, code: str, *, compensating: bool = False) -> Task:
@@ -20,13 +20,12 @@ async def task_by_code(order_id: int, code: str, *, compensating: bool = False) 
 
 
 async def work(order_id: int, users: dict[str, User], *codes: str) -> None:
-    """Start and complete the tasks of `codes`, in that order (each must be READY by then)."""
+    """Start and complete the tasks of `codes`, in that order (each must be READY by then): an
+    agent a manual one, a worker an automated one."""
     for code in codes:
         task = await task_by_code(order_id, code)
         assert task.state is TaskState.READY, f"{code} is {task.state}"
-        agent = await agent_for(task, users)
-        await start_task(agent, task.id)
-        await complete_task(agent, task.id)
+        await work_task(task, users)
 
 
 async def work_compensations(order_id: int, users: dict[str, User]) -> list[str]:

@@ -20,6 +20,7 @@ def wanted(item: CurrentItem, **changes: object) -> WantedItem:
         "specification_code": item.specification_code,
         "quantity": item.quantity,
         "characteristics": item.characteristics,
+        "sold_product_id": item.sold_product_id,
     }
     values.update(changes)
     return WantedItem(**values)  # type: ignore[arg-type]
@@ -109,3 +110,23 @@ def test_leaving_out_an_item_cancelled_already_removes_nothing() -> None:
     assert diff.removed == ()
     with pytest.raises(ValidationError):
         revision_diff([FIBRE, cancelled], [wanted(FIBRE)])
+
+
+def test_a_modify_keeps_its_quantity() -> None:
+    modify = CurrentItem(4, LineItemAction.MODIFY, "FIBRE_BROADBAND", 1, {"ipVersion": "IPV4"})
+
+    with pytest.raises(ValidationError) as raised:
+        revision_diff([modify], [wanted(modify, quantity=2)])
+
+    assert raised.value.field == "lineItems[0].quantity"
+
+
+def test_a_modify_keeps_the_product_it_changes() -> None:
+    modify = CurrentItem(4, LineItemAction.MODIFY, "FIBRE_BROADBAND", 1, {}, sold_product_id=7)
+
+    kept = revision_diff([modify], [wanted(modify, characteristics={"b": 1}, sold_product_id=7)])
+    with pytest.raises(ValidationError) as raised:
+        revision_diff([modify], [wanted(modify, characteristics={"b": 1}, sold_product_id=8)])
+
+    assert [change.id for change in kept.changed] == [4]
+    assert raised.value.field == "lineItems[0].soldProductId"

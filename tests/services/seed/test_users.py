@@ -22,6 +22,7 @@ async def test_each_demo_user_has_its_role(users: dict[str, User]) -> None:
         "viewer": [Role.VIEWER],
         "partner": [Role.INTEGRATOR],
         "admin": [Role.ADMIN],
+        "automation": [Role.AUTOMATION],
     }
 
 
