@@ -84,9 +84,9 @@ clean:
 # Benchmarks (bench/, figures in the README's "Performance" section): each prints a table of
 # figures and ratios to its baselines. They use throwaway databases (SQLite temp files, and
 # PostgreSQL databases of their own on 127.0.0.1:5432) and talk only to loopback.
-.PHONY: bench bench-plan bench-mutations bench-fanout bench-volume
+.PHONY: bench bench-plan bench-mutations bench-fanout bench-volume bench-workers
 
-bench: bench-plan bench-mutations bench-fanout bench-volume
+bench: bench-plan bench-mutations bench-fanout bench-volume bench-workers
 
 bench-plan: $(STAMP)
 	$(BIN)/python -m bench.plan_read
@@ -99,3 +99,6 @@ bench-fanout: $(STAMP)
 
 bench-volume: $(STAMP)
 	$(BIN)/python -m bench.volume
+
+bench-workers: $(STAMP)
+	$(BIN)/python -m bench.workers

@@ -2,6 +2,7 @@
 
 python server.py run        migrate, seed on first start, serve (what `make run` does)
 python server.py serve      serve only [--host --port --workers]
+python server.py worker     run automated tasks and the sweepers [--handlers T ... --concurrency N]
 python server.py migrate    apply Tortoise migrations to DATABASE_URL
 python server.py seed       load the demo catalog, users and orders (again: changes nothing)
 python server.py token USERNAME [--ttl SECONDS]
@@ -51,6 +52,7 @@ from services.observability.tracing import TracingUnavailable, configure_tracing
 from services.seed import seed_demo
 from services.settings import Settings, get_settings
 from services.sweeping.runtime import sweeping
+from services.workers.runtime import WorkerRequest, embedded_worker, serve_worker
 
 WORKER_HEALTHCHECK_SECONDS = 30
 
@@ -103,6 +105,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
             run_events(settings),
             sampling(),
             sweeping(),
+            # After the events machinery: its completions hint this process's relay.
+            embedded_worker(settings),
         ):
             tune_garbage_collector()
             yield
@@ -217,6 +221,12 @@ def main(argv: list[str] | None = None) -> int:
         command.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
         command.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
         command.add_argument("--workers", type=int, default=1)
+    worker = commands.add_parser("worker", help="run automated tasks, and the sweepers")
+    worker.add_argument(
+        "--handlers", nargs="+", default=[], metavar="TOPIC", help="only these topics"
+    )
+    worker.add_argument("--concurrency", type=int, default=None, help="WORKER_CONCURRENCY")
+    worker.add_argument("--worker-id", default=None, help="default: host-pid-random")
     commands.add_parser("migrate")
     commands.add_parser("seed")
     token = commands.add_parser("token", help="print a bearer token for an existing user")
@@ -236,6 +246,9 @@ def main(argv: list[str] | None = None) -> int:
         os.environ.setdefault("DEMO_MODE", "true")
         os.environ.setdefault("INTROSPECTION", "true")
         os.environ.setdefault("LOG_FORMAT", "console")
+        # The demo moves on its own: a worker with the demo handlers in the server's process.
+        os.environ.setdefault("EMBEDDED_WORKER", "true")
+        os.environ.setdefault("WORKER_DEMO_HANDLERS", "true")
     try:
         settings = get_settings()
     except ValidationError as error:  # refused at start, before anything listens
@@ -263,6 +276,12 @@ def main(argv: list[str] | None = None) -> int:
         return asyncio.run(with_database(lambda: load_catalog_file(args.path)))
     if args.command == "schema":
         return write_contract(check=args.check)
+    if args.command == "worker":
+        if args.concurrency is not None and args.concurrency < 1:
+            print("--concurrency must be at least 1", file=sys.stderr)
+            return 2
+        request = WorkerRequest(tuple(args.handlers), args.concurrency, args.worker_id)
+        return asyncio.run(serve_worker(settings, request))
     if args.command == "token":
         return asyncio.run(with_database(lambda: print_token(args.username, args.ttl)))
     if args.command in ("run", "serve"):

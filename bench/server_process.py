@@ -156,3 +156,30 @@ def _uvicorn() -> list[str]:
     suffixes = {"cprofile": ".prof", "tracemalloc": ".mem"}
     suffix = suffixes.get(os.environ.get("BENCH_PROFILER", ""), ".txt")
     return ["bench.profiled_server", str(Path(directory) / f"server-{free_port()}{suffix}")]
+
+
+def worker_command(*args: str) -> list[str]:
+    """`server.py worker ARGS` (--handlers, --concurrency, --worker-id)."""
+    return [sys.executable, "server.py", "worker", *args]
+
+
+@contextmanager
+def worker_process(
+    env: Mapping[str, str], log: Path, *args: str, within: float = STARTUP_TIMEOUT_SECONDS
+) -> Iterator[subprocess.Popen[bytes]]:
+    """`server.py worker ARGS`, from its "worker started" log line until the end (SIGTERM:
+    the worker finishes or releases what it runs)."""
+    process = start_server(worker_command(*args), env, log)
+    try:
+        deadline = time.monotonic() + within
+        while "worker started" not in log.read_text(errors="replace"):
+            if process.poll() is not None:
+                raise RuntimeError(
+                    f"the worker exited with {process.returncode}:\n{log.read_text()}"
+                )
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"the worker did not start within {within}s:\n{log.read_text()}")
+            time.sleep(0.1)
+        yield process
+    finally:
+        stop_server(process)

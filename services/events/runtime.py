@@ -103,6 +103,24 @@ async def _forward_hints(broadcast: Broadcast, relay: Relay, listening: asyncio.
             relay.wake()
 
 
+@asynccontextmanager
+async def publishing_hints(settings: Settings) -> AsyncIterator[Broadcast]:
+    """For a process that changes orders but serves no subscriber (`server.py worker`): its
+    commits hint the servers' relays through the broker (yielded, for listening to theirs),
+    and it runs no relay of its own."""
+    broadcast = Broadcast(backend=backend_for_url(settings.broadcast_url))
+    await broadcast.connect()
+    hints = HintPublisher(broadcast, wake_local=lambda: None)
+    hints.start()
+    previous = set_publisher(hints)
+    try:
+        yield broadcast
+    finally:
+        set_publisher(previous)
+        await hints.stop()
+        await broadcast.disconnect()
+
+
 def current_relay() -> Relay:
     if _running is None:
         raise RuntimeError("the event relay is not running (run_events was not entered)")
@@ -112,6 +130,11 @@ def current_relay() -> Relay:
 def running_relay() -> Relay | None:
     """This process's relay, or None when the events machinery is not running (metrics)."""
     return None if _running is None else _running.relay
+
+
+def running_broadcast() -> Broadcast | None:
+    """This process's broker connection, or None when the events machinery is not running."""
+    return None if _running is None else _running.broadcast
 
 
 def broker_status() -> BrokerStatus:

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from models import LineItem, ServiceOrder, Task, User
+from models import LineItem, ServiceOrder, User
 from models.enums import FulfillmentState, ServiceOrderState
 from services.errors import InvalidStateError, NotFoundError, ValidationError
 from services.events.kinds import EventKind
@@ -33,6 +33,7 @@ from services.locking import lock_order
 from services.orders import rules
 from services.orders.catalog_graph import load_catalog_graph
 from services.orders.plan_changes import load_persisted_plan, write_plan_changes
+from services.orders.point_of_no_return import passed_by
 from services.orders.replanning import plan_cancellation
 from services.policy import Action, can_cancel_order
 from services.rollup import roll_up
@@ -133,7 +134,7 @@ async def _why_not(order: ServiceOrder, *, whole: bool) -> str:
         return ""
     items = await LineItem.filter(service_order_id=order.id).order_by("position", "id")
     past = rules.past_point_of_no_return(items)
-    passed = "?" if past is None else f"line item {past.position + 1} ({await _passed_by(past)})"
+    passed = "?" if past is None else f"line item {past.position + 1} ({await passed_by(past)})"
     return (
         f"Service order {order.number} is past its point of no return: {passed} has started. "
         "Name the other line items to cancel them."
@@ -159,21 +160,9 @@ async def _check_items(order: ServiceOrder, items: list[LineItem]) -> None:
     if past is not None:
         raise InvalidStateError(
             f"Line item {past.position + 1} of {order.number} is past its point of no return: "
-            f"task {await _passed_by(past)} has started.",
+            f"task {await passed_by(past)} has started.",
             field=_FIELD,
         )
-
-
-async def _passed_by(item: LineItem) -> str:
-    """The number and name of the task that passed the item's point of no return."""
-    task = (
-        await Task.filter(
-            domain_order__line_item_id=item.id, is_point_of_no_return=True, started_at__isnull=False
-        )
-        .order_by("started_at", "id")
-        .first()
-    )
-    return "?" if task is None else f"{task.number} ({task.name})"
 
 
 async def _cancel_unplanned(

@@ -40,3 +40,16 @@ async def pass_point_of_no_return(
         taskNumber=task.number,
     )
     return item
+
+
+async def passed_by(item: LineItem) -> str:
+    """The number and name of the task that passed `item`'s point of no return, for the
+    refusals that name it (cancel, revise); "?" when none has (the caller checked it has)."""
+    task = (
+        await Task.filter(
+            domain_order__line_item_id=item.id, is_point_of_no_return=True, started_at__isnull=False
+        )
+        .order_by("started_at", "id")
+        .first()
+    )
+    return "?" if task is None else f"{task.number} ({task.name})"

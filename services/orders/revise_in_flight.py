@@ -29,7 +29,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, cast
 
-from models import LineItem, ServiceOrder, ServiceSpecification, SoldProduct, Task
+from models import LineItem, ServiceOrder, ServiceSpecification, SoldProduct
 from models.enums import FulfillmentState
 from services import rollup
 from services.errors import InvalidStateError
@@ -42,6 +42,7 @@ from services.orders.plan_changes import (
     write_plan_changes,
 )
 from services.orders.planning import plan_line_item
+from services.orders.point_of_no_return import passed_by
 from services.orders.replanning import (
     Created,
     Existing,
@@ -140,7 +141,7 @@ async def _check_revisable(item: LineItem) -> None:
     where = f"Line item {item.position + 1}"
     if item.point_of_no_return_reached_at is not None:
         raise InvalidStateError(
-            f"{where} is past its point of no return (task {await _passed_by(item)} has "
+            f"{where} is past its point of no return (task {await passed_by(item)} has "
             "started): it can no longer be changed or removed.",
             field="lineItems",
         )
@@ -159,18 +160,6 @@ async def _products_characteristics(items: Sequence[LineItem]) -> dict[int, dict
         return {}
     rows = await SoldProduct.filter(id__in=list(product_of)).values_list("id", "characteristics")
     return {product_of[cast(int, id)]: cast(dict[str, Any], chars) for id, chars in rows}
-
-
-async def _passed_by(item: LineItem) -> str:
-    """The number and name of the task that passed the item's point of no return."""
-    task = (
-        await Task.filter(
-            domain_order__line_item_id=item.id, is_point_of_no_return=True, started_at__isnull=False
-        )
-        .order_by("started_at", "id")
-        .first()
-    )
-    return "?" if task is None else f"{task.number}, {task.name}"
 
 
 async def _create_items(

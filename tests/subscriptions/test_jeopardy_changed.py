@@ -8,10 +8,9 @@ from datetime import timedelta
 from models import ServiceOrder, Task, User
 from models.enums import JeopardyLevel, TaskState
 from services.schedule.sweeper import sweep_jeopardy
-from services.tasks import start_task
 from tests.fake_clock import FakeClock
 from tests.services.schedule.orders import fibre_order
-from tests.services.task_plans import agent_for
+from tests.services.task_plans import start_either
 from tests.subscriptions.live_server import LiveServer
 
 ORDER_JEOPARDY = """subscription($level: JeopardyLevel) {
@@ -35,7 +34,7 @@ async def sweep_until(order: ServiceOrder, level: JeopardyLevel, clock: FakeCloc
 
 async def start_ready_tasks(order: ServiceOrder, users: dict[str, User]) -> None:
     for task in await Task.filter(service_order_id=order.id, state=TaskState.READY):
-        await start_task(await agent_for(task, users), task.id)
+        await start_either(task, users)  # an agent a manual task, the test worker an automated one
 
 
 async def test_an_order_dashboard_gets_the_changes_reaching_late_or_critical_and_nothing_else(

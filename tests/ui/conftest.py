@@ -50,7 +50,10 @@ def ui_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningServe
 
 @pytest.fixture(scope="session")
 def api(ui_server: RunningServer) -> Api:
-    return Api(ui_server.url)
+    client = Api(ui_server.url)
+    # The automation service account, for tests that do an automated task as a worker would.
+    client.use_token("automation", ui_server.command("token", "automation"))
+    return client
 
 
 @pytest.fixture(scope="session")

@@ -6,6 +6,7 @@ import { keyed } from "lit-html/directives/keyed.js";
 import type { Specification, TaskRef } from "../api/shapes";
 import { nodeKey, nodeSpecification, nodeTitle, type Plan, type PlanNode } from "../plan/model";
 import { taskActions } from "./actionForms";
+import { automationFacts } from "./automation";
 import { lifecycleDetails } from "./lifecycleMarks";
 import { focusNode } from "./tree";
 import { humanize, person, progressBar, stateBadge, when } from "./widgets";
@@ -82,6 +83,7 @@ function kindFacts(node: PlanNode, plan: Plan): TemplateResult {
           ${fact("Due", t.dueAt ? when(t.dueAt) : "—")}
           ${fact("Priority", humanize(t.priority))}
         </dl>
+        ${automationFacts(t)}
         <h4>Waits on</h4>
         ${taskLinks(t.dependsOn, "waits-on", "Nothing: it can start on its own.")}
         <h4>Waited on by</h4>

@@ -8,6 +8,7 @@ import { select, toggle } from "../controllers/plan";
 import type { Plan, PlanNode } from "../plan/model";
 import { nodeTitle } from "../plan/model";
 import { state } from "../store";
+import { automationLabel, automationMark } from "./automation";
 import { lifecycleMarks } from "./lifecycleMarks";
 import { humanize, person, progressBar, stateBadge, when } from "./widgets";
 
@@ -26,6 +27,7 @@ function taskFacts(node: PlanNode): TemplateResult | typeof nothing {
   const open = task.fallouts.filter((f) => OPEN_FALLOUT.has(f.state));
   return html`<span class="task-facts">
     <span class="assignee" data-testid="task-assignee">${person(task.assignee)}</span>
+    ${automationMark(task)}
     ${task.dueAt ? html`<span class="due">due ${when(task.dueAt)}</span>` : nothing}
     ${task.fallouts.length
       ? html`<span
@@ -47,7 +49,8 @@ function label(node: PlanNode): string {
     node.kind === "task" && node.entity.fallouts.some((f) => OPEN_FALLOUT.has(f.state))
       ? ", open fallout"
       : "";
-  return `${KIND_LABEL[node.kind]} ${nodeTitle(node)}, ${humanize(node.state)}, ${progress}${fallouts}`;
+  const automated = node.kind === "task" ? automationLabel(node.entity) : "";
+  return `${KIND_LABEL[node.kind]} ${nodeTitle(node)}, ${humanize(node.state)}, ${progress}${automated}${fallouts}`;
 }
 
 function item(node: PlanNode, plan: Plan): TemplateResult {
