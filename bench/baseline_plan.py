@@ -242,6 +242,14 @@ async def _plan(
             ],
             "viewerCan": _task_can(viewer, row, order_model, viewer_group_ids),
             "isPointOfNoReturn": bool(row["is_point_of_no_return"]),
+            "kind": row["kind"],
+            "handler": row["handler"],
+            "attempts": row["attempts"],
+            "maxAttempts": row["max_attempts"],
+            "nextAttemptAt": _time(row["next_attempt_at"]),
+            "lockedBy": row["locked_by"],
+            "lastError": row["last_error"],
+            "output": _shown(row["output"]),
             "compensates": _task_summary(undone) if undone is not None else None,
         }
 
