@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 import strawberry
 from strawberry.scalars import JSON
 
@@ -39,7 +37,14 @@ class SubmitServiceOrderInput:
         default=None, description="Your own id for the order; unique among your orders."
     )
     priority: Priority = Priority.NORMAL
-    requested_completion_date: datetime | None = None
+    # A String, not DateTime: a date that does not parse is then the payload's VALIDATION
+    # error like every other bad field, instead of a request-level BAD_USER_INPUT (issue 14).
+    requested_completion_date: str | None = strawberry.field(
+        default=None,
+        description="The customer's due date, an ISO 8601 date-time (e.g. "
+        '"2026-12-24T17:00:00Z"; without an offset it is read as UTC). Refused with VALIDATION '
+        "when it does not parse or has already passed.",
+    )
 
 
 @strawberry.input

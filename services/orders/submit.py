@@ -42,7 +42,8 @@ class SubmitOrderInput:
     line_items: Sequence[LineItemInput]
     external_id: str | None = None
     priority: Priority = Priority.NORMAL
-    requested_completion_date: datetime | None = None
+    # The API's ISO 8601 text, or a datetime (seed, tests)
+    requested_completion_date: datetime | str | None = None
 
 
 async def submit_service_order(actor: User, data: SubmitOrderInput) -> ServiceOrder:
@@ -219,8 +220,17 @@ def _external_id_conflict(external_id: str | None) -> ConflictError:
     )
 
 
-def _requested_completion(value: datetime | None) -> datetime | None:
+def _requested_completion(value: datetime | str | None) -> datetime | None:
     """The due date of the order's schedule: one already past could never be met."""
+    if isinstance(value, str):
+        try:
+            value = datetime.fromisoformat(value)
+        except ValueError:
+            raise ValidationError(
+                "The requested completion date is not an ISO 8601 date-time "
+                '(e.g. "2026-12-24T17:00:00Z").',
+                field="requestedCompletionDate",
+            ) from None
     requested = utc_datetime(value, field="requestedCompletionDate")
     if requested is not None and requested <= now():
         raise ValidationError(

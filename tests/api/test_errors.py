@@ -38,8 +38,8 @@ async def test_a_syntax_error_keeps_its_message(api: Api, users: Users) -> None:
 
 
 async def test_a_bad_variable_keeps_its_message(api: Api, users: Users) -> None:
-    query = """mutation($d: DateTime) { submitServiceOrder(input: {customer: "c",
-        lineItems: [], requestedCompletionDate: $d}) { serviceOrder { id } } }"""
-    body = await api.as_("partner", query, {"d": "not a date"})
+    query = """mutation($p: Priority) { submitServiceOrder(input: {customer: "c",
+        lineItems: [], priority: $p}) { serviceOrder { id } } }"""
+    body = await api.as_("partner", query, {"p": "WHENEVER"})
     assert body["data"] is None
-    assert "not a date" in body["errors"][0]["message"]
+    assert "WHENEVER" in body["errors"][0]["message"]

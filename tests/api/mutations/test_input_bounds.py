@@ -248,6 +248,17 @@ async def test_a_date_that_leaves_the_calendar_in_utc_is_refused(
     assert outcome == ("VALIDATION", "requestedCompletionDate")
 
 
+@pytest.mark.parametrize("date", ["next tuesday", "2026-13-01T00:00:00Z", "", "2026-02-30"])
+async def test_a_requested_date_that_does_not_parse_is_refused_with_validation(
+    api: Api, users: Users, date: str
+) -> None:
+    # Given a partner's order whose requested completion date is not an ISO 8601 date-time
+    # When it is submitted
+    outcome = await submit_refused(api, submission(requestedCompletionDate=date))
+    # Then it is the payload's VALIDATION user error on that field, and nothing is written
+    assert outcome == ("VALIDATION", "requestedCompletionDate")
+
+
 async def test_the_last_date_of_the_calendar_in_utc_is_kept(api: Api, users: Users) -> None:
     document = """mutation($input: SubmitServiceOrderInput!) { submitServiceOrder(input: $input)
         { serviceOrder { requestedCompletionDate } userErrors { code } } }"""
