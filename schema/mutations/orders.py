@@ -22,11 +22,25 @@ from schema.inputs import (
 from schema.mutations.perform import perform_mutation
 from schema.payloads import ServiceOrderPayload
 from services import orders
+from services.inputs import InputId
 from services.orders.cancel import cancel_service_order
 
 
 def _order_id(value: strawberry.ID) -> int:
     return decode_id(value, models.ServiceOrder, field="serviceOrderId")
+
+
+def _characteristics(value: object) -> Any:
+    # Any JSON value: the service checks that it is an object with string keys.
+    return {} if value is None else cast(Any, value)
+
+
+def _sold_product_id(value: strawberry.ID | None, index: int) -> InputId | None:
+    """The product a submitted or revised line item names, decoded (an id that does not decode
+    arrives at the service as its error)."""
+    if value is None:
+        return None
+    return decode_input_id(value, models.SoldProduct, field=f"lineItems[{index}].soldProductId")
 
 
 def _submission(input: SubmitServiceOrderInput) -> orders.SubmitOrderInput:
@@ -37,19 +51,8 @@ def _submission(input: SubmitServiceOrderInput) -> orders.SubmitOrderInput:
                 specification_code=item.specification_code,
                 action=item.action,
                 quantity=item.quantity,
-                # Any JSON value: the service checks that it is an object with string keys.
-                characteristics=(
-                    {} if item.characteristics is None else cast(Any, item.characteristics)
-                ),
-                sold_product_id=(
-                    None
-                    if item.sold_product_id is None
-                    else decode_input_id(
-                        item.sold_product_id,
-                        models.SoldProduct,
-                        field=f"lineItems[{index}].soldProductId",
-                    )
-                ),
+                characteristics=_characteristics(item.characteristics),
+                sold_product_id=_sold_product_id(item.sold_product_id, index),
             )
             for index, item in enumerate(input.line_items)
         ],
@@ -71,19 +74,9 @@ def _revised_items(input: ReviseServiceOrderInput) -> list[orders.RevisedItemInp
                 specification_code=item.specification_code,
                 action=item.action,
                 quantity=item.quantity,
-                characteristics=(
-                    {} if item.characteristics is None else cast(Any, item.characteristics)
-                ),
+                characteristics=_characteristics(item.characteristics),
             ),
-            sold_product_id=(
-                None
-                if item.sold_product_id is None
-                else decode_input_id(
-                    item.sold_product_id,
-                    models.SoldProduct,
-                    field=f"lineItems[{index}].soldProductId",
-                )
-            ),
+            sold_product_id=_sold_product_id(item.sold_product_id, index),
         )
         for index, item in enumerate(input.line_items)
     ]
