@@ -43,6 +43,32 @@ def plan_nodes(node: dict[str, Any]) -> Iterator[dict[str, Any]]:
         yield from plan_nodes(child)
 
 
+async def rows_read(statement: Statement, table: str) -> int:
+    """How many rows (or index entries) of `table` running the SELECT `statement` reads: each
+    scan's rows returned and removed by its filter, times its loops (EXPLAIN ANALYZE: the
+    statement runs)."""
+    rows = await connections.get("default").execute_query_dict(
+        f"EXPLAIN (ANALYZE, FORMAT JSON) {statement.sql}", list(statement.args)
+    )
+    plan = rows[0]["QUERY PLAN"]
+    document = json.loads(plan) if isinstance(plan, str) else plan
+    read = 0
+    for node in plan_nodes(document[0]["Plan"]):
+        if node.get("Relation Name") == table:
+            per_loop = node["Actual Rows"] + node.get("Rows Removed by Filter", 0)
+            read += int(per_loop * node["Actual Loops"])
+    return read
+
+
+async def sqlite_query_plan(statement: Statement) -> list[str]:
+    """The steps of SQLite's plan for `statement` (EXPLAIN QUERY PLAN: nothing runs). Its
+    arguments were not captured; SQLite plans without reading them, so NULLs stand in."""
+    _, rows = await connections.get("default").execute_query(
+        f"EXPLAIN QUERY PLAN {statement.sql}", [None] * statement.sql.count("?")
+    )
+    return [str(row["detail"]) for row in rows]
+
+
 async def sequential_scans(
     statements: Iterable[Statement], tables: Iterable[str]
 ) -> list[SequentialScan]:

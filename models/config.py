@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 from typing import Any
 
+from tortoise.backends.base.config_generator import expand_db_url
+
 MODEL_MODULES = ["models"]
 DEFAULT_DATABASE_URL = "sqlite://data/fulfillment.sqlite3"
 
@@ -14,7 +16,7 @@ def tortoise_config(database_url: str) -> dict[str, Any]:
         # asyncpg is the production driver; tortoise names it by scheme.
         database_url = "asyncpg://" + database_url.split("://", 1)[1]
     return {
-        "connections": {"default": database_url},
+        "connections": {"default": connection(database_url)},
         "apps": {
             "models": {
                 "models": MODEL_MODULES,
@@ -25,6 +27,14 @@ def tortoise_config(database_url: str) -> dict[str, Any]:
         "use_tz": True,
         "timezone": "UTC",
     }
+
+
+def connection(database_url: str) -> str | dict[str, Any]:
+    """The URL as it is, but a SQLite one is served by `models/sqlite_engine.py`."""
+    if not database_url.startswith("sqlite://"):
+        return database_url
+    expanded = expand_db_url(database_url)
+    return {**expanded, "engine": "models.sqlite_engine"}
 
 
 # Read by the `tortoise` command line (pyproject.toml [tool.tortoise]) for makemigrations.

@@ -109,14 +109,16 @@ def _chosen_items(
         )
     if len(line_item_ids) > MAX_LINE_ITEMS:
         raise ValidationError(f"At most {MAX_LINE_ITEMS} line items at once.", field=_FIELD)
+    ids = [input_id(value) for value in line_item_ids]
+    # The list's own shape first, whatever its ids name: an item named twice says the
+    # caller's list is not the one they meant (as in a revision's), so it is not read as once.
+    if len(set(ids)) != len(ids):
+        raise ValidationError("A line item is listed twice.", field=_FIELD)
     by_id = {item.id: item for item in items}
-    chosen: dict[int, LineItem] = {}
-    for value in line_item_ids:
-        id = input_id(value)
+    for id in ids:
         if id not in by_id:
             raise NotFoundError(f"No such line item in service order {order.number}.", field=_FIELD)
-        chosen[id] = by_id[id]
-    return list(chosen.values())
+    return [by_id[id] for id in ids]
 
 
 def _allowed(order: ServiceOrder, *, whole: bool) -> bool:

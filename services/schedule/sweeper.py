@@ -10,6 +10,9 @@ the lease changes hands, services/sweeping/runtime.py) then run one after the ot
 order, and the second finds nothing due. Events are written only where a level changed, by
 the same code a change uses, so the sweeper and the changes cannot disagree.
 
+The orders planned before the schedule existed are made due by migration 0015 (its docstring
+says why there), so the same passes schedule them, a batch at a time, oldest first.
+
 Why not recompute every open order on a timer: most orders are on time, and a level can only
 change at a known instant; the column says when, so a pass reads only the orders whose level
 is about to move.

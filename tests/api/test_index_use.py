@@ -5,13 +5,16 @@ lists, an order's history, a worker's fetch and answer, the lock sweeper's pass 
 query send (the documents of the data-volume benchmark, mostly the UI's) reads none of the
 large tables from end to end.
 
-The data are copies of a block of orders made through the services (bench/volume_data.py);
-the planner is left to choose (no setting is changed), so that a lost index shows as the
-sequential scan PostgreSQL would really run.
+The data are copies of a block of orders made through the services (bench/volume_data.py),
+their customers spread so that one customer owns a third of the products; the planner is
+left to choose (no setting is changed), so that a lost index shows as the sequential scan
+PostgreSQL would really run. A page of that customer's products reads as many rows when the
+table doubles; on SQLite its statements search the customer index.
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -19,11 +22,12 @@ import httpx
 import pytest
 import pytest_asyncio
 from starlette.applications import Starlette
+from tortoise.expressions import Subquery
 
 from bench.plan_data import install_bench_catalog
 from bench.plan_query import PLAN_QUERY
-from bench.query_plans import SequentialScan, sequential_scans
-from bench.statements import captured_statements
+from bench.query_plans import SequentialScan, rows_read, sequential_scans, sqlite_query_plan
+from bench.statements import Statement, captured_statements
 from bench.volume import (
     APPROVE,
     COMPLETE,
@@ -35,9 +39,26 @@ from bench.volume import (
     START,
     TASKS,
 )
-from bench.volume_data import Recipe, copy_block, make_block, vacuum_analyze
-from models import AssignmentGroup, FalloutRecord, ServiceOrder, Task, User
-from models.enums import Role, ServiceOrderState, TaskKind, TaskState
+from bench.volume_data import Block, Recipe, copy_block, make_block, vacuum_analyze
+from models import (
+    AssignmentGroup,
+    FalloutRecord,
+    LineItem,
+    ServiceOrder,
+    ServiceSpecification,
+    SoldProduct,
+    Task,
+    User,
+)
+from models.enums import (
+    FulfillmentState,
+    LineItemAction,
+    Role,
+    ServiceOrderState,
+    SoldProductState,
+    TaskKind,
+    TaskState,
+)
 from services.automation.expiry import expire_locks
 from services.settings import Settings
 from tests.api.graphql import Api, gid, pk_of
@@ -57,12 +78,46 @@ query OrdersByAction { serviceOrders(filter: {action: MODIFY}, first: 20) {
   totalCount edges { node { id number } } } }"""
 BLOCK = Recipe(completed_small=3, completed_plan=1, in_progress=1, new=1, small_line_items=2)
 COPIES = 200  # about 24,000 tasks, 3,000 line items and domain orders, 90,000 events
+# Bench Customer keeps every third copy; the others go to these many other customers, so that
+# Bench Customer owns many products (a third of them) and they lie among other customers'.
+OTHER_CUSTOMERS = 60
+
+
+async def spread_customers(copies: list[list[int]], *, first: int) -> None:
+    """Give the copies (numbered from `first`) their customers: orders and their products."""
+    orders_of: dict[str, list[int]] = defaultdict(list)
+    for number, orders in enumerate(copies, start=first):
+        if number % 3:
+            orders_of[f"Customer {number % OTHER_CUSTOMERS:02d}"].extend(orders)
+    for customer, orders in orders_of.items():
+        await ServiceOrder.filter(id__in=orders).update(customer=customer)
+        items = LineItem.filter(service_order_id__in=orders).values("id")
+        await SoldProduct.filter(line_item_id__in=Subquery(items)).update(customer=customer)
 
 
 class Volume:
-    def __init__(self, api: Api, in_progress_orders: list[int]) -> None:
+    def __init__(self, api: Api, in_progress_orders: list[int], block: Block, copies: int) -> None:
         self.api = api
         self.in_progress_orders = in_progress_orders
+        self.block = block
+        self.copies = copies
+
+    async def grow(self, copies: int) -> None:
+        """`copies` more copies of the block, their customers spread as the first ones'."""
+        await spread_customers(await copy_block(self.block, copies), first=self.copies)
+        self.copies += copies
+        await vacuum_analyze()
+
+    async def statements_of(
+        self, username: str, query: str, variables: dict[str, Any]
+    ) -> list[Statement]:
+        token = await self.api.token(username)
+        with captured_statements() as statements:
+            body = await self.api.post(
+                query, variables, headers={"Authorization": f"Bearer {token}"}
+            )
+        assert "errors" not in body, body
+        return statements
 
     async def scans_of(
         self, username: str, query: str, variables: dict[str, Any]
@@ -94,11 +149,15 @@ async def volume(database: str, app: Starlette, settings: Settings) -> AsyncIter
     people = await install_bench_catalog()
     block = await make_block(people, BLOCK)
     copies = await copy_block(block, COPIES)
+    await spread_customers(copies, first=0)
     await vacuum_analyze()
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://api.test") as client:
         yield Volume(
-            Api(client, settings), [orders[block.in_progress_position] for orders in copies]
+            Api(client, settings),
+            [orders[block.in_progress_position] for orders in copies],
+            block,
+            len(copies),
         )
 
 
@@ -187,9 +246,10 @@ async def test_cancelling_an_order_in_progress_scans_no_large_table(volume: Volu
         ("bench-agent", TASKS, {"filter": {"assignee": "me"}}),
         ("bench-manager", FALLOUTS, {"filter": {"state": "OPEN"}}),
         ("bench-manager", ORDERS, {}),
-        # (Every bench order is Bench Customer's, submitted by bench-partner: a filter on
-        # either matches every row, and reading the table is then the right plan.)
+        # (Every bench order is submitted by bench-partner: a filter on it matches every row,
+        # and reading the table is then the right plan.)
         ("bench-manager", SOLD_PRODUCTS, {"filter": {"customer": "Another Customer"}}),
+        ("bench-manager", SOLD_PRODUCTS, {"filter": {"customer": "Bench Customer"}}),
         ("bench-manager", SOLD_PRODUCTS, {"filter": {"state": "TERMINATED"}}),
         ("bench-manager", ORDERS_BY_ACTION, {}),
         ("bench-manager", ORDERS, {"filter": {"jeopardyAtLeast": "LATE"}}),
@@ -200,6 +260,7 @@ async def test_cancelling_an_order_in_progress_scans_no_large_table(volume: Volu
         "open fallouts",
         "orders with totalCount",
         "a customer's products",
+        "a customer's many products",
         "terminated products",
         "orders by action",
         "late orders, most late first",
@@ -256,3 +317,120 @@ async def test_a_worker_s_fetch_and_answer_and_the_lock_sweeper_scan_no_large_ta
     swept = await sequential_scans(statements, LARGE_TABLES)
 
     assert (fetched, completed, swept) == ([], [], [])
+
+
+@pytest.mark.postgres_only
+async def test_a_page_of_a_customer_s_many_products_reads_no_more_rows_as_the_table_grows(
+    volume: Volume,
+) -> None:
+    # given Bench Customer, owner of a third of the products, among 60 other customers
+    def page(statements: list[Statement]) -> list[Statement]:
+        # The page itself; the count reads the customer's index entries, at most
+        # EXACT_COUNT_LIMIT of them (services/queries/counting.py), and seldom runs.
+        return [s for s in statements if "sold_product" in s.sql and "ORDER BY" in s.sql]
+
+    mine = {"filter": {"customer": "Bench Customer"}}
+    before = page(await volume.statements_of("bench-manager", SOLD_PRODUCTS, mine))
+    read_before = sum([await rows_read(s, "sold_product") for s in before])
+
+    # when the installed base doubles (as many more copies, customers spread the same way)
+    await volume.grow(COPIES + 1)  # + 1: the newest copy is again not Bench Customer's
+    statements = await volume.statements_of("bench-manager", SOLD_PRODUCTS, mine)
+    read_after = sum([await rows_read(s, "sold_product") for s in page(statements)])
+
+    # then the page reads no more of the table than before, and no statement reads it all
+    assert len(before) == 1
+    assert 0 < read_after <= read_before
+    assert await sequential_scans(statements, ["sold_product"]) == []
+
+
+# SQLite: the embedded single-process default. Its planner reads no statistics (nothing runs
+# ANALYZE), so its plan follows from the schema; the installed base is still made large.
+SQLITE_PRODUCTS = 6_000
+
+
+@pytest_asyncio.fixture(scope="module")
+async def sqlite_installed_base(
+    database: str, app: Starlette, settings: Settings
+) -> AsyncIterator[Api]:
+    """Thousands of ACTIVE products, a third of them Bench Customer's, the others spread over
+    60 other customers, one order and line item each (written in bulk: only the installed
+    base is read)."""
+    await empty_all_tables(database)
+    people = await install_bench_catalog()
+    specification = await ServiceSpecification.get(code="BENCH_SMALL")
+
+    def customer(n: int) -> str:
+        return "Bench Customer" if n % 3 == 0 else f"Customer {n % OTHER_CUSTOMERS:02d}"
+
+    await ServiceOrder.bulk_create(
+        [
+            ServiceOrder(
+                number=f"SO{n:07d}",
+                customer=customer(n),
+                submitted_by=people.partner,
+                state=ServiceOrderState.COMPLETED,
+            )
+            for n in range(SQLITE_PRODUCTS)
+        ],
+        batch_size=1_000,
+    )
+    orders = await ServiceOrder.all().order_by("id").values_list("id", "customer")
+    await LineItem.bulk_create(
+        [
+            LineItem(
+                service_order_id=order,
+                position=0,
+                action=LineItemAction.ADD,
+                specification=specification,
+                state=FulfillmentState.COMPLETED,
+            )
+            for order, _ in orders
+        ],
+        batch_size=1_000,
+    )
+    items = await LineItem.all().order_by("id").values_list("id", flat=True)
+    await SoldProduct.bulk_create(
+        [
+            SoldProduct(
+                line_item_id=item,
+                specification=specification,
+                customer=owner,
+                state=SoldProductState.ACTIVE,
+            )
+            for item, (_, owner) in zip(items, orders, strict=True)
+        ],
+        batch_size=1_000,
+    )
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://api.test") as client:
+        yield Api(client, settings)
+
+
+@pytest.mark.sqlite_only
+async def test_on_sqlite_a_customer_s_many_products_are_read_through_the_customer_index(
+    sqlite_installed_base: Api,
+) -> None:
+    # given Bench Customer, owner of a third of 6,000 products
+    api = sqlite_installed_base
+    token = await api.token("bench-manager")
+
+    # when a manager lists them
+    with captured_statements() as statements:
+        body = await api.post(
+            SOLD_PRODUCTS,
+            {"filter": {"customer": "Bench Customer"}},
+            headers={"Authorization": f"Bearer {token}"},
+        )
+    plans = [await sqlite_query_plan(s) for s in statements if 'FROM "sold_product"' in s.sql]
+
+    # then the page, the count's probe and the count each search the (customer, id) index,
+    # in its order (no sort of the customer's rows): none reads the table from end to end
+    assert body["data"]["soldProducts"]["totalCount"] == SQLITE_PRODUCTS // 3
+    assert len(plans) == 3
+    for plan in plans:
+        reads = [step for step in plan if step.split()[1:2] == ["sold_product"]]
+        assert len(reads) == 1, plan
+        assert reads[0].startswith("SEARCH sold_product USING"), plan
+        assert "INDEX idx_sold_produc_custome" in reads[0] and "(customer=?)" in reads[0], plan
+        assert not any("TEMP B-TREE" in step for step in plan), plan

@@ -1,5 +1,6 @@
-"""End to end: `server.py serve` and `server.py worker` on one database, the test acting as the
-partner, the manager and the agents over HTTP and websockets.
+"""End to end: `server.py serve` and `server.py worker` on one database (a SQLite file, and a
+PostgreSQL database), the test acting as the partner, the manager and the agents over HTTP and
+websockets.
 
 - An order whose automated tasks the worker does while the agents do the manual ones reaches
   COMPLETED.
@@ -9,10 +10,13 @@ partner, the manager and the agents over HTTP and websockets.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -20,6 +24,7 @@ import pytest
 from websockets.sync.client import connect
 
 from bench.server_process import worker_process
+from tests.conftest import create_postgres_database, drop_postgres_database
 from tests.ui.server import RunningServer, running_server
 
 pytestmark = pytest.mark.e2e
@@ -51,13 +56,36 @@ class Cluster:
     server: RunningServer
 
 
-@pytest.fixture(scope="module")
-def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
+@pytest.fixture(scope="module", params=["sqlite", "postgres"])
+def cluster(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Cluster]:
+    """The server and a worker process on one database: a SQLite file the two processes
+    share, or a PostgreSQL database of the test's own whose NOTIFY carries the events from
+    one process to the other (the production set-up)."""
     directory = tmp_path_factory.mktemp("automated")
-    with running_server(directory) as server:
-        env = {**server.env, **WORKER_ENV}
-        with worker_process(env, directory / "worker.log", "--concurrency", "4"):
+    if request.param == "sqlite":
+        with running_server(directory) as server, worker_of(server, directory):
             yield Cluster(server)
+        return
+    database_url = asyncio.run(create_postgres_database()).replace("postgresql://", "postgres://")
+    try:
+        with (
+            running_server(
+                directory, DATABASE_URL=database_url, BROADCAST_URL=database_url
+            ) as server,
+            worker_of(server, directory),
+        ):
+            yield Cluster(server)
+    finally:
+        asyncio.run(drop_postgres_database(database_url))
+
+
+@contextmanager
+def worker_of(server: RunningServer, directory: Path) -> Iterator[None]:
+    env = {**server.env, **WORKER_ENV}
+    with worker_process(env, directory / "worker.log", "--concurrency", "4"):
+        yield
 
 
 class Client:

@@ -31,17 +31,18 @@ class RunningServer:
 
 
 def server_env(data_dir: Path, **extra: str) -> dict[str, str]:
-    return isolated_env(
-        DATABASE_URL=f"sqlite://{data_dir / 'ui-tests.sqlite3'}",
-        BROADCAST_URL="memory://",
-        DATA_DIR=str(data_dir),
-        JWT_SECRET="ui-tests-secret-ui-tests-secret-0123456789",
+    """The service's environment; `extra` adds to it or overrides it (DATABASE_URL, say)."""
+    defaults = {
+        "DATABASE_URL": f"sqlite://{data_dir / 'ui-tests.sqlite3'}",
+        "BROADCAST_URL": "memory://",
+        "DATA_DIR": str(data_dir),
+        "JWT_SECRET": "ui-tests-secret-ui-tests-secret-0123456789",
         # The embedded demo's configuration (`server.py run` turns both on; `serve` does not).
-        DEMO_MODE="true",
-        INTROSPECTION="true",
-        CATCHUP_INTERVAL_SECONDS="0.5",
-        **extra,
-    )
+        "DEMO_MODE": "true",
+        "INTROSPECTION": "true",
+        "CATCHUP_INTERVAL_SECONDS": "0.5",
+    }
+    return isolated_env(**{**defaults, **extra})
 
 
 @contextmanager

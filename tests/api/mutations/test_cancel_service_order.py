@@ -227,10 +227,13 @@ async def test_bad_input_is_refused_and_changes_nothing(api: Api, users: Users) 
     foreign = await cancel(api, "manager", order, lineItemIds=item_ids(other_item))
     none = await cancel(api, "manager", order, lineItemIds=[])
     stale = await cancel(api, "manager", order, expectedVersion=order.version - 1)
+    [item] = await LineItem.filter(service_order_id=order.id)
+    twice = await cancel(api, "manager", order, lineItemIds=item_ids(item, item))
 
     assert refused(blank, "serviceOrder") == ("VALIDATION", "reason")
     assert refused(foreign, "serviceOrder") == ("NOT_FOUND", "lineItemIds")
     assert refused(none, "serviceOrder") == ("VALIDATION", "lineItemIds")
+    assert refused(twice, "serviceOrder") == ("VALIDATION", "lineItemIds")
     assert refused(stale, "serviceOrder") == ("CONFLICT", "expectedVersion")
     assert await snapshot() == before
 

@@ -419,6 +419,8 @@ TRANSITIONS = {
             ({"reason": " "}, "VALIDATION"),
             ({"lineItemIds": []}, "VALIDATION"),
             ({"lineItemIds": [gid("LineItem", 99999)]}, "NOT_FOUND"),
+            # The list's shape before what its ids name.
+            ({"lineItemIds": [gid("LineItem", 99999)] * 2}, "VALIDATION"),
         ],
     ),
     "submit": Transition(

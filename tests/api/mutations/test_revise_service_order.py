@@ -169,6 +169,7 @@ async def test_a_partner_may_not_revise_another_partners_order(api: Api, users: 
         ),
         ("same", ("VALIDATION", "lineItems")),
         ("other order's", ("NOT_FOUND", "lineItems[0].id")),
+        ("twice", ("VALIDATION", "lineItems[1].id")),
         (
             [{"specificationCode": "MOBILE_LINE", "action": "MODIFY"}],
             ("VALIDATION", "lineItems[0].action"),
@@ -180,6 +181,7 @@ async def test_a_partner_may_not_revise_another_partners_order(api: Api, users: 
         "bad-quantity",
         "no-change",
         "item-of-another-order",
+        "item-listed-twice",
         "new-modify",
     ],
 )
@@ -192,6 +194,8 @@ async def test_a_bad_revision_is_refused_and_changes_nothing(
         line_items = [kept(item)]
     elif line_items == "other order's":
         line_items = [kept(await item_of(await new_order(users)))]
+    elif line_items == "twice":
+        line_items = [kept(item, quantity=2), kept(item, quantity=3)]
     before = await snapshot()
 
     payload = await revise(
