@@ -3,12 +3,21 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 from typing import Any
 
 from tortoise.backends.base.config_generator import expand_db_url
 
 MODEL_MODULES = ["models"]
-DEFAULT_DATABASE_URL = "sqlite://data/fulfillment.sqlite3"
+DEFAULT_DATA_DIR = Path("data")
+
+
+def sqlite_file_in(data_dir: Path) -> str:
+    """The embedded default database: a SQLite file in the service's data directory."""
+    return f"sqlite://{data_dir / 'fulfillment.sqlite3'}"
+
+
+DEFAULT_DATABASE_URL = sqlite_file_in(DEFAULT_DATA_DIR)
 
 
 def tortoise_config(database_url: str) -> dict[str, Any]:

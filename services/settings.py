@@ -6,10 +6,10 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-from models.config import DEFAULT_DATABASE_URL
+from models.config import DEFAULT_DATA_DIR, DEFAULT_DATABASE_URL, sqlite_file_in
 from services.workers.routes import WorkerHttpRoute, parse_routes
 
 MIN_JWT_SECRET_BYTES = 32
@@ -18,9 +18,10 @@ MIN_JWT_SECRET_BYTES = 32
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_file=".env", extra="ignore")
 
+    # Unset: the SQLite file in data_dir (in_data_dir below).
     database_url: str = DEFAULT_DATABASE_URL
     broadcast_url: str = "memory://"
-    data_dir: Path = Path("data")
+    data_dir: Path = DEFAULT_DATA_DIR
 
     # Authentication. Without JWT_SECRET a random secret is generated once and kept in data_dir.
     jwt_secret: str | None = None
@@ -88,6 +89,13 @@ class Settings(BaseSettings):
     worker_stop_grace_seconds: float = Field(default=10.0, ge=0)
     # How long a demo handler "works" (so that the plan shows the task IN_PROGRESS a moment).
     worker_demo_seconds: float = Field(default=1.0, ge=0)
+
+    @model_validator(mode="after")
+    def in_data_dir(self) -> Settings:
+        """DATA_DIR is where the local state goes, the default database included."""
+        if "database_url" not in self.model_fields_set:
+            self.database_url = sqlite_file_in(self.data_dir)
+        return self
 
     @field_validator("worker_http_routes", mode="before")
     @classmethod

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from models import LineItem, ServiceOrder, SoldProduct, Task, User
+from models import Event, LineItem, ServiceOrder, SoldProduct, Task, User
 from models.enums import LineItemAction, SoldProductState
 from services.events.publisher import RecordingPublisher
 from services.orders.cancel import cancel_service_order
@@ -149,13 +149,24 @@ async def test_a_line_item_shows_the_product_it_changes(api: Api, users: Users) 
 # --- Submit refuses, and writes nothing -----------------------------------------------------
 
 
+async def written() -> tuple[object, ...]:
+    """What a refused submission must leave as it was: the orders, items, events, products."""
+    products = await SoldProduct.all().order_by("id").values_list("id", "state", "characteristics")
+    return (
+        await ServiceOrder.all().count(),
+        await LineItem.all().count(),
+        await Event.all().count(),
+        products,
+    )
+
+
 async def refusal(
     api: Api, values: dict[str, Any], as_: str = "partner"
 ) -> tuple[str, str | None, str]:
-    orders = await ServiceOrder.all().count()
+    before = await written()
     payload = await submit(api, values, as_)
     code, field = refused(payload, "serviceOrder")
-    assert await ServiceOrder.all().count() == orders
+    assert await written() == before
     return code, field, payload["userErrors"][0]["message"]
 
 
@@ -175,6 +186,16 @@ async def test_an_add_naming_a_product_is_refused(api: Api, users: Users) -> Non
 
 async def test_an_unknown_product_is_not_found(api: Api, users: Users) -> None:
     code, field, _ = await refusal(api, change_input(gid("SoldProduct", 999)))
+
+    assert (code, field) == ("NOT_FOUND", "lineItems[0].soldProductId")
+
+
+async def test_an_id_of_something_else_than_a_product_is_not_found(api: Api, users: Users) -> None:
+    order = await change_order(
+        users, LineItemAction.DELETE, await active_product(users, "MOBILE_LINE"), approve=False
+    )
+
+    code, field, _ = await refusal(api, change_input(gid("ServiceOrder", order.id)))
 
     assert (code, field) == ("NOT_FOUND", "lineItems[0].soldProductId")
 
@@ -202,6 +223,18 @@ async def test_a_product_that_is_not_active_is_refused(api: Api, users: Users) -
 
     assert (code, field) == ("VALIDATION", "lineItems[0].soldProductId")
     assert "PENDING" in message
+
+
+async def test_a_terminated_product_is_refused(api: Api, users: Users) -> None:
+    product = await active_product(users, "MOBILE_LINE")
+    await work_every_task((await change_order(users, LineItemAction.DELETE, product)).id, users)
+
+    code, field, message = await refusal(
+        api, change_input(pid(product), characteristics={"plan": "L"})
+    )
+
+    assert (code, field) == ("VALIDATION", "lineItems[0].soldProductId")
+    assert "TERMINATED" in message
 
 
 async def test_a_change_of_another_specification_is_refused(api: Api, users: Users) -> None:
