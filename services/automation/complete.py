@@ -10,6 +10,7 @@ from services.automation.leases import lock_leased_task
 from services.json_values import JsonValue
 from services.policy import Action
 from services.tasks.finish import finish_task
+from services.tasks.worker_lock import LOCK_FIELDS, Attempt, end_attempt
 from services.unit_of_work import unit_of_work
 
 
@@ -21,9 +22,8 @@ async def complete_automated_task(
             actor, Action.COMPLETE_AUTOMATED_TASK, task_id, worker_id, uow.started_at
         )
         task.output = output_of(output)
-        task.locked_by = None
-        task.lock_expires_at = None
         task.last_error = None
-        await task.save(update_fields=["output", "locked_by", "lock_expires_at", "last_error"])
+        end_attempt(uow, task, Attempt.COMPLETED)
+        await task.save(update_fields=["output", "last_error", *LOCK_FIELDS])
         await finish_task(uow, order, task, TaskState.COMPLETED, workerId=worker_id)
     return task

@@ -17,7 +17,6 @@ from services import clock
 from services.automation.fail import apply_failure
 from services.automation.rules import lease_expired
 from services.errors import NotFoundError
-from services.events.kinds import EventKind
 from services.events.recorders import instant
 from services.locking import lock_task
 from services.unit_of_work import unit_of_work
@@ -64,8 +63,7 @@ async def _expire(task_id: int) -> bool:
             error=error,
             retryable=True,
             fallout_type=FalloutType.PROVISIONING_FAILURE,
-            retry_kind=EventKind.TASK_LOCK_EXPIRED,
-            final_kind=EventKind.TASK_LOCK_EXPIRED,
             details={"workerId": worker, "error": error},
+            worker_lost=True,
         )
     return True

@@ -18,6 +18,7 @@ from services.events.recorders import Detail, instant, record_task
 from services.fallouts.create import open_fallout
 from services.policy import Action
 from services.rollup import roll_up
+from services.tasks.worker_lock import LOCK_FIELDS, Attempt, end_attempt
 from services.unit_of_work import UnitOfWork, unit_of_work
 
 
@@ -47,8 +48,6 @@ async def fail_automated_task(
             error=text,
             retryable=retryable,
             fallout_type=fallout_type,
-            retry_kind=EventKind.TASK_RETRY_SCHEDULED,
-            final_kind=EventKind.TASK_FAILED,
             details=details,
         )
     return task
@@ -62,17 +61,18 @@ async def apply_failure(
     error: str,
     retryable: bool,
     fallout_type: FalloutType,
-    retry_kind: EventKind,
-    final_kind: EventKind,
     details: dict[str, Detail],
+    worker_lost: bool = False,
 ) -> None:
-    """The failure of the attempt `task` (IN_PROGRESS, its order locked) was on."""
+    """The failure of the attempt `task` (IN_PROGRESS, its order locked) was on.
+
+    `worker_lost`: the sweeper's, for a lock that expired (event task.lock_expired, either way).
+    """
     previous = task.state
     worker = task.locked_by
     task.last_error = error
-    task.locked_by = None
-    task.lock_expires_at = None
     if retryable and attempts_left(task):
+        end_attempt(uow, task, Attempt.LOCK_EXPIRED if worker_lost else Attempt.RETRY_SCHEDULED)
         task.state = TaskState.READY
         task.next_attempt_at = uow.started_at + policy_of(task).delay_after(task.attempts)
         task.version += 1
@@ -80,8 +80,7 @@ async def apply_failure(
             update_fields=[
                 "state",
                 "last_error",
-                "locked_by",
-                "lock_expires_at",
+                *LOCK_FIELDS,
                 "next_attempt_at",
                 "version",
                 "updated_at",
@@ -89,7 +88,7 @@ async def apply_failure(
         )
         record_task(
             uow,
-            retry_kind,
+            EventKind.TASK_LOCK_EXPIRED if worker_lost else EventKind.TASK_RETRY_SCHEDULED,
             task,
             previous_state=previous,
             nextAttemptAt=instant(task.next_attempt_at),
@@ -98,7 +97,7 @@ async def apply_failure(
         await roll_up(uow, order, [task.domain_order_id])
         return
     await task.save(update_fields=["last_error"])
-    if final_kind is EventKind.TASK_FAILED:
+    if not worker_lost:
         details = {**details, "retryable": retryable}
     why = "not retryable" if not retryable else "no attempts left"
     description = (
@@ -113,6 +112,7 @@ async def apply_failure(
         description=description,
         priority=task.priority,
         created_by_id=None,
-        kind=final_kind,
+        kind=EventKind.TASK_LOCK_EXPIRED if worker_lost else EventKind.TASK_FAILED,
+        attempt=Attempt.LOCK_EXPIRED if worker_lost else Attempt.FALLOUT,
         **details,
     )

@@ -37,6 +37,7 @@ from services.orders.point_of_no_return import pass_point_of_no_return
 from services.orders.rules import starts_no_task
 from services.policy import Action, require
 from services.rollup import roll_up
+from services.tasks.worker_lock import take_lock
 from services.unit_of_work import unit_of_work
 
 LOCK_FIELDS = [
@@ -106,8 +107,7 @@ async def fetch_and_lock_tasks(
             previous = task.state
             task.state = TaskState.IN_PROGRESS
             task.attempts += 1
-            task.locked_by = worker
-            task.lock_expires_at = at + timedelta(seconds=min(seconds, task.lock_seconds))
+            take_lock(uow, task, worker, at + timedelta(seconds=min(seconds, task.lock_seconds)))
             task.next_attempt_at = None
             task.started_at = at
             task.version += 1

@@ -17,6 +17,7 @@ from services.numbering import NumberKind, allocate_number
 from services.policy import Action, can_create_fallout
 from services.rollup import roll_up
 from services.tasks.rules import can_be_put_on_hold
+from services.tasks.worker_lock import LOCK_FIELDS, Attempt, end_attempt
 from services.transitions import check_transition
 from services.unit_of_work import UnitOfWork, unit_of_work
 
@@ -65,12 +66,14 @@ async def open_fallout(
     priority: Priority,
     created_by_id: int | None,
     kind: EventKind = EventKind.TASK_ON_HOLD,
+    attempt: Attempt = Attempt.FALLOUT,
     **details: Detail,
 ) -> FalloutRecord:
     """Open a fallout on `task` (checked by the caller, its order locked) and hold the task.
 
     `created_by_id` None: the system (an automated task that failed for good, which records
     `kind` task.failed or task.lock_expired with its `details` instead of task.on_hold).
+    A worker's attempt on the task ends as `attempt` (services/tasks/worker_lock.py).
     """
     fallout = await FalloutRecord.create(
         number=await allocate_number(NumberKind.FALLOUT),
@@ -87,18 +90,10 @@ async def open_fallout(
     task.state = TaskState.ON_HOLD
     # The new fallout's resolution decides the task's fate afresh; a worker's lease ends.
     task.deferred_outcome = None
-    task.locked_by = None
-    task.lock_expires_at = None
+    end_attempt(uow, task, attempt)
     task.version += 1
     await task.save(
-        update_fields=[
-            "state",
-            "deferred_outcome",
-            "locked_by",
-            "lock_expires_at",
-            "version",
-            "updated_at",
-        ]
+        update_fields=["state", "deferred_outcome", *LOCK_FIELDS, "version", "updated_at"]
     )
     record_task(
         uow,

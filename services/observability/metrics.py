@@ -144,6 +144,14 @@ WORKER_HANDLER_DURATION = Histogram(
     ["topic", "outcome"],
     buckets=HANDLER_BUCKETS,
 )
+# Automated tasks (services/tasks/worker_lock.py): each attempt a worker took and how it ended,
+# counted once its transaction commits, by the task's handler (a catalog topic).
+AUTOMATED_TASKS = Counter(
+    f"{PREFIX}_automated_tasks_total",
+    "Attempts of automated tasks committed, by handler and outcome: locked (a worker took "
+    "it), then one of completed, retry_scheduled, fallout, lock_expired, cancelled.",
+    ["handler", "outcome"],
+)
 # Jeopardy (services/schedule/reschedule.py): counted once the change's transaction commits.
 JEOPARDY_CHANGES = Counter(
     f"{PREFIX}_jeopardy_changes_total",

@@ -66,6 +66,7 @@ from services.tasks.readiness import (
     release_dependents,
 )
 from services.tasks.rules import state_when_released
+from services.tasks.worker_lock import LOCK_FIELDS, Attempt, end_attempt
 from services.unit_of_work import UnitOfWork
 
 _WAITING = frozenset({TaskState.PENDING, TaskState.READY})
@@ -219,18 +220,10 @@ async def _cancel_tasks(uow: UnitOfWork, tasks: list[Task], reason: str) -> None
         task.state = TaskState.CANCELLED
         task.deferred_outcome = None
         # A worker's lock ends with the task: its late answer is refused (CONFLICT).
-        task.locked_by = None
-        task.lock_expires_at = None
+        end_attempt(uow, task, Attempt.CANCELLED)
         task.version += 1
         await task.save(
-            update_fields=[
-                "state",
-                "deferred_outcome",
-                "locked_by",
-                "lock_expires_at",
-                "version",
-                "updated_at",
-            ]
+            update_fields=["state", "deferred_outcome", *LOCK_FIELDS, "version", "updated_at"]
         )
         # The assignee keeps the task: their own subscription tells them it is off.
         record_task(uow, EventKind.TASK_CANCELLED, task, previous_state=previous, reason=reason)

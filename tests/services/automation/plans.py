@@ -17,6 +17,7 @@ from services.automation import (
     fetch_and_lock_tasks,
 )
 from services.automation_policy import Automation, RetryPolicy
+from tests.fake_clock import FakeClock
 from tests.services.task_plans import Plan, build_plan
 
 HANDLER = "test.provision"
@@ -87,6 +88,19 @@ async def fail(
         retryable=retryable,
         error_type=error_type,
     )
+
+
+# A worker's answers as steps of the tables (users, task, clock → the answer).
+async def complete_it(users: dict[str, User], task_id: int, clock: FakeClock) -> object:
+    return await complete(users, task_id, {"ok": True})
+
+
+async def fail_retryable(users: dict[str, User], task_id: int, clock: FakeClock) -> object:
+    return await fail(users, task_id, retryable=True)
+
+
+async def fail_for_good(users: dict[str, User], task_id: int, clock: FakeClock) -> object:
+    return await fail(users, task_id, retryable=False)
 
 
 async def lock_to(task_id: int, worker: str = WORKER, *, seconds: int = 60) -> Task:

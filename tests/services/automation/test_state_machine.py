@@ -20,7 +20,14 @@ from services.automation.expiry import expire_locks
 from services.errors import DomainError, ErrorCode
 from services.tasks import complete_task, start_task
 from tests.fake_clock import FakeClock
-from tests.services.automation.plans import automated_plan, complete, fail, fetch, lock_to
+from tests.services.automation.plans import (
+    automated_plan,
+    complete_it,
+    fail_for_good,
+    fail_retryable,
+    fetch,
+    lock_to,
+)
 from tests.services.task_plans import put_task, snapshot
 
 Operation = Callable[[dict[str, User], int, FakeClock], Awaitable[object]]
@@ -28,18 +35,6 @@ Operation = Callable[[dict[str, User], int, FakeClock], Awaitable[object]]
 
 async def fetch_it(users: dict[str, User], task_id: int, clock: FakeClock) -> object:
     return await fetch(users)
-
-
-async def complete_it(users: dict[str, User], task_id: int, clock: FakeClock) -> object:
-    return await complete(users, task_id, {"ok": True})
-
-
-async def fail_retryable(users: dict[str, User], task_id: int, clock: FakeClock) -> object:
-    return await fail(users, task_id, retryable=True)
-
-
-async def fail_for_good(users: dict[str, User], task_id: int, clock: FakeClock) -> object:
-    return await fail(users, task_id, retryable=False)
 
 
 async def extend(users: dict[str, User], task_id: int, clock: FakeClock) -> object:
