@@ -9,6 +9,12 @@ from typing import Any
 
 from models import ServiceOrder, Task
 from models.enums import FalloutAction, JeopardyLevel, TaskState
+from services.orders import (
+    LineItemInput,
+    SubmitOrderInput,
+    approve_service_order,
+    submit_service_order,
+)
 from services.schedule.sweeper import sweep_jeopardy
 from tests.api.graphql import Api, gid
 from tests.api.mutations.helpers import Users, succeeded
@@ -165,3 +171,70 @@ async def test_a_task_running_past_its_duration_is_planned_to_end_now_and_is_lat
     assert at(running["plannedEndAt"]) == clock.now()
     assert running["jeopardy"] == "LATE"
     assert running["jeopardyReason"] == f"{task.number} is 1 min past its planned end"
+
+
+REVISE = """
+mutation Revise($input: ReviseServiceOrderInput!) {
+  reviseServiceOrder(input: $input) {
+    serviceOrder { revision expectedCompletionAt } userErrors { code message field }
+  }
+}"""
+ITEM_TASKS = """
+query Items($id: ID!) {
+  serviceOrder(id: $id) {
+    expectedCompletionAt
+    lineItems {
+      id specification { code }
+      domainOrders { tasks { number state plannedStartAt plannedEndAt dueAt } }
+    }
+  }
+}"""
+
+
+async def test_an_item_added_in_flight_is_planned_in_the_revision_s_transaction(
+    api: Api, users: Users, clock: FakeClock
+) -> None:
+    # given a mobile line in progress, due in ten days
+    submitted = await submit_service_order(
+        users["partner"],
+        SubmitOrderInput(
+            customer="ACME Corp",
+            line_items=[LineItemInput("MOBILE_LINE")],
+            requested_completion_date=clock.now() + timedelta(days=10),
+        ),
+    )
+    order = await approve_service_order(users["manager"], submitted.id)
+    oid = gid("ServiceOrder", order.id)
+    [mobile] = (await api.data("manager", ITEM_TASKS, {"id": oid}))["serviceOrder"]["lineItems"]
+
+    # when, an hour later, the manager adds a fibre line to it
+    clock.advance(hours=1)
+    data = await api.data(
+        "manager",
+        REVISE,
+        {
+            "input": {
+                "serviceOrderId": oid,
+                "reason": "Fibre too",
+                "lineItems": [
+                    {"id": mobile["id"], "specificationCode": "MOBILE_LINE"},
+                    {"specificationCode": "FIBRE_BROADBAND"},
+                ],
+            }
+        },
+    )
+    revised = succeeded(data["reviseServiceOrder"], "serviceOrder")
+
+    # then every task of the new item is planned from now, with a due date, and the order is
+    # expected no earlier than the fibre's longest chain from now
+    after = (await api.data("manager", ITEM_TASKS, {"id": oid}))["serviceOrder"]
+    fibre = next(i for i in after["lineItems"] if i["specification"]["code"] == "FIBRE_BROADBAND")
+    tasks = [t for domain_order in fibre["domainOrders"] for t in domain_order["tasks"]]
+    assert tasks
+    assert all(at(t["plannedStartAt"]) >= clock.now() for t in tasks)
+    assert all(at(t["plannedEndAt"]) >= at(t["plannedStartAt"]) for t in tasks)
+    assert all(t["dueAt"] is not None for t in tasks)
+    expected = at(revised["expectedCompletionAt"])
+    assert expected == at(after["expectedCompletionAt"])
+    assert expected >= clock.now() + timedelta(minutes=FIBRE_MINUTES)
+    assert expected >= max(at(t["plannedEndAt"]) for t in tasks)
