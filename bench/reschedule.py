@@ -8,7 +8,7 @@ work of its own with the order locked, as a change's transaction runs it:
 - `reschedule` when nothing moved (the clock held still): the reads (tasks, edges) and the pure
   passes, no write;
 - `reschedule` a minute later: every task whose start waits for the clock moves, so it writes
-  them (one statement, services/schedule/writing.py);
+  them (one statement, services/schedule/storage.py);
 - completeTask through the service on a task of the order (the whole transaction: lock,
   checks, dependents released, rollup, schedule), and the same rollup without the schedule
   (`reschedule` replaced by a no-op) as the baseline.

@@ -16,7 +16,10 @@ it returns. The rules (docs/design/lifecycle-and-installed-base.md, section 4):
   plan's tasks: undoing old work does not wait for new work, nor the reverse;
 - the dependencies are rebuilt whole; a new edge into a task that is no longer waiting
   (neither PENDING nor READY) is kept only if it was there before or its predecessor is done,
-  so that no started or finished task waits on unfinished work.
+  so that no started or finished task waits on unfinished work; the tasks still to start that
+  wait on such a task wait on that predecessor instead, so that the new plan's order holds for
+  them (a tariff change still comes after the prefix a revision adds below a started
+  reprofiling).
 
 Why a list of changes rather than the new rows: kept rows must stay the same rows (events,
 assignees and fallouts point at them), so the writer needs to know which is which.
@@ -291,23 +294,60 @@ def _plan_edges(
     old_edges: set[tuple[int, int]],
 ) -> tuple[set[Edge], set[Edge]]:
     """The new plan's edges between kept and created tasks, and those dropped because their
-    task already started or finished."""
+    task already started or finished.
+
+    A dropped edge "t waits on p" does not free what waits on t: in the new plan those tasks
+    wait on p through t, so each of them that has not started waits on p itself (through any
+    started tasks in between), and the new plan's order still holds for all the work to come.
+    """
     ref: list[TaskRef] = [Created(i) for i in range(len(new.tasks))]
     for id, index in kept_tasks.items():
         ref[index] = Existing(id)
+
+    def started(index: int) -> bool:
+        task = ref[index]
+        return isinstance(task, Existing) and state_of[task.id] not in _WAITING
+
+    def may_wait(index: int, on: int) -> bool:
+        """Whether started task `index` may keep waiting on `on`: it did, or `on` is done."""
+        waiter, waited = ref[index], ref[on]
+        assert isinstance(waiter, Existing)
+        was_there = isinstance(waited, Existing) and (waiter.id, waited.id) in old_edges
+        is_done = isinstance(waited, Existing) and state_of[waited.id] in TASK_DONE_STATES
+        return was_there or is_done
+
+    waiters: dict[int, list[int]] = defaultdict(list)
+    for task, depends_on in new.dependencies:
+        waiters[depends_on].append(task)
     made: set[Edge] = set()
     dropped: set[Edge] = set()
     for task, depends_on in new.dependencies:
-        edge = (ref[task], ref[depends_on])
-        waiter, waited = edge
-        if isinstance(waiter, Existing) and state_of[waiter.id] not in _WAITING:
-            was_there = isinstance(waited, Existing) and (waiter.id, waited.id) in old_edges
-            is_done = isinstance(waited, Existing) and state_of[waited.id] in TASK_DONE_STATES
-            if not (was_there or is_done):
-                dropped.add(edge)
-                continue
-        made.add(edge)
+        if started(task) and not may_wait(task, depends_on):
+            dropped.add((ref[task], ref[depends_on]))
+            made |= {(ref[w], ref[depends_on]) for w in _waiting_behind(task, waiters, started)}
+        else:
+            made.add((ref[task], ref[depends_on]))
     return made, dropped
+
+
+def _waiting_behind(
+    index: int, waiters: Mapping[int, list[int]], started: Callable[[int], bool]
+) -> set[int]:
+    """The tasks not started that wait on `index` in the new plan, directly or through
+    started tasks only (the nearest ones: the others wait on those)."""
+    found: set[int] = set()
+    seen: set[int] = set()
+    frontier = list(waiters.get(index, ()))
+    while frontier:
+        waiter = frontier.pop()
+        if waiter in seen:
+            continue
+        seen.add(waiter)
+        if started(waiter):
+            frontier.extend(waiters.get(waiter, ()))
+        else:
+            found.add(waiter)
+    return found
 
 
 def _compensation_edges(

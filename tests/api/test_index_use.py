@@ -59,7 +59,9 @@ from models.enums import (
     TaskKind,
     TaskState,
 )
+from services import clock
 from services.automation.expiry import expire_locks
+from services.schedule.sweeper import sweep_jeopardy
 from services.settings import Settings
 from tests.api.graphql import Api, gid, pk_of
 from tests.conftest import empty_all_tables
@@ -317,6 +319,24 @@ async def test_a_worker_s_fetch_and_answer_and_the_lock_sweeper_scan_no_large_ta
     swept = await sequential_scans(statements, LARGE_TABLES)
 
     assert (fetched, completed, swept) == ([], [], [])
+
+
+@pytest.mark.postgres_only
+async def test_the_jeopardy_sweeper_s_pass_scans_no_large_table(volume: Volume) -> None:
+    # given one order in progress whose next jeopardy check has come (the others' have not, or
+    # they have none)
+    due = volume.in_progress_orders[len(volume.in_progress_orders) // 2]
+    await ServiceOrder.filter(id=due).update(next_jeopardy_check_at=clock.now())
+
+    # when the sweeper passes
+    with captured_statements() as statements:
+        await sweep_jeopardy()
+
+    # then it found the order by the index of its work list, and read and wrote its schedule
+    # by the order's own rows, the orders table included
+    assert (await ServiceOrder.get(id=due)).scheduled_at is not None
+    assert any("next_jeopardy_check_at" in statement.sql for statement in statements)
+    assert await sequential_scans(statements, (*LARGE_TABLES, "service_order")) == []
 
 
 @pytest.mark.postgres_only

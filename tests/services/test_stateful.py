@@ -20,8 +20,13 @@ step:
 - a task's or fallout's version went up by exactly the number of its events;
 - every rollup state and counter, subtree-true, and every sold product equals what the task
   rows imply (plan_oracle.py), so progress is the task rows';
-- a HELD order starts no task (a start that went through was on an order not held), and it
-  remembers what it was held from, and since when, exactly while held;
+- a HELD order starts no task (a start that went through was on an order not held, and no
+  READY task of it became IN_PROGRESS, by a person or a worker), and it remembers what it was
+  held from, and since when, exactly while held; a hold or a resume moves no task, and resume
+  restores the state the order was held from;
+- an item is past its point of no return exactly when one of its marked tasks has started, and
+  from then on no step cancels or revises it (its values, its cancellation and its tasks'
+  stay); the revision number goes up by one per revision and never otherwise;
 - a revision (an item added, changed or removed) keeps every task row, and every kept task
   that had started keeps its state and assignee;
 - dependency order: no task READY, IN_PROGRESS or COMPLETED while one it waits on is not done;
@@ -803,6 +808,52 @@ def check_events(before: Rows, after: Rows, own: Counter[str], *, versions: bool
     assert kinds == +own, (kinds, own)
 
 
+def check_lifecycle(operation: str, before: Rows, after: Rows) -> None:
+    """The lifecycle's rules across a step that went through (cancel, hold, resume, revise,
+    point of no return), beside the plan's invariants (`Run.check_invariants`)."""
+    [was], [now] = before["order"], after["order"]
+    old_tasks, new_tasks = by_id(before, "task"), by_id(after, "task")
+    item_of = {d["id"]: d["line_item_id"] for d in after["domain_order"]}
+    # An item is past its point of no return exactly when one of its marked tasks has started.
+    started_marked = {
+        item_of[t["domain_order_id"]]
+        for t in new_tasks.values()
+        if t["is_point_of_no_return"] and t["started_at"] is not None
+    }
+    for item in after["line_item"]:
+        passed = item["point_of_no_return_reached_at"] is not None
+        assert passed == (item["id"] in started_marked), f"item {item['id']} point of no return"
+    # Past it, nothing cancels or revises the item: its values, its cancellation and its
+    # tasks' cancellations stay as they were.
+    old_items = by_id(before, "line_item")
+    for item in after["line_item"]:
+        had = old_items.get(item["id"])
+        if had is None or had["point_of_no_return_reached_at"] is None:
+            if item["point_of_no_return_reached_at"] is not None:
+                event(f"{operation}: passes a point of no return")
+            continue
+        fields = ("cancelled_at", "quantity", "characteristics")
+        assert {f: item[f] for f in fields} == {f: had[f] for f in fields}, (operation, item)
+        for task_id, task in old_tasks.items():
+            if item_of[task["domain_order_id"]] == item["id"]:
+                cancelled_now = new_tasks[task_id]["state"] is TaskState.CANCELLED
+                assert cancelled_now == (task["state"] is TaskState.CANCELLED), (operation, task)
+    # Held, no task starts (a person's start or a worker's fetch): READY stays READY.
+    if was["state"] is ServiceOrderState.HELD:
+        for task_id, task in old_tasks.items():
+            if task["state"] is TaskState.READY:
+                assert new_tasks[task_id]["state"] is not TaskState.IN_PROGRESS, operation
+    # A hold or a resume moves no task; resume returns the order to the state it was held from.
+    if operation in {"hold", "resume"}:
+        assert {i: t["state"] for i, t in new_tasks.items()} == {
+            i: t["state"] for i, t in old_tasks.items()
+        }, operation
+    if operation == "resume":
+        assert now["state"] is was["held_from"]
+    # The revision number counts the revisions, and nothing else moves it.
+    assert now["revision"] == was["revision"] + (operation == "revise"), operation
+
+
 async def demo_users() -> dict[str, User]:
     """The catalogs and users, installed by the test's first example (the `db` fixture empties
     the database once per test, not per example) and kept for the others."""
@@ -900,6 +951,7 @@ async def run_steps(
         await run.check_rollups(step)
         await run.check_schedule(step)
         check_events(rows, after, own)
+        check_lifecycle(operation, rows, after)
         rows = after
     final = await ServiceOrder.get(id=order.id)
     event(f"order ends {final.state.value}")

@@ -64,6 +64,11 @@ async def test_an_order_dashboard_gets_the_changes_reaching_late_or_critical_and
     assert got[2]["serviceOrder"]["jeopardyReason"].endswith(
         f"after the requested {other.requested_completion_date:%Y-%m-%d}"
     )
+    # and nothing came after them (the other order's approval, its tasks): the next delivery
+    # is the next order to reach LATE
+    last = await fibre_order(users, clock.now(), margin=-timedelta(hours=3))
+    following = (await client.next_data("1"))["serviceOrderChanged"]
+    assert (following["serviceOrder"]["number"], following["jeopardy"]) == (last.number, "LATE")
     await client.close()
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 import pytest_asyncio
-from playwright.async_api import Browser, Locator, Page, async_playwright, expect
+from playwright.async_api import Browser, FloatRect, Locator, Page, async_playwright, expect
 
 from tests.ui.api import Api
 from tests.ui.server import ROOT, RunningServer, running_server
@@ -108,8 +108,18 @@ def nodes(page: Page, kind: str) -> Locator:
     return page.locator(f'[data-testid="tree-node"][data-kind="{kind}"]')
 
 
-async def screenshot(page: Page, name: str, *, full_page: bool = True) -> Path:
+async def screenshot(
+    page: Page, name: str, *, full_page: bool = True, height: int | None = None
+) -> Path:
+    """The page (the whole of it, or the window) as artifacts/screenshots/NAME.png; with
+    `height`, its top that many pixels high, at the window's width."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / f"{name}.png"
-    await page.screenshot(path=str(path), full_page=full_page)
+    if height is None:
+        await page.screenshot(path=str(path), full_page=full_page)
+        return path
+    size = page.viewport_size
+    assert size is not None
+    clip = FloatRect(x=0, y=0, width=size["width"], height=height)
+    await page.screenshot(path=str(path), full_page=True, clip=clip)
     return path

@@ -17,7 +17,7 @@ from models.enums import LineItemAction, TaskState
 from services.orders import LineItemInput, hold_service_order
 from services.orders.cancel import cancel_service_order
 from services.tasks import start_task
-from tests.api.graphql import Api, gid
+from tests.api.graphql import Api, gid, pk_of
 from tests.api.mutations.helpers import Users, order_id, refused, succeeded
 from tests.services.installed_base import active_product, change_order
 from tests.services.orders.plan_work import task_by_code, work, work_compensations
@@ -311,3 +311,76 @@ async def test_a_modify_is_replanned_against_what_its_product_has_now(
     assert withdraw.state is TaskState.PENDING
     waits_on = {link.depends_on_id for link in await TaskDependency.filter(task_id=withdraw.id)}
     assert waits_on == {reprofile.id}
+
+
+PLAN_AND_HISTORY = """
+query($id: ID!) {
+  serviceOrder(id: $id) {
+    lineItems { domainOrders { tasks {
+      id name state assignee { username } dependsOn { name }
+    } } }
+    history(first: 50) { edges { node { kind payload } } }
+  }
+}"""
+REPROFILE = "Apply the new service profile and test throughput"
+ALLOCATE = "Allocate a /56 IPv6 prefix"
+
+
+async def test_a_started_task_does_not_wait_on_work_the_revision_adds_and_the_event_says_so(
+    api: Api, users: Users
+) -> None:
+    # given an IPv4 fibre line being modified to 1G, its OLT reprofiled and its service
+    # reprofiling under way
+    product = await active_product(users, FIBRE, {"ipVersion": "IPV4", "bandwidth": "500M"})
+    order = await change_order(
+        users, LineItemAction.MODIFY, product, {"ipVersion": "IPV4", "bandwidth": "1G"}
+    )
+    await work(order.id, users, "change_olt_profile")
+    reprofile = await task_by_code(order.id, "reprofile_internet")
+    agent = await agent_for(reprofile, users)
+    await start_task(agent, reprofile.id)
+    [item] = await items_of(order)
+
+    # when the change becomes dual stack too: the new plan allocates a prefix before the
+    # reprofiling
+    dual = {"ipVersion": "DUAL_STACK", "bandwidth": "1G"}
+    payload = await revise(
+        api,
+        order,
+        item_input(
+            item,
+            FIBRE,
+            action="MODIFY",
+            soldProductId=gid("SoldProduct", product.id),
+            characteristics=dual,
+        ),
+    )
+
+    # then the reprofiling goes on, waiting on nothing new; the allocation is READY; the
+    # tariff change still waits on both; and the revised event names the edge not made
+    assert succeeded(payload, "serviceOrder")["revision"] == 1
+    found = (await api.data("manager", PLAN_AND_HISTORY, {"id": order_id(order)}))["serviceOrder"]
+    tasks = {
+        task["name"]: task
+        for line in found["lineItems"]
+        for domain_order in line["domainOrders"]
+        for task in domain_order["tasks"]
+    }
+    reprofiling, allocation = tasks[REPROFILE], tasks[ALLOCATE]
+    assert (reprofiling["state"], reprofiling["assignee"], reprofiling["dependsOn"]) == (
+        "IN_PROGRESS",
+        {"username": agent.username},
+        [{"name": "Change the bandwidth profile of the OLT port"}],
+    )
+    assert (allocation["state"], allocation["dependsOn"]) == ("READY", [])
+    tariff = tasks["Change the broadband tariff"]
+    assert tariff["state"] == "PENDING"
+    assert {d["name"] for d in tariff["dependsOn"]} == {REPROFILE, ALLOCATE}
+    [revised] = [
+        edge["node"]["payload"]
+        for edge in found["history"]["edges"]
+        if edge["node"]["kind"] == "service_order.revised"
+    ]
+    [changed] = revised["changed"]
+    assert changed["droppedDependencies"] == [[pk_of(reprofiling["id"]), pk_of(allocation["id"])]]
+    assert (changed["kept"], changed["created"], changed["cancelled"]) == (3, 1, 0)

@@ -26,6 +26,7 @@ from services.orders.replanning import (
     replan,
 )
 from tests.services.orders.catalog_graphs import (
+    CFS,
     PRODUCT,
     RESOURCE,
     RFS,
@@ -294,6 +295,32 @@ def test_a_ready_task_that_gains_unfinished_work_waits_again() -> None:
     assert parent not in changes.ready and changes.dropped_dependencies == frozenset()
 
 
+# A product over a service over the prefix: the service's task comes between the two.
+LAYERED = catalog(
+    spec(1, PRODUCT, (to(2),), (template(1),)),
+    spec(2, CFS, (IPV6,), (template(2),)),
+    spec(3, RESOURCE, (), (template(4, compensated_by=5), template(5, actions=NONE))),
+)
+
+
+def test_what_waits_on_a_started_task_waits_on_the_new_work_it_no_longer_waits_on() -> None:
+    # given an IPv4 item whose service task is under way and whose product task waits on it
+    old = persist(plan_line_item(LAYERED, 1, {"ipVersion": "IPV4"}), {"Task 2": IN_PROGRESS})
+    product, service = (
+        Existing(next(t.id for t in old.tasks if t.template_id == n)) for n in (1, 2)
+    )
+
+    # when it is revised to dual stack: the service would now wait on a new prefix allocation
+    new = plan_line_item(LAYERED, 1, {"ipVersion": "DUAL"})
+    changes = replan(LAYERED, old, new)
+
+    # then the service goes on without it, but the product still comes after the prefix
+    prefix = Created(next(i for i, t in enumerate(new.tasks) if t.template_id == 4))
+    assert changes.dropped_dependencies == {(service, prefix)}
+    assert {(product, service), (product, prefix)} <= changes.dependencies
+    assert changes.ready == {prefix}
+
+
 # The properties, over random catalogs, characteristics and progress, and chains of revisions.
 
 
@@ -424,6 +451,37 @@ def check(
         # Dependency order: nothing ready, running or done waits on unfinished work.
         if state[task] in (READY, IN_PROGRESS, COMPLETED):
             assert state[depends_on] in TASK_DONE_STATES
+    # The new plan's order holds for the work to come: a task not started waits (through any
+    # tasks) on every unfinished task it waits on in the new plan, even where an edge into a
+    # started task between them was dropped.
+    created = after.tasks[len(old.tasks) : len(old.tasks) + len(changes.created_tasks)]
+    row_of = {index: id for id, index in changes.kept_tasks.items()}
+    row_of |= {index: t.id for index, t in zip(changes.created_tasks, created, strict=True)}
+    planned_order = _reachable(new.dependencies)
+    stored_order = _reachable(after.dependencies)
+    for waiter, waited_on in planned_order.items():
+        if state[row_of[waiter]] not in (PENDING, READY):
+            continue
+        unfinished = {row_of[i] for i in waited_on if state[row_of[i]] not in TASK_DONE_STATES}
+        assert unfinished <= stored_order.get(row_of[waiter], set())
+
+
+def _reachable(edges: Iterable[tuple[int, int]]) -> dict[int, set[int]]:
+    """Every task's transitive predecessors."""
+    waits_on: dict[int, set[int]] = {}
+    for task, depends_on in edges:
+        waits_on.setdefault(task, set()).add(depends_on)
+    reached: dict[int, set[int]] = {}
+    for task in waits_on:
+        seen: set[int] = set()
+        frontier = list(waits_on[task])
+        while frontier:
+            found = frontier.pop()
+            if found not in seen:
+                seen.add(found)
+                frontier.extend(waits_on.get(found, ()))
+        reached[task] = seen
+    return reached
 
 
 VALUES = st.sampled_from(["A", "B", "C"])
