@@ -5,6 +5,7 @@ from __future__ import annotations
 from models import User
 from models.enums import FalloutType
 from services.fallouts import create_fallout, reassign_fallout
+from services.orders.cancel import cancel_service_order
 from tests.api.mutations.helpers import open_fallout, order_id, started_task, user_id
 from tests.subscriptions.live_server import LiveServer
 
@@ -79,4 +80,30 @@ async def test_the_service_order_and_assignee_filters_pass_only_their_fallouts(
 
     # then
     assert (await client.next_data("1"))["falloutChanged"]["fallout"]["number"] == wanted.number
+    await client.close()
+
+
+async def test_an_open_fallout_of_a_cancelled_order_reaches_its_assignee_cancelled(
+    server: LiveServer, users: dict[str, User]
+) -> None:
+    # given an agent following the fallouts assigned to them, one of which they are working
+    fallout = await open_fallout(users)
+    await reassign_fallout(users["manager"], fallout.id, users["agent2"].id, "look")
+    client = await server.client("agent2")
+    await client.subscribe_and_wait(
+        "1", FALLOUT_CHANGED, {"filter": {"assigneeId": user_id(users["agent2"])}}
+    )
+
+    # when its order is cancelled
+    await cancel_service_order(users["manager"], fallout.service_order_id, "Customer withdrew")
+
+    # then the fallout reaches them CANCELLED, with its task
+    event = (await client.next_data("1"))["falloutChanged"]
+    assert (event["kind"], event["previousState"], event["newState"]) == (
+        "fallout.cancelled",
+        "IN_PROGRESS",
+        "CANCELLED",
+    )
+    assert event["actor"] == {"username": "manager"}
+    assert event["fallout"]["task"]["state"] == "CANCELLED"
     await client.close()

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from models import Event, ServiceOrder, Task
+from models import Event, LineItem, ServiceOrder, Task
 from models.enums import TaskKind, TaskState
 from services.orders import hold_service_order, resume_service_order
-from tests.api.graphql import Api
+from tests.api.graphql import Api, gid
 from tests.api.mutations.helpers import (
     Users,
     in_progress_order,
@@ -232,3 +232,56 @@ async def test_only_managers_are_offered_hold(api: Api, users: Users) -> None:
         "resume": False,
         "revise": False,
     }
+
+
+HISTORY = """
+query History($id: ID!) {
+  serviceOrder(id: $id) {
+    history(first: 100) { edges { node { kind actor { username } payload } } }
+  }
+}"""
+REVISE = """
+mutation Revise($input: ReviseServiceOrderInput!) {
+  reviseServiceOrder(input: $input) { serviceOrder { revision } userErrors { code field } }
+}"""
+
+
+async def test_the_history_shows_who_held_resumed_and_revised_the_order_and_why(
+    api: Api, users: Users
+) -> None:
+    # given an order in fulfilment held, resumed and revised by the manager over the API
+    order = await in_progress_order(users)
+    [item] = await LineItem.filter(service_order_id=order.id).prefetch_related("specification")
+    oid = order_id(order)
+    succeeded(
+        await run(api, "manager", HOLD, serviceOrderId=oid, reason="Permit pending"), "serviceOrder"
+    )
+    succeeded(
+        await run(api, "manager", RESUME, serviceOrderId=oid, note="Permit granted"), "serviceOrder"
+    )
+    line = {"id": gid("LineItem", item.id), "specificationCode": item.specification.code}
+    revised = await run(
+        api,
+        "manager",
+        REVISE,
+        serviceOrderId=oid,
+        reason="A second line",
+        lineItems=[line, line | {"id": None}],
+    )
+    assert succeeded(revised, "serviceOrder") == {"revision": 1}
+
+    # when a viewer reads its history (a partner is not shown who inside the operator did it)
+    data = await api.data("viewer", HISTORY, {"id": oid})
+
+    # then each decision names who took it and why
+    events = [edge["node"] for edge in data["serviceOrder"]["history"]["edges"]]
+    shown = [
+        (e["kind"], e["actor"], e["payload"].get("reason") or e["payload"].get("note"))
+        for e in events
+        if e["kind"] in {"service_order.held", "service_order.resumed", "service_order.revised"}
+    ]
+    assert shown == [
+        ("service_order.held", {"username": "manager"}, "Permit pending"),
+        ("service_order.resumed", {"username": "manager"}, "Permit granted"),
+        ("service_order.revised", {"username": "manager"}, "A second line"),
+    ]
