@@ -276,3 +276,23 @@ async def test_an_automated_task_failing_with_attempts_left_is_planned_from_its_
     assert at(planned["plannedEndAt"]) == next_attempt + timedelta(
         minutes=task.expected_duration_minutes
     )
+
+
+async def test_a_change_made_while_the_clock_went_backwards_plans_nothing_earlier(
+    api: Api, users: Users, clock: FakeClock
+) -> None:
+    # given an order scheduled at approval
+    order = await fibre_order(users, clock.now(), margin=timedelta(hours=25))
+    before = await schedule_of(api, order.id)
+    oid = gid("ServiceOrder", order.id)
+
+    # when the clock goes back two hours and the manager holds and resumes the order (a change
+    # that recomputes the schedule)
+    clock.advance(hours=-2)
+    succeeded((await api.data("manager", HOLD, {"id": oid}))["holdServiceOrder"], "serviceOrder")
+    succeeded(
+        (await api.data("manager", RESUME, {"id": oid}))["resumeServiceOrder"], "serviceOrder"
+    )
+
+    # then the order, in progress again, has the schedule it had
+    assert await schedule_of(api, order.id) == before
