@@ -8,8 +8,9 @@ resolved (every action). Cancelling one line item or the whole order is a step t
 past a point of no return, which starting a marked task passes); its compensating tasks are
 then worked like any other. A manager holds and resumes the order. The automated tasks of
 the demo products are worked by workers: fetch and lock, complete or fail (retryable or
-not) by the lock holder or another worker, and time passing an hour, so that every lock
-expires (the sweeper's pass) and every backoff is over. After the approval and after each
+not) or extend the lock (after working a while, for a time in or out of bounds) by the lock
+holder or another worker, and time passing an hour, so that every lock expires (the sweeper's
+pass) and every backoff is over. After the approval and after each
 step:
 - a refused step changed no row and wrote no event;
 - a step that went through wrote exactly its own events (the model predicts them: a finishing
@@ -33,7 +34,10 @@ step:
   ON_HOLD exactly with an open fallout; an order whose tasks are all final is COMPLETED; every
   number is unique;
 - a task holds a worker's lock exactly when it is automated and IN_PROGRESS, an IN_PROGRESS
-  manual task has an assignee, and no automated task has made more attempts than it may.
+  manual task has an assignee, and no automated task has made more attempts than it may;
+  an extension is refused with the first fault in the order of checks (another worker's or an
+  expired lock: CONFLICT), and otherwise keeps the lock its holder's, with the same attempt,
+  and moves its expiry only forward.
 - the schedule: every stored planned date, slack, due date and jeopardy level is what the pure
   functions (services/schedule/) give for the stored facts at the order's schedule clock, and
   no task is planned to start before a task it waits on is planned to end (the order has a
@@ -84,14 +88,16 @@ from models.enums import (
 )
 from services.automation import (
     complete_automated_task,
+    extend_task_lock,
     fail_automated_task,
     fetch_and_lock_tasks,
 )
 from services.automation.expiry import expire_locks
 from services.catalog import DEMO_CATALOG_PATH, CatalogDocument, install_catalog, load_catalog
 from services.clock import use_clock
-from services.errors import DomainError
+from services.errors import DomainError, ErrorCode
 from services.fallouts import create_fallout, reassign_fallout, resolve_fallout
+from services.limits import MAX_LOCK_SECONDS
 from services.orders import (
     LineItemInput,
     RevisedItemInput,
@@ -104,6 +110,7 @@ from services.orders import (
 )
 from services.orders.cancel import cancel_service_order
 from services.orders.rules import order_state_from_items
+from services.policy import Action, is_allowed
 from services.schedule.jeopardy import jeopardy
 from services.schedule.reschedule import compute
 from services.seed import create_demo_users
@@ -126,6 +133,7 @@ OPERATIONS = (
     "resolve_fallout",
     *("fetch", "worker_complete") * 2,
     "worker_fail",
+    "extend_lock",
     "time_passes",
     "hold",
     "resume",
@@ -267,6 +275,7 @@ TARGETS: dict[str, tuple[str, frozenset[str]]] = {
     "fetch": ("task", frozenset({T.READY})),
     "worker_complete": ("task", frozenset({T.IN_PROGRESS})),
     "worker_fail": ("task", frozenset({T.IN_PROGRESS})),
+    "extend_lock": ("task", frozenset({T.IN_PROGRESS})),
     "time_passes": ("task", frozenset({T.IN_PROGRESS, T.READY})),
     "resolve_fallout": ("fallout", frozenset({F.OPEN, F.IN_PROGRESS})),
     "create_fallout": ("task", frozenset({T.PENDING, T.READY, T.IN_PROGRESS})),
@@ -295,6 +304,7 @@ KINDS: dict[str, TaskKind] = {
     "fetch": TaskKind.AUTOMATED,
     "worker_complete": TaskKind.AUTOMATED,
     "worker_fail": TaskKind.AUTOMATED,
+    "extend_lock": TaskKind.AUTOMATED,
     "time_passes": TaskKind.AUTOMATED,
 }
 IN_TURN = list(TARGETS)
@@ -376,7 +386,7 @@ class Run:
         if operation == "complete":
             await complete_task(actor(assignee or agent), row["id"], "done")
             return Counter({"task.completed": 1})
-        if operation in {"fetch", "worker_complete", "worker_fail", "time_passes"}:
+        if operation in {"fetch", "worker_complete", "worker_fail", "extend_lock", "time_passes"}:
             return await self.work_automated(step, operation, row, actor(self.users["automation"]))
         if operation == "reassign_task":
             await reassign_task(actor(manager), row["id"], agent.id, "balance the load")
@@ -454,6 +464,8 @@ class Run:
             if retryable and row["attempts"] < row["max_attempts"]:
                 return Counter({"task.retry_scheduled": 1})
             return Counter({"task.failed": 1, "fallout.created": 1})
+        if operation == "extend_lock":
+            return await self.extend_lock(step, row, worker, actor)
         # An hour passes: every lock runs out (the longest is ten minutes), every backoff too.
         locked_rows = [
             t
@@ -464,6 +476,41 @@ class Run:
         assert await expire_locks() == len(locked_rows)
         exhausted = sum(t["attempts"] >= t["max_attempts"] for t in locked_rows)
         return Counter({"task.lock_expired": len(locked_rows), "fallout.created": exhausted})
+
+    async def extend_lock(
+        self, step: Step, row: dict[str, Any], worker: str, actor: User
+    ) -> Counter[str]:
+        """A worker extends a lock after working a while (some locks run out meanwhile), for
+        a time that may be out of bounds. Refused (and nothing written, as for every step)
+        with the first fault in the order of checks: another worker's or an expired lock is a
+        CONFLICT. Else the lock stays the holder's, and its expiry only moves forward."""
+        self.clock.advance(seconds=step.pick % 45)
+        seconds = (0, 10, 60, 600, MAX_LOCK_SECONDS + 1)[step.pick % 5]
+        at = self.clock.now()
+        refusal = None
+        if not is_allowed(actor, Action.EXTEND_TASK_LOCK):
+            refusal = ErrorCode.FORBIDDEN
+        elif row["kind"] is not TaskKind.AUTOMATED:
+            refusal = ErrorCode.INVALID_STATE
+        elif row["locked_by"] != worker or row["lock_expires_at"] <= at:
+            refusal = ErrorCode.CONFLICT
+        elif not 1 <= seconds <= MAX_LOCK_SECONDS:
+            refusal = ErrorCode.VALIDATION
+        try:
+            await extend_task_lock(actor, task_id=row["id"], worker_id=worker, lock_seconds=seconds)
+        except DomainError as error:
+            assert error.code is refusal, (error.code, refusal)
+            raise
+        assert refusal is None, f"extended, though it is {refusal}"
+        task = await Task.get(id=row["id"])
+        wanted = at + timedelta(seconds=min(seconds, row["lock_seconds"]))
+        assert (task.state, task.locked_by, task.attempts) == (
+            TaskState.IN_PROGRESS,
+            worker,
+            row["attempts"],
+        ), "an extension keeps the lock its holder's"
+        assert task.lock_expires_at == max(row["lock_expires_at"], wanted), "expiry moved back"
+        return Counter({"task.lock_extended": 1})
 
     async def check_schedule(self, after: object) -> None:
         """The stored schedule is the pure functions' output for the stored facts at the
