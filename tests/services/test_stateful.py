@@ -23,9 +23,10 @@ step:
   READY task of it became IN_PROGRESS, by a person or a worker), and it remembers what it was
   held from, and since when, exactly while held; a hold or a resume moves no task, and resume
   restores the state the order was held from;
-- an item is past its point of no return exactly when one of its marked tasks has started, and
-  from then on no step cancels or revises it (its values, its cancellation and its tasks'
-  stay); the revision number goes up by one per revision and never otherwise;
+- an item is past its point of no return exactly when one of its marked tasks has started (or
+  was completed without a start, by a resolution's decision), and from then on no step
+  cancels or revises it (its values, its cancellation and its tasks' stay); the revision
+  number goes up by one per revision and never otherwise;
 - a revision (an item added, changed or removed) keeps every task row, and every kept task
   that had started keeps its state and assignee;
 - dependency order: no task READY, IN_PROGRESS or COMPLETED while one it waits on is not done;
@@ -718,6 +719,14 @@ def is_consequence(event: dict[str, Any]) -> bool:
     )
 
 
+def passed_by_completion(event: dict[str, Any], rows: Rows) -> bool:
+    """A point of no return passed by a marked task completed without a start: a consequence
+    of whatever completed it (a resolution, or a predecessor releasing a decided outcome)."""
+    if event["kind"] != "line_item.point_of_no_return_reached":
+        return False
+    return by_id(rows, "task")[event["payload"]["taskId"]]["started_at"] is None
+
+
 def check_events(before: Rows, after: Rows, own: Counter[str], *, versions: bool = True) -> None:
     """The step's events: its own, plus exactly one per consequential state change.
 
@@ -755,7 +764,10 @@ def check_events(before: Rows, after: Rows, own: Counter[str], *, versions: bool
                 assert row["version"] - was["version"] == len(events), (table, row_id)
                 assert events or not moved, f"{table} {row_id} changed without an event"
         consequences.update(
-            e["kind"] for e in new_events if e["entity_type"] == entity_type and is_consequence(e)
+            e["kind"]
+            for e in new_events
+            if e["entity_type"] == entity_type
+            and (is_consequence(e) or passed_by_completion(e, after))
         )
     kinds = Counter(e["kind"] for e in new_events) - consequences
     assert kinds == +own, (kinds, own)
@@ -767,11 +779,13 @@ def check_lifecycle(operation: str, before: Rows, after: Rows) -> None:
     [was], [now] = before["order"], after["order"]
     old_tasks, new_tasks = by_id(before, "task"), by_id(after, "task")
     item_of = {d["id"]: d["line_item_id"] for d in after["domain_order"]}
-    # An item is past its point of no return exactly when one of its marked tasks has started.
+    # An item is past its point of no return exactly when one of its marked tasks has started,
+    # or was completed without a start (a resolution decided it done).
     started_marked = {
         item_of[t["domain_order_id"]]
         for t in new_tasks.values()
-        if t["is_point_of_no_return"] and t["started_at"] is not None
+        if t["is_point_of_no_return"]
+        and (t["started_at"] is not None or t["state"] is TaskState.COMPLETED)
     }
     for item in after["line_item"]:
         passed = item["point_of_no_return_reached_at"] is not None
