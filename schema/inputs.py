@@ -226,4 +226,7 @@ class FailAutomatedTaskInput:
 class ExtendTaskLockInput:
     task_id: strawberry.ID
     worker_id: str = strawberry.field(description=_WORKER_ID)
-    lock_seconds: int = strawberry.field(description="The lock runs until now + this.")
+    lock_seconds: int = strawberry.field(
+        description="The lock runs until now + this (at most the template's lockSeconds), or "
+        "as it was if that is later: an extension never shortens a lock."
+    )

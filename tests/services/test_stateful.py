@@ -8,8 +8,9 @@ resolved (every action). Cancelling one line item or the whole order is a step t
 past a point of no return, which starting a marked task passes); its compensating tasks are
 then worked like any other. A manager holds and resumes the order. The automated tasks of
 the demo products are worked by workers: fetch and lock, complete or fail (retryable or
-not) by the lock holder or another worker, and time passing an hour, so that every lock
-expires (the sweeper's pass) and every backoff is over. After the approval and after each
+not) or extend the lock (after working a while, for a time in or out of bounds) by the lock
+holder or another worker, and time passing an hour, so that every lock expires (the sweeper's
+pass) and every backoff is over. After the approval and after each
 step:
 - a refused step changed no row and wrote no event;
 - a step that went through wrote exactly its own events (the model predicts them: a finishing
@@ -34,7 +35,10 @@ step:
   ON_HOLD exactly with an open fallout; an order whose tasks are all final is COMPLETED; every
   number is unique;
 - a task holds a worker's lock exactly when it is automated and IN_PROGRESS, an IN_PROGRESS
-  manual task has an assignee, and no automated task has made more attempts than it may.
+  manual task has an assignee, and no automated task has made more attempts than it may;
+  an extension is refused with the first fault in the order of checks (another worker's or an
+  expired lock: CONFLICT), and otherwise keeps the lock its holder's, with the same attempt,
+  and moves its expiry only forward.
 - the schedule: every stored planned date, slack, due date and jeopardy level is what the pure
   functions (services/schedule/) give for the stored facts at the order's schedule clock, and
   no task is planned to start before a task it waits on is planned to end (the order has a
@@ -43,7 +47,12 @@ step:
   bought by an earlier order), and a step may submit another order changing any product: it
   goes through only when no open line item changes that product, so no product is ever
   changed by two open orders; every product is in the state (and has the characteristics) its
-  line items' states imply (plan_oracle.py).
+  line items' states imply (plan_oracle.py). An order may hold up to two changes and no new
+  line, a step may also submit a competing DELETE, and one example always works a MODIFY
+  and a DELETE to the end. Of every product (check_installed_base): an open change names an
+  ACTIVE product; its history walks its state machine to its state now, each modification
+  from the characteristics it had to the ones it has, each caused by a COMPLETED item naming
+  it; its activation and termination dates follow its state.
 """
 
 from __future__ import annotations
@@ -54,7 +63,7 @@ from datetime import timedelta
 from functools import cache
 from typing import Any, cast
 
-from hypothesis import HealthCheck, event, given, settings
+from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
 
 from models import (
@@ -80,14 +89,16 @@ from models.enums import (
 )
 from services.automation import (
     complete_automated_task,
+    extend_task_lock,
     fail_automated_task,
     fetch_and_lock_tasks,
 )
 from services.automation.expiry import expire_locks
 from services.catalog import DEMO_CATALOG_PATH, CatalogDocument, install_catalog, load_catalog
 from services.clock import use_clock
-from services.errors import DomainError
+from services.errors import DomainError, ErrorCode
 from services.fallouts import create_fallout, reassign_fallout, resolve_fallout
+from services.limits import MAX_LOCK_SECONDS
 from services.orders import (
     LineItemInput,
     RevisedItemInput,
@@ -100,6 +111,7 @@ from services.orders import (
 )
 from services.orders.cancel import cancel_service_order
 from services.orders.rules import order_state_from_items
+from services.policy import Action, is_allowed
 from services.schedule.jeopardy import jeopardy
 from services.schedule.reschedule import compute
 from services.seed import create_demo_users
@@ -122,6 +134,7 @@ OPERATIONS = (
     "resolve_fallout",
     *("fetch", "worker_complete") * 2,
     "worker_fail",
+    "extend_lock",
     "time_passes",
     "hold",
     "resume",
@@ -129,6 +142,7 @@ OPERATIONS = (
     "cancel_order",
     *("revise",) * 2,
     "compete",
+    "compete_delete",
 )
 # Every handler of the demo catalog: a worker fetches for all of them.
 HANDLERS = ["demo.activate_billing", "demo.activate_service", "demo.allocate_resource"]
@@ -262,6 +276,7 @@ TARGETS: dict[str, tuple[str, frozenset[str]]] = {
     "fetch": ("task", frozenset({T.READY})),
     "worker_complete": ("task", frozenset({T.IN_PROGRESS})),
     "worker_fail": ("task", frozenset({T.IN_PROGRESS})),
+    "extend_lock": ("task", frozenset({T.IN_PROGRESS})),
     "time_passes": ("task", frozenset({T.IN_PROGRESS, T.READY})),
     "resolve_fallout": ("fallout", frozenset({F.OPEN, F.IN_PROGRESS})),
     "create_fallout": ("task", frozenset({T.PENDING, T.READY, T.IN_PROGRESS})),
@@ -281,6 +296,8 @@ TARGETS: dict[str, tuple[str, frozenset[str]]] = {
     # Another order changing a product (any: refused unless it is ACTIVE and no open item
     # changes it).
     "compete": ("sold_product", frozenset(SoldProductState)),
+    # The same with a DELETE.
+    "compete_delete": ("sold_product", frozenset(SoldProductState)),
 }
 KINDS: dict[str, TaskKind] = {
     "start": TaskKind.MANUAL,
@@ -288,6 +305,7 @@ KINDS: dict[str, TaskKind] = {
     "fetch": TaskKind.AUTOMATED,
     "worker_complete": TaskKind.AUTOMATED,
     "worker_fail": TaskKind.AUTOMATED,
+    "extend_lock": TaskKind.AUTOMATED,
     "time_passes": TaskKind.AUTOMATED,
 }
 IN_TURN = list(TARGETS)
@@ -369,7 +387,7 @@ class Run:
         if operation == "complete":
             await complete_task(actor(assignee or agent), row["id"], "done")
             return Counter({"task.completed": 1})
-        if operation in {"fetch", "worker_complete", "worker_fail", "time_passes"}:
+        if operation in {"fetch", "worker_complete", "worker_fail", "extend_lock", "time_passes"}:
             return await self.work_automated(step, operation, row, actor(self.users["automation"]))
         if operation == "reassign_task":
             await reassign_task(actor(manager), row["id"], agent.id, "balance the load")
@@ -397,6 +415,8 @@ class Run:
                 SubmitOrderInput(customer=CUSTOMER, line_items=[change]),
             )
             return Counter({"service_order.submitted": 1})
+        if operation == "compete_delete":
+            return await self.compete_delete(row, actor(self.users["partner"]))
         if operation == "revise":
             return await self.revise(step, rows, actor(manager))
         task_id = row["task_id"]
@@ -406,6 +426,16 @@ class Run:
         if waits and step.action is not FalloutAction.RETRY_TASK:
             kind = "task.deferred"
         return Counter({"fallout.resolved": 1, kind: 1})
+
+    async def compete_delete(self, row: dict[str, Any], actor: User) -> Counter[str]:
+        """Another order deleting the product `row` (refused unless it may be changed)."""
+        code = (await ServiceSpecification.get(id=row["specification_id"])).code
+        quantity = await LineItem.get(id=row["line_item_id"]).values_list("quantity", flat=True)
+        change = LineItemInput(
+            str(code), DELETE, quantity=cast(int, quantity), sold_product_id=row["id"]
+        )
+        await submit_service_order(actor, SubmitOrderInput(customer=CUSTOMER, line_items=[change]))
+        return Counter({"service_order.submitted": 1})
 
     async def work_automated(
         self, step: Step, operation: str, row: dict[str, Any], actor: User
@@ -435,6 +465,8 @@ class Run:
             if retryable and row["attempts"] < row["max_attempts"]:
                 return Counter({"task.retry_scheduled": 1})
             return Counter({"task.failed": 1, "fallout.created": 1})
+        if operation == "extend_lock":
+            return await self.extend_lock(step, row, worker, actor)
         # An hour passes: every lock runs out (the longest is ten minutes), every backoff too.
         locked_rows = [
             t
@@ -445,6 +477,41 @@ class Run:
         assert await expire_locks() == len(locked_rows)
         exhausted = sum(t["attempts"] >= t["max_attempts"] for t in locked_rows)
         return Counter({"task.lock_expired": len(locked_rows), "fallout.created": exhausted})
+
+    async def extend_lock(
+        self, step: Step, row: dict[str, Any], worker: str, actor: User
+    ) -> Counter[str]:
+        """A worker extends a lock after working a while (some locks run out meanwhile), for
+        a time that may be out of bounds. Refused (and nothing written, as for every step)
+        with the first fault in the order of checks: another worker's or an expired lock is a
+        CONFLICT. Else the lock stays the holder's, and its expiry only moves forward."""
+        self.clock.advance(seconds=step.pick % 45)
+        seconds = (0, 10, 60, 600, MAX_LOCK_SECONDS + 1)[step.pick % 5]
+        at = self.clock.now()
+        refusal = None
+        if not is_allowed(actor, Action.EXTEND_TASK_LOCK):
+            refusal = ErrorCode.FORBIDDEN
+        elif row["kind"] is not TaskKind.AUTOMATED:
+            refusal = ErrorCode.INVALID_STATE
+        elif row["locked_by"] != worker or row["lock_expires_at"] <= at:
+            refusal = ErrorCode.CONFLICT
+        elif not 1 <= seconds <= MAX_LOCK_SECONDS:
+            refusal = ErrorCode.VALIDATION
+        try:
+            await extend_task_lock(actor, task_id=row["id"], worker_id=worker, lock_seconds=seconds)
+        except DomainError as error:
+            assert error.code is refusal, (error.code, refusal)
+            raise
+        assert refusal is None, f"extended, though it is {refusal}"
+        task = await Task.get(id=row["id"])
+        wanted = at + timedelta(seconds=min(seconds, row["lock_seconds"]))
+        assert (task.state, task.locked_by, task.attempts) == (
+            TaskState.IN_PROGRESS,
+            worker,
+            row["attempts"],
+        ), "an extension keeps the lock its holder's"
+        assert task.lock_expires_at == max(row["lock_expires_at"], wanted), "expiry moved back"
+        return Counter({"task.lock_extended": 1})
 
     async def check_schedule(self, after: object) -> None:
         """The stored schedule is the pure functions' output for the stored facts at the
@@ -700,8 +767,85 @@ async def bought(
         customer=CUSTOMER,
         state=SoldProductState.ACTIVE,
         characteristics=characteristics,
+        activated_at=order.created_at,
     )
     return replace(change, sold_product_id=product.id)
+
+
+# --- The installed base, whichever orders changed it ---------------------------------------
+# A product's own events, by kind: the state it leaves and the state it reaches.
+PRODUCT_MOVES = {
+    "sold_product.activated": ("PENDING", "ACTIVE"),
+    "sold_product.cancelled": ("PENDING", "CANCELLED"),
+    "sold_product.modified": ("ACTIVE", "ACTIVE"),
+    "sold_product.terminated": ("ACTIVE", "TERMINATED"),
+}
+# The kinds a changing item writes, and the action of that item.
+CHANGED_BY = {"sold_product.modified": MODIFY, "sold_product.terminated": DELETE}
+BOUGHT_ORDERS = "SOB"  # the numbers of the orders `bought` writes
+
+
+async def check_installed_base(rows: Rows, after: object) -> None:
+    """Every sold product (the run's, the bought ones, the ones competitors name):
+    - an open change (an open item of an open order naming it) names an ACTIVE product;
+    - its history walks its state machine from where it started (PENDING, or ACTIVE for a
+      bought one) to its state now; each modification starts from the characteristics the
+      product had then, and it has the last ones set;
+    - an activation or cancellation is its own ADD item's, a modification or termination a
+      COMPLETED MODIFY or DELETE item's that names it;
+    - it has an activation date once ACTIVE (or TERMINATED), a termination date exactly when
+      TERMINATED."""
+    items = {
+        i["id"]: i
+        for i in await LineItem.all().values(
+            "id",
+            "action",
+            "state",
+            "characteristics",
+            "changed_product_id",
+            "service_order__state",
+            "service_order__number",
+        )
+    }
+    products = by_id(rows, "sold_product")
+    for item in items.values():
+        open_change = item["changed_product_id"] is not None and item["state"] not in FINAL_ITEMS
+        if open_change and item["service_order__state"] not in FINAL_ORDERS:
+            product = products[item["changed_product_id"]]
+            assert product["state"] is SoldProductState.ACTIVE, (after, item, product)
+    history: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    for e in rows["event"]:
+        if e["entity_type"] == "sold_product":
+            history[e["entity_id"]].append(e)
+    for product in products.values():
+        creator = items[product["line_item_id"]]
+        was_bought = str(creator["service_order__number"]).startswith(BOUGHT_ORDERS)
+        state = "ACTIVE" if was_bought else "PENDING"
+        values = creator["characteristics"] if was_bought else {}
+        for e in history[product["id"]]:
+            assert (str(e["previous_state"]), str(e["new_state"])) == PRODUCT_MOVES[e["kind"]]
+            assert state == str(e["previous_state"]), (after, product["id"], e["kind"])
+            state = str(e["new_state"])
+            item = items[e["payload"]["lineItemId"]]
+            if e["kind"] in CHANGED_BY:
+                assert item["changed_product_id"] == product["id"], e
+                assert (item["action"], item["state"]) == (
+                    CHANGED_BY[e["kind"]],
+                    FulfillmentState.COMPLETED,
+                ), e
+            else:
+                assert item["id"] == product["line_item_id"], e
+            if e["kind"] == "sold_product.modified":
+                assert e["payload"]["previousCharacteristics"] == values, (after, e)
+            values = e["payload"].get("characteristics", values)
+        assert state == str(product["state"]), (after, product)
+        assert product["characteristics"] == values, (after, product)
+        assert (product["activated_at"] is not None) == (
+            product["state"] in {SoldProductState.ACTIVE, SoldProductState.TERMINATED}
+        ), (after, product)
+        assert (product["terminated_at"] is not None) == (
+            product["state"] is SoldProductState.TERMINATED
+        ), (after, product)
 
 
 def done_tasks(rows: Rows) -> set[int]:
@@ -838,10 +982,20 @@ async def demo_users() -> dict[str, User]:
 )
 @given(
     sequence=st.lists(steps, min_size=20, max_size=30),
-    items=st.lists(st.sampled_from(PRODUCTS), min_size=1, max_size=2),
-    changes=st.lists(st.sampled_from(CHANGES), max_size=1),
+    # No new line, sometimes: an order of changes alone (then their items finish more often).
+    items=st.lists(st.sampled_from(PRODUCTS), max_size=2),
+    # At most two: a MODIFY and a DELETE of two products in one order, say.
+    changes=st.lists(st.sampled_from(CHANGES), max_size=2),
     # The requested completion, minutes after the submission: none, late, at risk, on time.
     due_in=st.sampled_from([None, 30, 2000, 50000]),
+)
+# A MODIFY and a DELETE worked to the end by whoever may: every run sees a product modified
+# and one terminated (the drawn examples finish a change less often).
+@example(
+    sequence=[Step("start", None, 1, FalloutAction.RETRY_TASK)] * 40,
+    items=[],
+    changes=[CHANGES[2], CHANGES[5]],
+    due_in=None,
 )
 async def test_random_operations_keep_the_plan_consistent(
     db: str,
@@ -870,6 +1024,8 @@ async def run_steps(
 ) -> None:
     users = await demo_users()
     changing = [await bought(users, change, had) for change, had in changes]
+    if not items and not changing:
+        items = [PRODUCTS[0]]
     submitted = await submit_service_order(
         users["partner"],
         SubmitOrderInput(
@@ -889,6 +1045,7 @@ async def run_steps(
     await run.load_dependencies()
     after = await scoped_snapshot(order.id, rows)
     run.check_invariants(after)
+    await check_installed_base(after, "approval")
     await run.check_rollups("approval")
     await run.check_schedule("approval")
     own = Counter({"service_order.approved": 1, "service_order.decomposed": 1})
@@ -915,6 +1072,7 @@ async def run_steps(
             assert order_row["state"] is not ServiceOrderState.HELD, "a task started while held"
         after = await scoped_snapshot(order.id, rows)
         run.check_invariants(after)
+        await check_installed_base(after, step)
         await run.check_rollups(step)
         await run.check_schedule(step)
         check_events(rows, after, own)

@@ -128,6 +128,21 @@ async def test_the_holder_extends_its_lock(api: Api, users: Users, clock: FakeCl
     assert (stored.lock_expires_at - clock.now()).total_seconds() == 60
 
 
+async def test_an_extension_never_shortens_a_lock(api: Api, users: Users, clock: FakeClock) -> None:
+    # given a lock that runs for 60 s more
+    task = await lock_to((await automated_ready_task(users)).id, "w1", seconds=60)
+    before = task.lock_expires_at
+
+    # when its holder asks for 10 s
+    payload = await run(api, EXTEND, taskId=task_id(task), workerId="w1", lockSeconds=10)
+
+    # then the lock runs as long as it did (the extension is recorded all the same)
+    succeeded(payload, "task")
+    stored = await Task.get(id=task.id)
+    assert stored.lock_expires_at == before
+    assert stored.version == task.version + 1
+
+
 # --- refusals: a typed error, nothing written ----------------------------------------------
 
 
