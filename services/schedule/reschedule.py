@@ -102,8 +102,12 @@ def schedule_inputs(rows: list[StoredTask]) -> list[ScheduleTask]:
             # A retried task starts afresh: its earlier attempt's start plans nothing.
             started = None
         ended = row.completed_at if progress is Progress.DONE else None
+        # A task waiting for its next attempt (services/automation/fail.py) starts no earlier.
+        not_before = row.next_attempt_at if progress is Progress.NOT_STARTED else None
         tasks.append(
-            ScheduleTask(row.number, row.expected_duration_minutes, progress, started, ended)
+            ScheduleTask(
+                row.number, row.expected_duration_minutes, progress, started, ended, not_before
+            )
         )
     return tasks
 

@@ -10,7 +10,9 @@ The rules (issue 14, "What it must deliver" 1 and 2; DESIGN.md, "Time"):
   domain orders as freely as within one: decomposition already turned the tree into edges, so a
   domain order is no unit of scheduling here;
 - forward pass: a task cannot start before everything it waits on has ended (its planned end:
-  the actual end for a done task) nor, if it has not started, before now;
+  the actual end for a done task) nor, if it has not started, before now, nor before its
+  `not_before` (an automated task's next attempt after a retryable failure: the backoff is
+  time the retry consumes);
 - a DONE task (COMPLETED or SKIPPED) is planned on its actuals (a skipped task without a start
   took no time: it starts when it ended);
 - a RUNNING task (IN_PROGRESS, or ON_HOLD on a fallout: started, not finished) starts at its
@@ -20,7 +22,8 @@ The rules (issue 14, "What it must deliver" 1 and 2; DESIGN.md, "Time"):
   delays its dependents nor moves the completion;
 - the expected completion is the latest planned end; None without a task that is not cancelled;
 - the critical path is one chain of tasks, each starting exactly when the one before ends, from a
-  task whose start nothing else holds back (now, or its actual start) to one that ends at the
+  task whose start nothing else holds back (now, its actual start or its next attempt) to one
+  that ends at the
   expected completion; ties go to the lowest index, so the path is deterministic;
 - slack (total float) is how much later a task could end without moving the expected
   completion: latest finish (backward pass from the expected completion over the tasks'
@@ -100,6 +103,8 @@ class ScheduleTask:
     progress: Progress = Progress.NOT_STARTED
     started_at: datetime | None = None  # RUNNING, DONE (None for a task skipped unstarted)
     ended_at: datetime | None = None  # DONE
+    # NOT_STARTED: the earliest it may start (an automated task's next attempt), if any.
+    not_before: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -181,8 +186,13 @@ def schedule(
         progress = task.progress
         if progress is Progress.NOT_STARTED:
             duration = task.duration_minutes * MINUTE
-            start[i] = now if ready is None or ready < now else ready
-            end[i] = start[i] + duration
+            first = now if ready is None or ready < now else ready
+            not_before = task.not_before
+            if not_before is not None and not_before > first:
+                first = not_before
+            start[i] = first
+            end[i] = first + duration
+            # The clock-bound part is the same: a fixed next attempt stays put as time passes.
             bound[i] = (now if ready_bound is None or ready_bound < now else ready_bound) + duration
         elif progress is Progress.DONE:
             finished = task.ended_at or now

@@ -45,6 +45,7 @@ class StoredTask(NamedTuple):
     attempts: int
     domain_order_id: int
     service_order_id: int
+    next_attempt_at: datetime | None
     # As last written, in the order of SCHEDULE_COLUMNS.
     schedule: tuple[Any, ...]
 
@@ -79,6 +80,7 @@ _FACTS = (
     "attempts",
     "domain_order_id",
     "service_order_id",
+    "next_attempt_at",
 )
 SCHEDULE_COLUMNS = (
     "planned_start_at",
@@ -123,8 +125,9 @@ _EDGES = (
     " JOIN task AS t ON t.id = d.task_id WHERE t.service_order_id = "
 )
 # Positions of the datetimes and the boolean in a row read by _SELECT.
-_DATETIME_AT = (4, 5, 11, 12, 13)
-_BOOLEAN_AT = 15
+_DATETIME_AT = (4, 5, 11, 12, 13, 14)
+_BOOLEAN_AT = 16
+_SCHEDULE_AT = len(_FACTS)
 
 
 async def read_tasks(order_id: int) -> tuple[list[StoredTask], list[tuple[int, int]]]:
@@ -143,7 +146,7 @@ async def read_tasks(order_id: int) -> tuple[list[StoredTask], list[tuple[int, i
                     values[at] = datetime.fromisoformat(values[at])
             values[_BOOLEAN_AT] = bool(values[_BOOLEAN_AT])
         values[2] = TaskState(values[2])
-        tasks.append(StoredTask._make([*values[:11], tuple(values[11:])]))
+        tasks.append(StoredTask._make([*values[:_SCHEDULE_AT], tuple(values[_SCHEDULE_AT:])]))
     return tasks, [(int(edge[0]), int(edge[1])) for edge in edges]
 
 

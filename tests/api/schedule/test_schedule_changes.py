@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from models import ServiceOrder, Task
-from models.enums import FalloutAction, JeopardyLevel, TaskState
+from models.enums import FalloutAction, JeopardyLevel, TaskKind, TaskState
 from services.orders import (
     LineItemInput,
     SubmitOrderInput,
@@ -20,6 +20,7 @@ from tests.api.graphql import Api, gid
 from tests.api.mutations.helpers import Users, succeeded
 from tests.api.plan_work import create_fallout, resolve, start
 from tests.fake_clock import FakeClock
+from tests.services.automation.plans import WORKER, lock_to
 from tests.services.schedule.orders import FIBRE_MINUTES, fibre_order, first_critical_task
 from tests.services.task_plans import approved_order
 
@@ -238,3 +239,60 @@ async def test_an_item_added_in_flight_is_planned_in_the_revision_s_transaction(
     assert expected == at(after["expectedCompletionAt"])
     assert expected >= clock.now() + timedelta(minutes=FIBRE_MINUTES)
     assert expected >= max(at(t["plannedEndAt"]) for t in tasks)
+
+
+FAIL = """
+mutation Fail($taskId: ID!, $workerId: String!) {
+  failAutomatedTask(
+    input: {taskId: $taskId, workerId: $workerId, error: "Timed out", retryable: true}
+  ) {
+    task { state nextAttemptAt plannedStartAt plannedEndAt } userErrors { code message field }
+  }
+}"""
+
+
+async def test_an_automated_task_failing_with_attempts_left_is_planned_from_its_next_attempt(
+    api: Api, users: Users, clock: FakeClock
+) -> None:
+    # given an automated task of an order, taken by a worker
+    order = await fibre_order(users, clock.now(), margin=timedelta(days=10))
+    task = await Task.filter(
+        service_order_id=order.id, state=TaskState.READY, kind=TaskKind.AUTOMATED
+    ).first()
+    assert task is not None
+    await lock_to(task.id)
+
+    # when the worker reports a failure that may succeed on another attempt
+    data = await api.data("automation", FAIL, {"taskId": gid("Task", task.id), "workerId": WORKER})
+
+    # then it is READY again, planned to start at its next attempt: the backoff is time the
+    # retry consumes
+    failed = succeeded(data["failAutomatedTask"], "task")
+    next_attempt = at(failed["nextAttemptAt"])
+    assert failed["state"] == "READY" and next_attempt > clock.now()
+    assert at(failed["plannedStartAt"]) == next_attempt
+    planned = open_tasks(await schedule_of(api, order.id))[task.number]
+    assert at(planned["plannedStartAt"]) == next_attempt
+    assert at(planned["plannedEndAt"]) == next_attempt + timedelta(
+        minutes=task.expected_duration_minutes
+    )
+
+
+async def test_a_change_made_while_the_clock_went_backwards_plans_nothing_earlier(
+    api: Api, users: Users, clock: FakeClock
+) -> None:
+    # given an order scheduled at approval
+    order = await fibre_order(users, clock.now(), margin=timedelta(hours=25))
+    before = await schedule_of(api, order.id)
+    oid = gid("ServiceOrder", order.id)
+
+    # when the clock goes back two hours and the manager holds and resumes the order (a change
+    # that recomputes the schedule)
+    clock.advance(hours=-2)
+    succeeded((await api.data("manager", HOLD, {"id": oid}))["holdServiceOrder"], "serviceOrder")
+    succeeded(
+        (await api.data("manager", RESUME, {"id": oid}))["resumeServiceOrder"], "serviceOrder"
+    )
+
+    # then the order, in progress again, has the schedule it had
+    assert await schedule_of(api, order.id) == before

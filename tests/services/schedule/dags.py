@@ -17,8 +17,13 @@ def at(minutes: int) -> datetime:
     return T0 + timedelta(minutes=minutes)
 
 
-def todo(minutes: int, number: int = 0) -> ScheduleTask:
-    return ScheduleTask(number=f"TASK{number:07d}", duration_minutes=minutes)
+def todo(minutes: int, number: int = 0, *, not_before: int | None = None) -> ScheduleTask:
+    """Not started; `not_before`: minutes after T0 of its next attempt (an automated retry)."""
+    return ScheduleTask(
+        number=f"TASK{number:07d}",
+        duration_minutes=minutes,
+        not_before=None if not_before is None else at(not_before),
+    )
 
 
 def done(minutes: int, started: int, ended: int) -> ScheduleTask:
@@ -43,7 +48,8 @@ class History:
 @st.composite
 def histories(draw: st.DrawFn, max_tasks: int = 12) -> History:
     """A DAG (edges only to lower indexes, so acyclic) and a history consistent with it: a task
-    started only after all it waits on ended, at or before now."""
+    started only after all it waits on ended, at or before now; some of the tasks not started
+    wait for a next attempt (an automated task's retry), passed or to come."""
     count = draw(st.integers(0, max_tasks))
     durations = [draw(st.integers(1, 120)) for _ in range(count)]
     dependencies = tuple(
@@ -75,5 +81,7 @@ def histories(draw: st.DrawFn, max_tasks: int = 12) -> History:
                 ended[i] = ready
             tasks.append(ScheduleTask(number, durations[i], Progress.CANCELLED))
         else:
-            tasks.append(ScheduleTask(number, durations[i]))
+            retry = draw(st.one_of(st.none(), st.integers(-60, 180)))
+            not_before = None if retry is None else now + timedelta(minutes=retry)
+            tasks.append(ScheduleTask(number, durations[i], not_before=not_before))
     return History(tuple(tasks), dependencies, now)

@@ -91,6 +91,29 @@ def test_a_running_task_past_its_duration_is_planned_to_end_now() -> None:
     assert plan.expected_completion == at(105)
 
 
+def test_a_task_waiting_for_its_next_attempt_starts_then_and_its_chain_after_it() -> None:
+    plan = schedule([todo(10, not_before=30), todo(20)], ((1, 0),), now=at(0))
+
+    assert [(t.planned_start, t.planned_end) for t in plan.tasks] == [
+        (at(30), at(40)),
+        (at(40), at(60)),
+    ]
+    assert plan.expected_completion == at(60)
+    assert plan.critical_path == (0, 1)
+
+
+def test_a_next_attempt_already_due_holds_nothing_back() -> None:
+    plan = schedule([todo(10, not_before=-5)], (), now=at(0))
+
+    assert plan.tasks[0].planned_start == at(0)
+
+
+def test_a_next_attempt_before_what_the_task_waits_on_ends_holds_nothing_back() -> None:
+    plan = schedule([todo(50), todo(10, not_before=30)], ((1, 0),), now=at(0))
+
+    assert plan.tasks[1].planned_start == at(50)
+
+
 def test_a_cancelled_task_takes_no_time_and_delays_nothing() -> None:
     plan = schedule([todo(10), cancelled(500), todo(20)], CHAIN, now=at(0))
 
