@@ -610,24 +610,22 @@ class Run:
             for i in items
         ]
         live = [at for at, i in enumerate(items) if i["cancelled_at"] is None]
-        how = step.pick % 3
-        if how == 0 or not live:
+        # A DELETE has nothing to change (its quantity is its product's); the others do.
+        changeable = [at for at in live if wanted[at].line_item.action is not DELETE]
+        how = ("add", "change", "remove")[step.pick % 3]
+        if how == "remove" and len(live) < 2:
+            how = "change"
+        if how == "change" and not changeable:
+            how = "add"
+        if how == "add":
             wanted.append(RevisedItemInput(None, PRODUCTS[step.pick % len(PRODUCTS)]))
-        elif how == 1 or len(live) < 2:
-            at = live[step.pick % len(live)]
-            item = wanted[at].line_item
-            if item.specification_code == FIBRE:
-                ip = item.characteristics.get("ipVersion")
-                changed = replace(
-                    item, characteristics={"ipVersion": "IPV4" if ip != "IPV4" else "DUAL_STACK"}
-                )
-            else:
-                changed = replace(item, quantity=3 - item.quantity if item.quantity <= 2 else 1)
-            wanted[at] = replace(wanted[at], line_item=changed)
+        elif how == "change":
+            at = changeable[step.pick % len(changeable)]
+            wanted[at] = replace(wanted[at], line_item=changed_item(wanted[at].line_item))
         else:
             del wanted[live[step.pick % len(live)]]
         await revise_service_order(actor, self.order_id, "customer changed", wanted)
-        event(f"revise: {('add', 'change', 'remove')[how]}")
+        event(f"revise: {how}")
         await self.load_dependencies()
         after = await scoped_snapshot(self.order_id, rows)
         old, new = by_id(rows, "task"), by_id(after, "task")
@@ -861,6 +859,21 @@ def is_consequence(event: dict[str, Any]) -> bool:
     return kind.endswith(("state_changed", "ready", "jeopardy_changed")) or bool(
         event["payload"].get("deferred")
     )
+
+
+def changed_item(item: LineItemInput) -> LineItemInput:
+    """The item as a revision changes it: a fibre line's IP version (which adds or drops the
+    prefix), a MODIFY's roaming (the other change it makes; its quantity is its product's),
+    an ADD's quantity."""
+    if item.specification_code == FIBRE:
+        ip = item.characteristics.get("ipVersion")
+        characteristics = dict(item.characteristics)
+        characteristics["ipVersion"] = "IPV4" if ip != "IPV4" else "DUAL_STACK"
+        return replace(item, characteristics=characteristics)
+    if item.action is MODIFY:
+        roaming = bool(item.characteristics.get("roaming"))
+        return replace(item, characteristics={**item.characteristics, "roaming": not roaming})
+    return replace(item, quantity=3 - item.quantity if item.quantity <= 2 else 1)
 
 
 def passed_by_completion(event: dict[str, Any], rows: Rows) -> bool:
