@@ -2,7 +2,8 @@
 
 python server.py run        migrate, seed on first start, serve (what `make run` does)
 python server.py serve      serve only [--host --port --workers]
-python server.py worker     run automated tasks and the sweepers [--handlers T ... --concurrency N]
+python server.py worker     run automated tasks and the sweepers [--handlers T ... --concurrency N
+                            --metrics-port P]
 python server.py migrate    apply Tortoise migrations to DATABASE_URL
 python server.py seed       load the demo catalog, users and orders (again: changes nothing)
 python server.py token USERNAME [--ttl SECONDS]
@@ -227,6 +228,10 @@ def main(argv: list[str] | None = None) -> int:
     )
     worker.add_argument("--concurrency", type=int, default=None, help="WORKER_CONCURRENCY")
     worker.add_argument("--worker-id", default=None, help="default: host-pid-random")
+    worker.add_argument(
+        "--metrics-port", type=int, default=None, help="serve /metrics (WORKER_METRICS_PORT)"
+    )
+    worker.add_argument("--metrics-host", default=None, help="WORKER_METRICS_HOST (127.0.0.1)")
     commands.add_parser("migrate")
     commands.add_parser("seed")
     token = commands.add_parser("token", help="print a bearer token for an existing user")
@@ -280,7 +285,16 @@ def main(argv: list[str] | None = None) -> int:
         if args.concurrency is not None and args.concurrency < 1:
             print("--concurrency must be at least 1", file=sys.stderr)
             return 2
-        request = WorkerRequest(tuple(args.handlers), args.concurrency, args.worker_id)
+        if args.metrics_port is not None and not 1 <= args.metrics_port <= 65535:
+            print("--metrics-port must be between 1 and 65535", file=sys.stderr)
+            return 2
+        request = WorkerRequest(
+            tuple(args.handlers),
+            args.concurrency,
+            args.worker_id,
+            metrics_port=args.metrics_port,
+            metrics_host=args.metrics_host,
+        )
         return asyncio.run(serve_worker(settings, request))
     if args.command == "token":
         return asyncio.run(with_database(lambda: print_token(args.username, args.ttl)))

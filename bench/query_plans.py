@@ -60,13 +60,27 @@ async def rows_read(statement: Statement, table: str) -> int:
     return read
 
 
-async def sqlite_query_plan(statement: Statement) -> list[str]:
+@dataclass(frozen=True)
+class SqliteStep:
+    detail: str  # e.g. "SEARCH sold_product USING INDEX … (customer=?)"
+    in_subquery: bool  # a step of a subquery (an IN list, built once), not of the outer query
+
+
+async def sqlite_query_plan(statement: Statement) -> list[SqliteStep]:
     """The steps of SQLite's plan for `statement` (EXPLAIN QUERY PLAN: nothing runs). Its
     arguments were not captured; SQLite plans without reading them, so NULLs stand in."""
     _, rows = await connections.get("default").execute_query(
         f"EXPLAIN QUERY PLAN {statement.sql}", [None] * statement.sql.count("?")
     )
-    return [str(row["detail"]) for row in rows]
+    inside: set[int] = set()
+    steps = []
+    for row in rows:
+        detail = str(row["detail"])
+        nested = row["parent"] in inside
+        if nested or "SUBQUERY" in detail:
+            inside.add(row["id"])
+        steps.append(SqliteStep(detail, nested))
+    return steps
 
 
 async def sequential_scans(

@@ -89,6 +89,10 @@ class Settings(BaseSettings):
     worker_stop_grace_seconds: float = Field(default=10.0, ge=0)
     # How long a demo handler "works" (so that the plan shows the task IN_PROGRESS a moment).
     worker_demo_seconds: float = Field(default=1.0, ge=0)
+    # `server.py worker` serves its own metrics on this port (none when unset): it has no
+    # HTTP port of its own, and its figures (handler runs, attempts, sweepers) are its own.
+    worker_metrics_port: int | None = Field(default=None, ge=1, le=65535)
+    worker_metrics_host: str = "127.0.0.1"
 
     @model_validator(mode="after")
     def in_data_dir(self) -> Settings:

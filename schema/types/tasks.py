@@ -104,8 +104,9 @@ class Task(Node):
         "as every task it depends on is done; null otherwise."
     )
     is_point_of_no_return: bool = strawberry.field(
-        description="Starting it passes its line item's point of no return: the item can no "
-        "longer be cancelled or revised. Planned from its template's mark."
+        description="Starting it (or completing it without a start, by a fallout's resolution) "
+        "passes its line item's point of no return: the item can no longer be cancelled or "
+        "revised. Planned from its template's mark."
     )
     version: int = strawberry.field(description="Goes up by one on every change.")
     created_at: datetime

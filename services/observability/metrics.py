@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 from prometheus_client import (
@@ -29,6 +30,7 @@ from prometheus_client import (
     disable_created_metrics,
     generate_latest,
     multiprocess,
+    start_http_server,
 )
 
 # No `_created` series beside each counter and histogram: they double the output and no
@@ -177,6 +179,21 @@ def render() -> bytes:
     registry = CollectorRegistry()
     multiprocess.MultiProcessCollector(registry)  # type: ignore[no-untyped-call]
     return generate_latest(registry)
+
+
+def serve_metrics(host: str, port: int) -> Callable[[], None]:
+    """This process's metrics on a port of their own, for `server.py worker`, which has no
+    HTTP port (README, Operations: the worker's metrics): prometheus-client's own server, in a
+    thread of its own, so that a scrape never waits for the worker's event loop. Returns the
+    function that stops it. OSError when the port cannot be had."""
+    server, thread = start_http_server(port, addr=host)
+
+    def stop() -> None:
+        server.shutdown()
+        server.server_close()
+        thread.join()
+
+    return stop
 
 
 def prepare_workers(data_dir: Path) -> None:

@@ -3,7 +3,7 @@ query filters. No rule lives here; each kind is filtered by the scope its `can_r
 
 from __future__ import annotations
 
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from tortoise.expressions import Q, Subquery
 from tortoise.models import Model
@@ -39,15 +39,21 @@ def visible_fallouts(reader: User) -> QuerySet[FalloutRecord]:
 
 
 def visible_sold_products(reader: User) -> QuerySet[SoldProduct]:
-    """As `can_read_sold_product`: by the orders of the items that created or changed them."""
+    """As `can_read_sold_product`: by the orders of the items that created or changed them.
+
+    The creating order is joined row by row (a product has one), so that a page of a
+    partner's products reads that page's rows and their orders; an `IN` over the partner's
+    line items read them all at every page. The changing orders stay an `IN`: it is reached
+    only for a product the reader did not order (the planners evaluate it lazily)."""
     scope = readable_sold_products(reader)
     if scope.is_everything:
         return SoldProduct.all()
-    creating = within(LineItem.all(), scope, through="service_order").values("id")
+    by_order: dict[str, Any] = {f"line_item__service_order__{k}": v for k, v in scope.only}
+    created = Q(**by_order)
     changing = within(
         LineItem.filter(changed_product_id__not_isnull=True), scope, through="service_order"
     ).values("changed_product_id")
-    return SoldProduct.filter(Q(line_item_id__in=Subquery(creating)) | Q(id__in=Subquery(changing)))
+    return SoldProduct.filter(created | Q(id__in=Subquery(changing)))
 
 
 def visible_users(reader: User) -> QuerySet[User]:

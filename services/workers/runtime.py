@@ -30,6 +30,8 @@ from models.config import tortoise_config
 from services.events.hints import HINT_CHANNEL
 from services.events.runtime import publishing_hints, running_broadcast
 from services.limits import MAX_OUTPUT_BYTES
+from services.observability.metrics import serve_metrics
+from services.observability.sampler import sampling
 from services.settings import Settings
 from services.sweeping.runtime import run_sweepers
 from services.workers.demo import demo_handler, demo_topics
@@ -55,6 +57,8 @@ class WorkerRequest:
     topics: Sequence[str] = ()  # --handlers: only these (empty: every registered topic)
     concurrency: int | None = None  # --concurrency (None: WORKER_CONCURRENCY)
     worker_id: str | None = None
+    metrics_port: int | None = None  # --metrics-port (None: WORKER_METRICS_PORT, or none)
+    metrics_host: str | None = None  # --metrics-host (None: WORKER_METRICS_HOST)
 
 
 def default_worker_id() -> str:
@@ -148,16 +152,41 @@ async def wake_on_hints(broadcast: Broadcast, worker: Worker) -> None:
             await asyncio.sleep(HINTS_RETRY_SECONDS)
 
 
+@asynccontextmanager
+async def serving_metrics(host: str, port: int | None) -> AsyncIterator[None]:
+    """The worker's metrics on `port` (none if None) while the block runs, with the sampled
+    figures (its database pool, the sweepers' leases) kept fresh."""
+    if port is None:
+        yield
+        return
+    try:
+        stop = serve_metrics(host, port)
+    except OSError as error:
+        raise WorkerConfigurationError(
+            f"The worker's metrics cannot listen on {host}:{port} (WORKER_METRICS_PORT, "
+            f"--metrics-port): {error.strerror or error}."
+        ) from error
+    log.info("worker metrics", extra={"url": f"http://{host}:{port}/metrics"})
+    try:
+        async with sampling():
+            yield
+    finally:
+        stop()
+
+
 async def serve_worker(settings: Settings, request: WorkerRequest) -> int:
     """`python server.py worker`: the worker and the sweepers (the lease keeps each sweeper to
-    one process of the cluster) until SIGTERM or SIGINT; then a clean stop."""
+    one process of the cluster) until SIGTERM or SIGINT; then a clean stop. With a metrics
+    port, its metrics are served there."""
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signal_number in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signal_number, stop.set)
     await Tortoise.init(config=tortoise_config(settings.database_url))
+    metrics_host = request.metrics_host or settings.worker_metrics_host
     try:
         async with (
+            serving_metrics(metrics_host, request.metrics_port or settings.worker_metrics_port),
             publishing_hints(settings) as broadcast,
             running_worker(settings, request, hints=broadcast),
         ):

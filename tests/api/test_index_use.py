@@ -8,8 +8,9 @@ large tables from end to end.
 The data are copies of a block of orders made through the services (bench/volume_data.py),
 their customers spread so that one customer owns a third of the products; the planner is
 left to choose (no setting is changed), so that a lost index shows as the sequential scan
-PostgreSQL would really run. A page of that customer's products reads as many rows when the
-table doubles; on SQLite its statements search the customer index.
+PostgreSQL would really run. A page of that customer's products (a manager's, or the
+partner's that ordered them) and a product's history for the partner read as many rows when
+the table doubles; on SQLite the list's statements search the customer index.
 """
 
 from __future__ import annotations
@@ -339,29 +340,49 @@ async def test_the_jeopardy_sweeper_s_pass_scans_no_large_table(volume: Volume) 
     assert await sequential_scans(statements, (*LARGE_TABLES, "service_order")) == []
 
 
+HISTORY_OF_PRODUCT = """
+query ProductHistory($id: ID!) {
+  node(id: $id) { ... on SoldProduct { history { edges { node { kind } } } } }
+}"""
+
+
 @pytest.mark.postgres_only
-async def test_a_page_of_a_customer_s_many_products_reads_no_more_rows_as_the_table_grows(
+async def test_a_customer_s_many_products_and_a_history_read_no_more_rows_as_the_table_grows(
     volume: Volume,
 ) -> None:
-    # given Bench Customer, owner of a third of the products, among 60 other customers
-    def page(statements: list[Statement]) -> list[Statement]:
-        # The page itself; the count reads the customer's index entries, at most
-        # EXACT_COUNT_LIMIT of them (services/queries/counting.py), and seldom runs.
-        return [s for s in statements if "sold_product" in s.sql and "ORDER BY" in s.sql]
-
+    # given Bench Customer, owner of a third of the products, among 60 other customers; the
+    # bench partner ordered every one of them (a partner reads the products of its orders)
     mine = {"filter": {"customer": "Bench Customer"}}
-    before = page(await volume.statements_of("bench-manager", SOLD_PRODUCTS, mine))
-    read_before = sum([await rows_read(s, "sold_product") for s in before])
+    product = await SoldProduct.filter(state=SoldProductState.ACTIVE).order_by("-id").first()
+    assert product is not None
+    history = {"id": gid("SoldProduct", product.id)}
+    reads: dict[str, tuple[str, str, dict[str, Any], str]] = {
+        # A page of the list (the count reads the customer's index entries, at most
+        # EXACT_COUNT_LIMIT of them, joined to their orders for a partner; counting.py).
+        "a manager's page": ("bench-manager", SOLD_PRODUCTS, mine, 'ORDER BY "sold_product"."id"'),
+        "a partner's page": ("bench-partner", SOLD_PRODUCTS, mine, 'ORDER BY "sold_product"."id"'),
+        "a partner's history": ("bench-partner", HISTORY_OF_PRODUCT, history, 'FROM "event"'),
+    }
+
+    async def rows_read_by(name: str) -> tuple[int, list[Statement]]:
+        """The rows the statement of `name` reads from the tables it may join, and all the
+        statements its request sent."""
+        username, query, variables, marked = reads[name]
+        statements = await volume.statements_of(username, query, variables)
+        [statement] = [s for s in statements if marked in s.sql]
+        tables = ("sold_product", "line_item", "service_order", "event")
+        return sum([await rows_read(statement, table) for table in tables]), statements
+
+    before = {name: (await rows_read_by(name))[0] for name in reads}
 
     # when the installed base doubles (as many more copies, customers spread the same way)
     await volume.grow(COPIES + 1)  # + 1: the newest copy is again not Bench Customer's
-    statements = await volume.statements_of("bench-manager", SOLD_PRODUCTS, mine)
-    read_after = sum([await rows_read(s, "sold_product") for s in page(statements)])
+    after = {name: await rows_read_by(name) for name in reads}
 
-    # then the page reads no more of the table than before, and no statement reads it all
-    assert len(before) == 1
-    assert 0 < read_after <= read_before
-    assert await sequential_scans(statements, ["sold_product"]) == []
+    # then each reads no more than before, and a manager's statements read no table whole
+    for name in reads:
+        assert 0 < after[name][0] <= before[name], (name, before[name], after[name][0])
+    assert await sequential_scans(after["a manager's page"][1], ["sold_product"]) == []
 
 
 # SQLite: the embedded single-process default. Its planner reads no statistics (nothing runs
@@ -428,14 +449,15 @@ async def sqlite_installed_base(
 
 
 @pytest.mark.sqlite_only
+@pytest.mark.parametrize("reader", ["bench-manager", "bench-partner"])
 async def test_on_sqlite_a_customer_s_many_products_are_read_through_the_customer_index(
-    sqlite_installed_base: Api,
+    sqlite_installed_base: Api, reader: str
 ) -> None:
-    # given Bench Customer, owner of a third of 6,000 products
+    # given Bench Customer, owner of a third of 6,000 products, all ordered by the partner
     api = sqlite_installed_base
-    token = await api.token("bench-manager")
+    token = await api.token(reader)
 
-    # when a manager lists them
+    # when a manager, or the partner, lists them
     with captured_statements() as statements:
         body = await api.post(
             SOLD_PRODUCTS,
@@ -445,12 +467,20 @@ async def test_on_sqlite_a_customer_s_many_products_are_read_through_the_custome
     plans = [await sqlite_query_plan(s) for s in statements if 'FROM "sold_product"' in s.sql]
 
     # then the page, the count's probe and the count each search the (customer, id) index,
-    # in its order (no sort of the customer's rows): none reads the table from end to end
+    # in its order (no sort of the customer's rows), and reach a product's order through its
+    # keys: none reads a table from end to end. (A partner's list also names the products it
+    # changed but did not order: that set is a subquery, built once, and only for a product
+    # of another's order.)
     assert body["data"]["soldProducts"]["totalCount"] == SQLITE_PRODUCTS // 3
     assert len(plans) == 3
     for plan in plans:
-        reads = [step for step in plan if step.split()[1:2] == ["sold_product"]]
-        assert len(reads) == 1, plan
-        assert reads[0].startswith("SEARCH sold_product USING"), plan
-        assert "INDEX idx_sold_produc_custome" in reads[0] and "(customer=?)" in reads[0], plan
-        assert not any("TEMP B-TREE" in step for step in plan), plan
+        outer = [step.detail for step in plan if not step.in_subquery]
+        reads = [step for step in outer if step.split()[1:2] == ["sold_product"]]
+        assert len(reads) == 1, outer
+        assert reads[0].startswith("SEARCH sold_product USING"), outer
+        assert "INDEX idx_sold_produc_custome" in reads[0] and "(customer=?)" in reads[0], outer
+        assert not any("TEMP B-TREE" in step for step in outer), outer
+        assert not any(step.detail.startswith("SCAN") for step in plan), plan
+        if reader == "bench-partner":  # whose order each product is: read by its keys
+            order_of = "SEARCH sold_product__line_item__service_order USING INTEGER PRIMARY KEY"
+            assert any(step.startswith(order_of) for step in outer), outer

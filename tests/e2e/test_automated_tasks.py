@@ -6,6 +6,7 @@ websockets.
   COMPLETED.
 - A task the demo handlers are told to fail for good ends in a fallout the system opens, and
   the manager's `falloutChanged` subscription shows it.
+- The worker serves its own metrics on its `--metrics-port`, counting the attempts it made.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import json
 import time
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -23,8 +25,9 @@ import httpx
 import pytest
 from websockets.sync.client import connect
 
-from bench.server_process import worker_process
+from bench.server_process import free_port, worker_process
 from tests.conftest import create_postgres_database, drop_postgres_database
+from tests.e2e.operations import Samples, scrape, value
 from tests.ui.server import RunningServer, running_server
 
 pytestmark = pytest.mark.e2e
@@ -54,6 +57,7 @@ FALLOUTS = """subscription($after: String) { falloutChanged(after: $after) {
 @dataclass(frozen=True)
 class Cluster:
     server: RunningServer
+    worker_metrics: str  # the worker's metrics port, as a base URL
 
 
 @pytest.fixture(scope="module", params=["sqlite", "postgres"])
@@ -65,8 +69,8 @@ def cluster(
     one process to the other (the production set-up)."""
     directory = tmp_path_factory.mktemp("automated")
     if request.param == "sqlite":
-        with running_server(directory) as server, worker_of(server, directory):
-            yield Cluster(server)
+        with running_server(directory) as server, worker_of(server, directory) as metrics:
+            yield Cluster(server, metrics)
         return
     database_url = asyncio.run(create_postgres_database()).replace("postgresql://", "postgres://")
     try:
@@ -74,18 +78,21 @@ def cluster(
             running_server(
                 directory, DATABASE_URL=database_url, BROADCAST_URL=database_url
             ) as server,
-            worker_of(server, directory),
+            worker_of(server, directory) as metrics,
         ):
-            yield Cluster(server)
+            yield Cluster(server, metrics)
     finally:
         asyncio.run(drop_postgres_database(database_url))
 
 
 @contextmanager
-def worker_of(server: RunningServer, directory: Path) -> Iterator[None]:
+def worker_of(server: RunningServer, directory: Path) -> Iterator[str]:
+    """A worker of `server`'s database; the URL of its metrics."""
     env = {**server.env, **WORKER_ENV}
-    with worker_process(env, directory / "worker.log", "--concurrency", "4"):
-        yield
+    port = free_port()
+    args = ("--concurrency", "4", "--metrics-port", str(port))
+    with worker_process(env, directory / "worker.log", *args):
+        yield f"http://127.0.0.1:{port}"
 
 
 class Client:
@@ -153,37 +160,44 @@ def whole_history(client: Client, order_id: str) -> list[dict[str, Any]]:
         after = page["pageInfo"]["endCursor"]
 
 
+def worked_to_completion(clients: dict[str, Client], order_id: str) -> list[dict[str, Any]]:
+    """The agents work every READY manual task of the order (the worker the automated ones)
+    until it is COMPLETED; its tasks then."""
+    manager = clients["manager"]
+    groups = {
+        name: {g["id"] for g in clients[name]("{ me { groups { id } } }")["me"]["groups"]}
+        for name in ("agent1", "agent2")
+    }
+    deadline = time.monotonic() + DEADLINE_SECONDS
+    while manager(ORDER, id=order_id)["serviceOrder"]["state"] != "COMPLETED":
+        assert time.monotonic() < deadline, manager(TASKS, order=order_id)
+        tasks = [edge["node"] for edge in manager(TASKS, order=order_id)["tasks"]["edges"]]
+        ready = [t for t in tasks if t["state"] == "READY" and t["kind"] == "MANUAL"]
+        for task in ready:
+            name = next(
+                n for n in ("agent1", "agent2") if task["assignmentGroup"]["id"] in groups[n]
+            )
+            clients[name].mutate("startTask", "task { state }", taskId=task["id"])
+            clients[name].mutate("completeTask", "task { state }", taskId=task["id"])
+        if not ready:
+            time.sleep(0.1)  # the worker's turn: nothing for the agents to do now
+    return [edge["node"] for edge in manager(TASKS, order=order_id)["tasks"]["edges"]]
+
+
 def test_the_worker_does_the_automated_tasks_while_agents_do_the_manual_ones(
     cluster: Cluster,
 ) -> None:
     with httpx.Client(base_url=cluster.server.url, timeout=30) as http:
         clients = people(http, cluster.server)
         manager = clients["manager"]
-        groups = {
-            name: {g["id"] for g in clients[name]("{ me { groups { id } } }")["me"]["groups"]}
-            for name in ("agent1", "agent2")
-        }
         # given an approved order of a product with automated and manual tasks
         order_id = submitted_and_approved(clients, "E2E-AUTO-1", {})
 
         # when the agents work every READY manual task, until the order is done
-        deadline = time.monotonic() + DEADLINE_SECONDS
-        while manager(ORDER, id=order_id)["serviceOrder"]["state"] != "COMPLETED":
-            assert time.monotonic() < deadline, manager(TASKS, order=order_id)
-            tasks = [edge["node"] for edge in manager(TASKS, order=order_id)["tasks"]["edges"]]
-            ready = [t for t in tasks if t["state"] == "READY" and t["kind"] == "MANUAL"]
-            for task in ready:
-                name = next(
-                    n for n in ("agent1", "agent2") if task["assignmentGroup"]["id"] in groups[n]
-                )
-                clients[name].mutate("startTask", "task { state }", taskId=task["id"])
-                clients[name].mutate("completeTask", "task { state }", taskId=task["id"])
-            if not ready:
-                time.sleep(0.1)  # the worker's turn: nothing for the agents to do now
+        tasks = worked_to_completion(clients, order_id)
 
         # then the order is complete, its automated tasks done by the worker in one attempt each
         order = manager(ORDER, id=order_id)["serviceOrder"]
-        tasks = [edge["node"] for edge in manager(TASKS, order=order_id)["tasks"]["edges"]]
         history = whole_history(manager, order_id)
 
     assert order["progress"]["percent"] == 100
@@ -234,3 +248,43 @@ def test_a_permanent_failure_reaches_the_managers_fallout_subscription(cluster: 
     assert fallout["state"] == "OPEN"
     assert "simulated failure of demo.allocate_resource" in fallout["description"]
     assert fallout["task"]["state"] == "ON_HOLD"
+
+
+def attempts(samples: Samples, handler: str, outcome: str) -> float:
+    return value(samples, "fulfillment_automated_tasks_total", handler=handler, outcome=outcome)
+
+
+def test_the_worker_serves_its_own_metrics_counting_the_attempts_it_made(
+    cluster: Cluster,
+) -> None:
+    # given what the worker counted so far (it also works the seeded demo orders)
+    before = scrape(cluster.worker_metrics)
+    with httpx.Client(base_url=cluster.server.url, timeout=30) as http:
+        clients = people(http, cluster.server)
+
+        # when it does the automated tasks of an order
+        order_id = submitted_and_approved(clients, "E2E-AUTO-METRICS", {})
+        tasks = worked_to_completion(clients, order_id)
+
+    # then its metrics port counts a lock and a completion for each, by handler (counted
+    # just after each commit: the order may be seen COMPLETED a moment before the last)
+    done = Counter(t["handler"] for t in tasks if t["kind"] == "AUTOMATED")
+    assert done
+    deadline = time.monotonic() + DEADLINE_SECONDS
+    while True:
+        after = scrape(cluster.worker_metrics)
+        counted = {
+            handler: (
+                attempts(after, handler, "locked") - attempts(before, handler, "locked"),
+                attempts(after, handler, "completed") - attempts(before, handler, "completed"),
+            )
+            for handler in done
+        }
+        if all(min(counted[h]) >= n for h, n in done.items()) or time.monotonic() > deadline:
+            break
+        time.sleep(0.1)
+    assert all(min(counted[h]) >= n for h, n in done.items()), (counted, done)
+    # and the worker's own sweepers and process figures (single-process mode)
+    lock_expiry = frozenset({("sweeper", "automation.lock_expiry"), ("outcome", "ran")})
+    assert ("fulfillment_sweeper_passes_total", lock_expiry) in after
+    assert value(after, "process_cpu_seconds_total") > 0

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import socket
 
 import httpx
 import pytest
 
+from bench.server_process import free_port
 from models import Task, User
 from models.enums import TaskState
 from services.settings import Settings
@@ -14,10 +16,12 @@ from services.workers.demo import demo_topics
 from services.workers.http_handler import HttpHandler
 from services.workers.registry import UnknownTopicError
 from services.workers.runtime import (
+    WorkerConfigurationError,
     WorkerRequest,
     build_registry,
     embedded_worker,
     running_worker,
+    serving_metrics,
 )
 from tests.fake_clock import FakeClock
 from tests.services.automation.plans import automate, automated_plan
@@ -92,3 +96,34 @@ async def test_a_worker_asked_for_a_topic_it_has_no_handler_for_is_refused(
     with pytest.raises(UnknownTopicError):
         async with running_worker(DEMO, WorkerRequest(topics=("no.such.topic",))):
             pass
+
+
+async def test_the_worker_s_metrics_are_served_on_their_port_while_it_runs() -> None:
+    # given
+    port = free_port()
+
+    url = f"http://127.0.0.1:{port}/metrics"
+
+    async with httpx.AsyncClient() as client:
+        # when
+        async with serving_metrics("127.0.0.1", port):
+            response = await client.get(url)
+
+        # then
+        assert response.status_code == 200
+        assert "# TYPE fulfillment_automated_tasks_total counter" in response.text
+        with pytest.raises(httpx.ConnectError):  # stopped with the block
+            await client.get(url)
+
+
+async def test_a_metrics_port_already_taken_refuses_the_worker() -> None:
+    # given another process listening on the port
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+
+        # when, then
+        with pytest.raises(WorkerConfigurationError, match=f"127.0.0.1:{port}"):
+            async with serving_metrics("127.0.0.1", port):
+                pass
