@@ -86,8 +86,9 @@ class TaskTemplate(Node):
         return root.handler
 
     @strawberry.field(
-        description="Starting a task of it passes its line item's point of no return: the item "
-        "can no longer be cancelled or revised."
+        description="Starting a task of it (or completing one without a start, by a fallout's "
+        "resolution) passes its line item's point of no return: the item can no longer be "
+        "cancelled or revised."
     )
     @staticmethod
     def is_point_of_no_return(root: models.TaskTemplate) -> bool:

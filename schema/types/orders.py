@@ -247,8 +247,8 @@ class LineItem(Node):
     quantity: int
     state: FulfillmentState
     point_of_no_return_reached_at: datetime | None = strawberry.field(
-        description="When a point-of-no-return task of the item started: from then on the "
-        "item cannot be cancelled or revised. Null before."
+        description="When a point-of-no-return task of the item started (or was completed "
+        "without a start): from then on the item cannot be cancelled or revised. Null before."
     )
     cancelled_at: datetime | None = strawberry.field(
         description="When the item's cancellation was asked for: CANCELLING while its "

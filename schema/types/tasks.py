@@ -41,7 +41,8 @@ class Task(Node):
     expected_duration_minutes: int
     planned_start_at: datetime | None = strawberry.field(
         description="When it is planned to start (its actual start once started): after all "
-        "it waits on has ended, and not before now. Null before approval."
+        "it waits on has ended, not before now, and not before its nextAttemptAt (an "
+        "automated task retried after a failure). Null before approval."
     )
     planned_end_at: datetime | None = strawberry.field(
         description="When it is planned to end (its actual end once done)."
@@ -104,8 +105,9 @@ class Task(Node):
         "as every task it depends on is done; null otherwise."
     )
     is_point_of_no_return: bool = strawberry.field(
-        description="Starting it passes its line item's point of no return: the item can no "
-        "longer be cancelled or revised. Planned from its template's mark."
+        description="Starting it (or completing it without a start, by a fallout's resolution) "
+        "passes its line item's point of no return: the item can no longer be cancelled or "
+        "revised. Planned from its template's mark."
     )
     version: int = strawberry.field(description="Goes up by one on every change.")
     created_at: datetime

@@ -136,9 +136,9 @@ async def _why_not(order: ServiceOrder, *, whole: bool) -> str:
         return ""
     items = await LineItem.filter(service_order_id=order.id).order_by("position", "id")
     past = rules.past_point_of_no_return(items)
-    passed = "?" if past is None else f"line item {past.position + 1} ({await passed_by(past)})"
+    passed = "?" if past is None else f"line item {past.position + 1}: {await passed_by(past)}"
     return (
-        f"Service order {order.number} is past its point of no return: {passed} has started. "
+        f"Service order {order.number} is past its point of no return ({passed}). "
         "Name the other line items to cancel them."
     )
 
@@ -162,7 +162,7 @@ async def _check_items(order: ServiceOrder, items: list[LineItem]) -> None:
     if past is not None:
         raise InvalidStateError(
             f"Line item {past.position + 1} of {order.number} is past its point of no return: "
-            f"task {await passed_by(past)} has started.",
+            f"{await passed_by(past)}.",
             field=_FIELD,
         )
 

@@ -30,7 +30,8 @@ What it writes:
 - kept tasks that have not started: READY or PENDING as `changes.ready` says (`task.ready`,
   or `task.waiting` for one that gained an unfinished predecessor); a PENDING one that a
   fallout resolution already decided (`deferred_outcome`) finishes as decided instead of
-  becoming READY, and releases its dependents, as `tasks/readiness.py` does;
+  becoming READY, and releases its dependents, as `tasks/readiness.py` does (a marked one
+  COMPLETED so passes its item's point of no return, as `tasks/finish.py` does);
 - the item's dependency rows made equal to `changes.dependencies` (only the difference is
   written).
 It does not roll up: the caller does, once for all the items it changed.
@@ -49,6 +50,7 @@ from services.events.kinds import EventKind
 from services.events.recorders import record_fallout, record_task
 from services.numbering import NumberKind, allocate_numbers
 from services.orders.planning import EMPTY_PLAN, LineItemPlan
+from services.orders.point_of_no_return import pass_by_completion
 from services.orders.replanning import (
     Compensating,
     Created,
@@ -167,6 +169,7 @@ async def write_plan_changes(
     moved: list[Task] = []
     for task in finishing:
         moved += await release_dependents(uow, task)
+    await pass_by_completion(uow, order, [*finishing, *moved])
 
     return WrittenPlanChanges(
         created_tasks=tuple(created),

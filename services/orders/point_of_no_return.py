@@ -4,11 +4,20 @@ From then on the item can no longer be cancelled or revised (services/orders/rul
 mark is the task's own (`Task.is_point_of_no_return`, copied from its template when planned),
 so a catalog changed since cannot move an order's point of no return. Only the first such
 start counts: the item keeps the time it was first passed, and one event says which task did.
+
+A marked task can also be COMPLETED without ever being started: a fallout's resolution
+decides COMPLETE_TASK for it (at once, or applied when its predecessors finish). The work it
+stands for is then done all the same (the fibre drop is in), so its completion passes the
+point of no return as its start would have; otherwise the item could still be cancelled with
+the work behind the mark finished. A SKIPPED one does no work and passes nothing.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from models import DomainOrder, LineItem, ServiceOrder, Task
+from models.enums import TaskState
 from services.events.kinds import EventKind
 from services.events.recorders import record_line_item
 from services.unit_of_work import UnitOfWork
@@ -42,14 +51,21 @@ async def pass_point_of_no_return(
     return item
 
 
+async def pass_by_completion(uow: UnitOfWork, order: ServiceOrder, tasks: Iterable[Task]) -> None:
+    """Pass the point of no return of the items of those of `tasks` (just finished, `order`
+    locked) that are marked and COMPLETED without a start."""
+    for task in tasks:
+        if task.state is TaskState.COMPLETED and task.started_at is None:
+            await pass_point_of_no_return(uow, order, task)
+
+
 async def passed_by(item: LineItem) -> str:
-    """The number and name of the task that passed `item`'s point of no return, for the
-    refusals that name it (cancel, revise); "?" when none has (the caller checked it has)."""
-    task = (
-        await Task.filter(
-            domain_order__line_item_id=item.id, is_point_of_no_return=True, started_at__isnull=False
-        )
-        .order_by("started_at", "id")
-        .first()
-    )
-    return "?" if task is None else f"{task.number} ({task.name})"
+    """What passed `item`'s point of no return, for the refusals that name it (cancel,
+    revise): "task <number> (<name>) has started", or "… was completed"; "?" when nothing has
+    (the caller checked it has)."""
+    marked = Task.filter(domain_order__line_item_id=item.id, is_point_of_no_return=True)
+    task = await marked.filter(started_at__isnull=False).order_by("started_at", "id").first()
+    if task is not None:
+        return f"task {task.number} ({task.name}) has started"
+    task = await marked.filter(state=TaskState.COMPLETED).order_by("completed_at", "id").first()
+    return "?" if task is None else f"task {task.number} ({task.name}) was completed"

@@ -141,8 +141,8 @@ async def _check_revisable(item: LineItem) -> None:
     where = f"Line item {item.position + 1}"
     if item.point_of_no_return_reached_at is not None:
         raise InvalidStateError(
-            f"{where} is past its point of no return (task {await passed_by(item)} has "
-            "started): it can no longer be changed or removed.",
+            f"{where} is past its point of no return ({await passed_by(item)}): it can no "
+            "longer be changed or removed.",
             field="lineItems",
         )
     if not line_item_can_be_revised(item):  # its work is over

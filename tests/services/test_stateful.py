@@ -24,9 +24,10 @@ step:
   READY task of it became IN_PROGRESS, by a person or a worker), and it remembers what it was
   held from, and since when, exactly while held; a hold or a resume moves no task, and resume
   restores the state the order was held from;
-- an item is past its point of no return exactly when one of its marked tasks has started, and
-  from then on no step cancels or revises it (its values, its cancellation and its tasks'
-  stay); the revision number goes up by one per revision and never otherwise;
+- an item is past its point of no return exactly when one of its marked tasks has started (or
+  was completed without a start, by a resolution's decision), and from then on no step
+  cancels or revises it (its values, its cancellation and its tasks' stay); the revision
+  number goes up by one per revision and never otherwise;
 - a revision (an item added, changed or removed) keeps every task row, and every kept task
   that had started keeps its state and assignee;
 - dependency order: no task READY, IN_PROGRESS or COMPLETED while one it waits on is not done;
@@ -182,6 +183,11 @@ CHANGES: tuple[tuple[LineItemInput, dict[str, Any]], ...] = (
     (LineItemInput(FIBRE, DELETE), {"ipVersion": "DUAL_STACK"}),
     (LineItemInput("BUSINESS_SDWAN", DELETE), {}),
     (LineItemInput("TV_VOICE_BUNDLE", DELETE), {}),
+    # A change no part of the product reacts to: nothing to do, done at approval.
+    (
+        LineItemInput(FIBRE, MODIFY, characteristics={"ipVersion": "IPV4", "label": "Shop"}),
+        {"ipVersion": "IPV4"},
+    ),
 )
 CUSTOMER = "ACME Corp"
 
@@ -609,24 +615,22 @@ class Run:
             for i in items
         ]
         live = [at for at, i in enumerate(items) if i["cancelled_at"] is None]
-        how = step.pick % 3
-        if how == 0 or not live:
+        # A DELETE has nothing to change (its quantity is its product's); the others do.
+        changeable = [at for at in live if wanted[at].line_item.action is not DELETE]
+        how = ("add", "change", "remove")[step.pick % 3]
+        if how == "remove" and len(live) < 2:
+            how = "change"
+        if how == "change" and not changeable:
+            how = "add"
+        if how == "add":
             wanted.append(RevisedItemInput(None, PRODUCTS[step.pick % len(PRODUCTS)]))
-        elif how == 1 or len(live) < 2:
-            at = live[step.pick % len(live)]
-            item = wanted[at].line_item
-            if item.specification_code == FIBRE:
-                ip = item.characteristics.get("ipVersion")
-                changed = replace(
-                    item, characteristics={"ipVersion": "IPV4" if ip != "IPV4" else "DUAL_STACK"}
-                )
-            else:
-                changed = replace(item, quantity=3 - item.quantity if item.quantity <= 2 else 1)
-            wanted[at] = replace(wanted[at], line_item=changed)
+        elif how == "change":
+            at = changeable[step.pick % len(changeable)]
+            wanted[at] = replace(wanted[at], line_item=changed_item(wanted[at].line_item))
         else:
             del wanted[live[step.pick % len(live)]]
         await revise_service_order(actor, self.order_id, "customer changed", wanted)
-        event(f"revise: {('add', 'change', 'remove')[how]}")
+        event(f"revise: {how}")
         await self.load_dependencies()
         after = await scoped_snapshot(self.order_id, rows)
         old, new = by_id(rows, "task"), by_id(after, "task")
@@ -862,6 +866,29 @@ def is_consequence(event: dict[str, Any]) -> bool:
     )
 
 
+def changed_item(item: LineItemInput) -> LineItemInput:
+    """The item as a revision changes it: a fibre line's IP version (which adds or drops the
+    prefix), a MODIFY's roaming (the other change it makes; its quantity is its product's),
+    an ADD's quantity."""
+    if item.specification_code == FIBRE:
+        ip = item.characteristics.get("ipVersion")
+        characteristics = dict(item.characteristics)
+        characteristics["ipVersion"] = "IPV4" if ip != "IPV4" else "DUAL_STACK"
+        return replace(item, characteristics=characteristics)
+    if item.action is MODIFY:
+        roaming = bool(item.characteristics.get("roaming"))
+        return replace(item, characteristics={**item.characteristics, "roaming": not roaming})
+    return replace(item, quantity=3 - item.quantity if item.quantity <= 2 else 1)
+
+
+def passed_by_completion(event: dict[str, Any], rows: Rows) -> bool:
+    """A point of no return passed by a marked task completed without a start: a consequence
+    of whatever completed it (a resolution, or a predecessor releasing a decided outcome)."""
+    if event["kind"] != "line_item.point_of_no_return_reached":
+        return False
+    return by_id(rows, "task")[event["payload"]["taskId"]]["started_at"] is None
+
+
 def check_events(before: Rows, after: Rows, own: Counter[str], *, versions: bool = True) -> None:
     """The step's events: its own, plus exactly one per consequential state change.
 
@@ -899,7 +926,10 @@ def check_events(before: Rows, after: Rows, own: Counter[str], *, versions: bool
                 assert row["version"] - was["version"] == len(events), (table, row_id)
                 assert events or not moved, f"{table} {row_id} changed without an event"
         consequences.update(
-            e["kind"] for e in new_events if e["entity_type"] == entity_type and is_consequence(e)
+            e["kind"]
+            for e in new_events
+            if e["entity_type"] == entity_type
+            and (is_consequence(e) or passed_by_completion(e, after))
         )
     kinds = Counter(e["kind"] for e in new_events) - consequences
     assert kinds == +own, (kinds, own)
@@ -911,11 +941,13 @@ def check_lifecycle(operation: str, before: Rows, after: Rows) -> None:
     [was], [now] = before["order"], after["order"]
     old_tasks, new_tasks = by_id(before, "task"), by_id(after, "task")
     item_of = {d["id"]: d["line_item_id"] for d in after["domain_order"]}
-    # An item is past its point of no return exactly when one of its marked tasks has started.
+    # An item is past its point of no return exactly when one of its marked tasks has started,
+    # or was completed without a start (a resolution decided it done).
     started_marked = {
         item_of[t["domain_order_id"]]
         for t in new_tasks.values()
-        if t["is_point_of_no_return"] and t["started_at"] is not None
+        if t["is_point_of_no_return"]
+        and (t["started_at"] is not None or t["state"] is TaskState.COMPLETED)
     }
     for item in after["line_item"]:
         passed = item["point_of_no_return_reached_at"] is not None
@@ -981,6 +1013,13 @@ async def demo_users() -> dict[str, User]:
     sequence=[Step("start", None, 1, FalloutAction.RETRY_TASK)] * 40,
     items=[],
     changes=[CHANGES[2], CHANGES[5]],
+    due_in=None,
+)
+# An order of nothing but a change with nothing to do: complete from its approval.
+@example(
+    sequence=[Step("start", None, 1, FalloutAction.RETRY_TASK)] * 20,
+    items=[],
+    changes=[CHANGES[6]],
     due_in=None,
 )
 async def test_random_operations_keep_the_plan_consistent(
