@@ -134,19 +134,30 @@ def subtree_tallies(
     return subtree
 
 
-async def roll_up(uow: UnitOfWork, order: ServiceOrder, domain_order_ids: Iterable[int]) -> None:
-    """Recount the domain orders and line items containing `domain_order_ids`, then the order,
-    then recompute its schedule and jeopardy (services/schedule/reschedule.py).
+async def roll_up(
+    uow: UnitOfWork,
+    order: ServiceOrder,
+    domain_order_ids: Iterable[int],
+    *,
+    line_item_ids: Iterable[int] = (),
+) -> None:
+    """Recount the domain orders and line items containing `domain_order_ids` (and the items
+    `line_item_ids`), then the order, then recompute its schedule and jeopardy
+    (services/schedule/reschedule.py).
 
     Call with the order locked, after changing the tasks of those domain orders: every change
     that can move the schedule rolls up, so the schedule is recomputed here and nowhere else.
+    `line_item_ids`: items that may have no domain order to name them by (a MODIFY or DELETE
+    with nothing to do is planned without any, and completes when rolled up).
     """
     touched = set(domain_order_ids)
+    line_item_ids = set(line_item_ids)
     if touched:
-        line_item_ids = {
+        line_item_ids |= {
             cast(int, i)
             for i in await DomainOrder.filter(id__in=touched).values_list("line_item_id", flat=True)
         }
+    if line_item_ids:
         # Ordered by position: parents before their children, as subtree_tallies needs.
         domain_orders = await DomainOrder.filter(line_item_id__in=line_item_ids).order_by(
             "position", "id"

@@ -187,3 +187,25 @@ async def test_a_rejected_modify_holds_its_product_until_it_is_cancelled(
     succeeded(freed, "serviceOrder")
     view = await product_view(api, product)
     assert (view["state"], view["characteristics"]) == ("ACTIVE", {"plan": "M"})
+
+
+async def test_a_modify_no_part_of_the_product_reacts_to_completes_at_approval(
+    api: Api, users: Users
+) -> None:
+    # given a fibre line and a MODIFY of a characteristic no part of it depends on
+    product = await active_product(users, FIBRE, IPV4)
+    labelled = {**IPV4, "label": "Back office"}
+    order = await change_order(users, LineItemAction.MODIFY, product, labelled, approve=False)
+
+    # when it is approved: there is nothing to do
+    approved = await api.data("manager", APPROVE, {"id": gid("ServiceOrder", order.id)})
+
+    # then the item and the order are COMPLETED at once, and the product has the new values
+    assert approved["approveServiceOrder"]["userErrors"] == []
+    assert (await LineItem.get(service_order_id=order.id)).state == "COMPLETED"
+    assert (await ServiceOrder.get(id=order.id)).state == "COMPLETED"
+    view = await product_view(api, product)
+    assert (view["state"], view["characteristics"]) == ("ACTIVE", labelled)
+    assert view["history"]["edges"][-1]["node"]["payload"]["previousCharacteristics"] == IPV4
+    # and the product is free for the next change
+    succeeded(await submit(api, change_input(pid(product), "DELETE", code=FIBRE)), "serviceOrder")
