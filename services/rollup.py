@@ -103,6 +103,13 @@ class TaskTally:
             return FulfillmentState.IN_PROGRESS
         return FulfillmentState.PENDING
 
+    def item_state(self) -> FulfillmentState:
+        """For a line item nobody cancelled: as `fulfillment_state`, except that one whose
+        every task a revision cancelled (its revised change has nothing to do) is COMPLETED,
+        not CANCELLED: it was revised, not cancelled, and its change applies."""
+        state = self.fulfillment_state()
+        return FulfillmentState.COMPLETED if state is FulfillmentState.CANCELLED else state
+
     def cancelled_state(self) -> FulfillmentState:
         """For a cancelled line item or domain order: CANCELLING while any of its tasks is
         open (its compensating tasks: the others were cancelled), then CANCELLED."""
@@ -134,19 +141,30 @@ def subtree_tallies(
     return subtree
 
 
-async def roll_up(uow: UnitOfWork, order: ServiceOrder, domain_order_ids: Iterable[int]) -> None:
-    """Recount the domain orders and line items containing `domain_order_ids`, then the order,
-    then recompute its schedule and jeopardy (services/schedule/reschedule.py).
+async def roll_up(
+    uow: UnitOfWork,
+    order: ServiceOrder,
+    domain_order_ids: Iterable[int],
+    *,
+    line_item_ids: Iterable[int] = (),
+) -> None:
+    """Recount the domain orders and line items containing `domain_order_ids` (and the items
+    `line_item_ids`), then the order, then recompute its schedule and jeopardy
+    (services/schedule/reschedule.py).
 
     Call with the order locked, after changing the tasks of those domain orders: every change
     that can move the schedule rolls up, so the schedule is recomputed here and nowhere else.
+    `line_item_ids`: items that may have no domain order to name them by (a MODIFY or DELETE
+    with nothing to do is planned without any, and completes when rolled up).
     """
     touched = set(domain_order_ids)
+    line_item_ids = set(line_item_ids)
     if touched:
-        line_item_ids = {
+        line_item_ids |= {
             cast(int, i)
             for i in await DomainOrder.filter(id__in=touched).values_list("line_item_id", flat=True)
         }
+    if line_item_ids:
         # Ordered by position: parents before their children, as subtree_tallies needs.
         domain_orders = await DomainOrder.filter(line_item_id__in=line_item_ids).order_by(
             "position", "id"
@@ -265,7 +283,12 @@ def _apply(target: DomainOrder | LineItem, tally: TaskTally) -> bool:
     """Set state and counters from `tally`; whether anything changed.
 
     A cancelled one (`cancelled_at`) follows its compensation; it is never revived."""
-    state = tally.fulfillment_state() if target.cancelled_at is None else tally.cancelled_state()
+    if target.cancelled_at is not None:
+        state = tally.cancelled_state()
+    elif isinstance(target, LineItem):
+        state = tally.item_state()
+    else:
+        state = tally.fulfillment_state()
     new = (state, tally.total, tally.done)
     if new == (target.state, target.tasks_total, target.tasks_done):
         return False

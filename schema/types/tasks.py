@@ -41,7 +41,8 @@ class Task(Node):
     expected_duration_minutes: int
     planned_start_at: datetime | None = strawberry.field(
         description="When it is planned to start (its actual start once started): after all "
-        "it waits on has ended, and not before now. Null before approval."
+        "it waits on has ended, not before now, and not before its nextAttemptAt (an "
+        "automated task retried after a failure). Null before approval."
     )
     planned_end_at: datetime | None = strawberry.field(
         description="When it is planned to end (its actual end once done)."

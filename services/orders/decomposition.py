@@ -125,15 +125,17 @@ async def decompose_order(uow: UnitOfWork, order: ServiceOrder) -> None:
     await order.save(update_fields=["state", "tasks_total", "tasks_done", "version", "updated_at"])
     record_order(uow, EventKind.SERVICE_ORDER_STATE_CHANGED, order, previous_state=previous)
     # Everything else starts PENDING, as written; a subtree without tasks has nothing to wait
-    # for and completes now, and with it an item (or an order) that has no tasks at all. The
-    # rollup also writes the first schedule (planned dates, due dates, jeopardy).
+    # for and completes now, and with it an item (or an order) that has no tasks at all: also
+    # a MODIFY or DELETE with nothing to do, planned without a domain order. The rollup also
+    # writes the first schedule (planned dates, due dates, jeopardy).
     empty = [
         ids[i]
         for plan, ids in zip(plans, domain_order_ids, strict=True)
         for i, count in enumerate(plan.subtree_task_counts())
         if count == 0
     ]
-    await rollup.roll_up(uow, order, empty)
+    planless = [item.id for item, plan in zip(items, plans, strict=True) if not plan.domain_orders]
+    await rollup.roll_up(uow, order, empty, line_item_ids=planless)
 
 
 def _record_ready_tasks(

@@ -110,7 +110,12 @@ async def sold_product_history(reader: User, product_id: int, page: PageRequest)
     terminated, cancelled), oldest first, of the orders the reader may read."""
     events = Event.filter(entity_type=EntityType.SOLD_PRODUCT.value, entity_id=product_id)
     if not readable_orders(reader).is_everything:
-        readable = visible_orders(reader).values("id")
+        # Of the few orders that touched the product, those the reader may read (not every
+        # order the reader may read: a partner's history would read all of its orders).
+        touched = Event.filter(
+            entity_type=EntityType.SOLD_PRODUCT.value, entity_id=product_id
+        ).values("service_order_id")
+        readable = visible_orders(reader).filter(id__in=Subquery(touched)).values("id")
         events = events.filter(service_order_id__in=Subquery(readable))
     return await paginate(events, page, newest_first=False)
 

@@ -20,6 +20,7 @@ is about to move.
 
 from __future__ import annotations
 
+import time
 from typing import cast
 
 from models import ServiceOrder
@@ -32,6 +33,11 @@ from services.unit_of_work import unit_of_work
 # Orders per pass: a pass is short, and the next one (an interval later) takes the rest.
 BATCH = 500
 INTERVAL_SECONDS = 30.0
+# And at most this long: a pass stops taking orders once it has run this long, so that with
+# large orders (an upgrade's backlog, migration 0015) it still ends well inside the lease of
+# three intervals that the next pass renews (services/sweeping/runtime.py). Real elapsed time,
+# not the services' clock: a budget, not a date.
+PASS_SECONDS = INTERVAL_SECONDS
 _JEOPARDY_KINDS = frozenset(JEOPARDY_CHANGED.values())
 
 
@@ -45,8 +51,11 @@ async def sweep_jeopardy() -> int:
         .values_list("id", flat=True)
     )
     changed = 0
+    began = time.monotonic()
     for order_id in due:
         changed += await _reevaluate(cast(int, order_id))
+        if time.monotonic() - began >= PASS_SECONDS:
+            break
     return changed
 
 

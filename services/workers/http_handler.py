@@ -10,13 +10,16 @@ and read the answer as the task's outcome.
 | no answer within the route's timeout         | retryable failure                             |
 | connection refused, reset or closed early    | retryable failure                             |
 | 2xx whose body is not JSON                   | retryable failure (a proxy's page, a cut body)|
-| a body larger than the output bound          | failure, not retried (it would be again)      |
+| a 2xx body larger than the output bound      | failure, not retried (it would be again)      |
 | 1xx / 3xx (redirects are not followed)       | failure, not retried (a configuration error)  |
 
 Every failure's `error` names the status or the fault, and what the endpoint said: the `error`
-or `message` of a JSON body, else the start of the body. A JSON body's `errorType` names the
-fallout type (e.g. `INVENTORY_ALLOCATION_FAILURE`). The timeout bounds the whole exchange, not
-each read: an endpoint that trickles a byte a second is cut off like one that hangs.
+or `message` of a JSON body, else the start of the body. Only a 2xx body is an output, bound
+by the output bound; of any other answer only the first bytes are read, for its reason, so
+that a 500 with a long page (a stack trace, a proxy's error page) is still retried. A JSON
+body's `errorType` names the fallout type (e.g. `INVENTORY_ALLOCATION_FAILURE`). The timeout
+bounds the whole exchange, not each read: an endpoint that trickles a byte a second is cut off
+like one that hangs.
 """
 
 from __future__ import annotations
@@ -72,7 +75,10 @@ class HttpHandler:
                     timeout=seconds,
                 ) as response,
             ):
-                body = await _read_bounded(response, self.max_body_bytes)
+                if 200 <= response.status_code < 300:
+                    body = await _read_bounded(response, self.max_body_bytes)
+                else:
+                    body = await _read_start(response, self.max_body_bytes)
         except (TimeoutError, httpx.TimeoutException):
             return Failed(f"{self.where} did not answer within {seconds:g} s", retryable=True)
         except httpx.RemoteProtocolError as error:
@@ -114,6 +120,18 @@ async def _read_bounded(response: httpx.Response, limit: int) -> bytes:
         if size > limit:
             raise BodyTooLarge
         chunks.append(chunk)
+    return b"".join(chunks)
+
+
+async def _read_start(response: httpx.Response, limit: int) -> bytes:
+    """At most `limit` bytes of the body; the rest is not read (the connection is closed)."""
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in response.aiter_bytes():
+        chunks.append(chunk[: limit - size])
+        size += len(chunks[-1])
+        if size >= limit:
+            break
     return b"".join(chunks)
 
 

@@ -11,10 +11,6 @@ its own. (A cancellation racing a completion: test_concurrency_postgres.py.)
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Coroutine
-from typing import Any
-
 import pytest
 
 from models import Event, LineItem, ServiceOrder, Task, TaskDependency, User
@@ -28,7 +24,7 @@ from tests.services.automation.plans import lock_to
 from tests.services.orders.plan_work import task_by_code, work
 from tests.services.plan_oracle import expected_vs_stored
 from tests.services.task_plans import agent_for, approved_order
-from tests.services.test_concurrency_postgres import pool_of
+from tests.services.test_concurrency_postgres import at_once
 
 pytestmark = pytest.mark.postgres_only
 
@@ -42,19 +38,6 @@ HANDLERS = [
     "demo.allocate_resource",
     "demo.configure_network",
 ]
-
-
-async def at_once(
-    as_given: bool, a: Coroutine[Any, Any, object], b: Coroutine[Any, Any, object]
-) -> tuple[object, object]:
-    """Run the two calls concurrently, passed in the order given or in the other one; their
-    outcomes in the order given (a result, or the error that refused it)."""
-    async with pool_of(4):
-        if as_given:
-            first, second = await asyncio.gather(a, b, return_exceptions=True)
-            return first, second
-        second, first = await asyncio.gather(b, a, return_exceptions=True)
-        return first, second
 
 
 async def assert_consistent(order_id: int) -> None:

@@ -183,6 +183,13 @@ CHANGES: tuple[tuple[LineItemInput, dict[str, Any]], ...] = (
     (LineItemInput(FIBRE, DELETE), {"ipVersion": "DUAL_STACK"}),
     (LineItemInput("BUSINESS_SDWAN", DELETE), {}),
     (LineItemInput("TV_VOICE_BUNDLE", DELETE), {}),
+    # A change no part of the product reacts to: nothing to do, done at approval.
+    (
+        LineItemInput(FIBRE, MODIFY, characteristics={"ipVersion": "IPV4", "label": "Shop"}),
+        {"ipVersion": "IPV4"},
+    ),
+    # A product whose catalog has no work at all: its DELETE is done at approval too.
+    (LineItemInput(NO_TASKS, DELETE), {}),
 )
 CUSTOMER = "ACME Corp"
 
@@ -1008,6 +1015,13 @@ async def demo_users() -> dict[str, User]:
     sequence=[Step("start", None, 1, FalloutAction.RETRY_TASK)] * 40,
     items=[],
     changes=[CHANGES[2], CHANGES[5]],
+    due_in=None,
+)
+# An order of nothing but a change with nothing to do: complete from its approval.
+@example(
+    sequence=[Step("start", None, 1, FalloutAction.RETRY_TASK)] * 20,
+    items=[],
+    changes=[CHANGES[6]],
     due_in=None,
 )
 async def test_random_operations_keep_the_plan_consistent(

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from models import ServiceOrder, Task, User
+from models import Event, ServiceOrder, Task, User
 from models.enums import JeopardyLevel, TaskState
+from services.events.kinds import EventKind
 from services.schedule.sweeper import sweep_jeopardy
 from tests.fake_clock import FakeClock
-from tests.services.schedule.orders import fibre_order
+from tests.services.schedule.orders import FIBRE_MINUTES, fibre_order
 from tests.services.task_plans import start_either
 from tests.subscriptions.live_server import LiveServer
 
@@ -82,12 +83,23 @@ async def test_a_task_dashboard_gets_only_the_tasks_reaching_critical(
         "1", TASK_JEOPARDY, {"filter": {"serviceOrderId": None, "jeopardyAtLeast": "CRITICAL"}}
     )
 
-    # when
+    # when its tasks are started and time takes it to CRITICAL, then another order is approved
+    # with a task already past its due date (requested an hour after its first task's end)
     await start_ready_tasks(order, users)
     await sweep_until(order, JeopardyLevel.CRITICAL, clock)
+    changes = await Event.filter(service_order_id=order.id, kind=EventKind.TASK_JEOPARDY_CHANGED)
+    critical = [e for e in changes if e.payload["jeopardy"] == "CRITICAL"]
+    other = await fibre_order(users, clock.now(), margin=-timedelta(minutes=FIBRE_MINUTES - 60))
 
-    # then every delivery is a task reaching CRITICAL
-    event = (await client.next_data("1"))["taskChanged"]
-    assert (event["kind"], event["jeopardy"]) == ("task.jeopardy_changed", "CRITICAL")
-    assert event["task"]["jeopardy"] == "CRITICAL"
+    # then the dashboard got each of the first order's tasks reaching CRITICAL, and nothing
+    # else (the tasks' starts, their other levels) before the other order's first CRITICAL task
+    assert critical
+    got = [(await client.next_data("1"))["taskChanged"] for _ in range(len(critical) + 1)]
+    numbers = set(await Task.filter(service_order_id=order.id).values_list("number", flat=True))
+    assert [(e["kind"], e["jeopardy"], e["task"]["jeopardy"]) for e in got] == [
+        ("task.jeopardy_changed", "CRITICAL", "CRITICAL")
+    ] * len(got)
+    assert all(e["task"]["number"] in numbers for e in got[:-1])
+    assert got[-1]["task"]["number"] not in numbers
+    assert await Task.filter(service_order_id=other.id, number=got[-1]["task"]["number"]).exists()
     await client.close()

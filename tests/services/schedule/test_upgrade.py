@@ -155,3 +155,24 @@ async def test_the_sweeper_schedules_them_in_batches_oldest_first(
     # Then the first pass took the two oldest, and the next one the rest
     assert first == [False, True, True]
     assert second == [True, True, True]
+
+
+async def test_a_pass_whose_time_is_up_leaves_the_rest_to_the_next(
+    users: dict[str, User], clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Given two orders planned before the schedule, and passes with no time to spare
+    orders = [await fibre_order(users, clock.now(), margin=LATE) for _ in range(2)]
+    for age, order in enumerate(orders, start=1):
+        await planned_before_the_schedule(order.id, clock.now() - timedelta(days=age))
+    monkeypatch.setattr(sweeper, "PASS_SECONDS", 0.0)
+    await upgrade()
+
+    # When the sweeper passes once, then again
+    await sweep_jeopardy()
+    first = [(await ServiceOrder.get(id=o.id)).scheduled_at is not None for o in orders]
+    await sweep_jeopardy()
+    second = [(await ServiceOrder.get(id=o.id)).scheduled_at is not None for o in orders]
+
+    # Then each pass took one order, the oldest first
+    assert first == [False, True]
+    assert second == [True, True]

@@ -137,6 +137,24 @@ async def test_an_answer_larger_than_the_output_bound_is_a_failure_not_retried(
     assert outcome == Failed(f"{url} answered more than {MAX_BODY} bytes", retryable=False)
 
 
+async def test_a_500_with_a_body_larger_than_the_output_bound_is_still_retried(
+    endpoint: Endpoint, client: httpx.AsyncClient
+) -> None:
+    # given an endpoint failing with a long page (a stack trace)
+    page = b"java.lang.IllegalStateException: pool exhausted\n" + b"\tat x.y.Z\n" * MAX_BODY
+    url = endpoint.script("/trace", Answer(500, page, "text/plain"))
+
+    # when
+    outcome = await handler(url, client)(job("TA0000001"))
+
+    # then it is a retryable failure whose reason is the page's first line, cut short
+    assert isinstance(outcome, Failed) and outcome.retryable
+    assert outcome.error.startswith(
+        f"{url} answered 500: java.lang.IllegalStateException: pool exhausted at x.y.Z"
+    )
+    assert len(outcome.error) < len(url) + 320
+
+
 async def test_credentials_and_query_of_the_url_stay_out_of_the_error(
     endpoint: Endpoint, client: httpx.AsyncClient
 ) -> None:
