@@ -103,6 +103,13 @@ class TaskTally:
             return FulfillmentState.IN_PROGRESS
         return FulfillmentState.PENDING
 
+    def item_state(self) -> FulfillmentState:
+        """For a line item nobody cancelled: as `fulfillment_state`, except that one whose
+        every task a revision cancelled (its revised change has nothing to do) is COMPLETED,
+        not CANCELLED: it was revised, not cancelled, and its change applies."""
+        state = self.fulfillment_state()
+        return FulfillmentState.COMPLETED if state is FulfillmentState.CANCELLED else state
+
     def cancelled_state(self) -> FulfillmentState:
         """For a cancelled line item or domain order: CANCELLING while any of its tasks is
         open (its compensating tasks: the others were cancelled), then CANCELLED."""
@@ -276,7 +283,12 @@ def _apply(target: DomainOrder | LineItem, tally: TaskTally) -> bool:
     """Set state and counters from `tally`; whether anything changed.
 
     A cancelled one (`cancelled_at`) follows its compensation; it is never revived."""
-    state = tally.fulfillment_state() if target.cancelled_at is None else tally.cancelled_state()
+    if target.cancelled_at is not None:
+        state = tally.cancelled_state()
+    elif isinstance(target, LineItem):
+        state = tally.item_state()
+    else:
+        state = tally.fulfillment_state()
     new = (state, tally.total, tally.done)
     if new == (target.state, target.tasks_total, target.tasks_done):
         return False

@@ -190,6 +190,8 @@ CHANGES: tuple[tuple[LineItemInput, dict[str, Any]], ...] = (
         LineItemInput(FIBRE, MODIFY, characteristics={"ipVersion": "IPV4", "label": "Shop"}),
         {"ipVersion": "IPV4"},
     ),
+    # A product whose catalog has no work at all: its DELETE is done at approval too.
+    (LineItemInput(NO_TASKS, DELETE), {}),
 )
 CUSTOMER = "ACME Corp"
 
