@@ -42,14 +42,14 @@ from services.orders.point_of_no_return import pass_point_of_no_return
 from services.orders.rules import starts_no_task
 from services.policy import Action, require
 from services.rollup import roll_up
-from services.tasks.worker_lock import take_lock
+from services.tasks.worker_lock import LOCK_FIELDS, take_lock
 from services.unit_of_work import unit_of_work
 
-LOCK_FIELDS = [
+# What a fetch writes to each task it takes.
+FETCH_FIELDS = [
     "state",
     "attempts",
-    "locked_by",
-    "lock_expires_at",
+    *LOCK_FIELDS,
     "next_attempt_at",
     "started_at",
     "version",
@@ -113,7 +113,7 @@ async def fetch_and_lock_tasks(
             task.next_attempt_at = None
             task.started_at = at
             task.version += 1
-            await task.save(update_fields=LOCK_FIELDS)
+            await task.save(update_fields=FETCH_FIELDS)
             record_task(uow, EventKind.TASK_LOCKED, task, previous_state=previous)
             # A worker's start is a start: a point of no return is passed as by a person's.
             await pass_point_of_no_return(uow, orders[task.service_order_id], task)
