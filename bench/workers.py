@@ -10,13 +10,15 @@ by `server.py worker` processes running the demo handler without its pause
 lock, complete with its cascade and rollup, in a transaction each.
 
 **Throughput.** For each setting, `--orders` orders are approved while their tasks are not yet
-due (`next_attempt_at` in the future), then made due by one UPDATE, so that every worker
-starts on a full queue; tasks/s = tasks / (first task.locked → last task.completed), read
-from the events the services wrote. Settings: 1, 2 and 4 worker processes of `--concurrency`
-slots each, with Redis as the broker as in production (a fetch that comes back short because
-another worker holds an order's lock is followed by the next commit's hint rather than a
-backed-off poll), and, as the baseline, the same worker loop inside this process (no process
-of its own, no broker). Rounds alternate the settings. Ratios are to 1 worker process.
+due (`next_attempt_at` in the future), then made due by one UPDATE, so that every worker starts
+on a full queue; tasks/s = tasks / (first task.locked → last task.completed), read from the
+events the services wrote; with the workers' fetch calls per task and the share of them that
+came back empty (the stats each worker logs as it stops). Settings: 1, 2 and 4 worker processes
+of `--concurrency` slots each, with Redis as the broker as in production (a fetch that comes
+back short because another worker holds an order's lock is followed by the next commit's hint
+rather than a backed-off poll), and, as the baseline, the same worker loop inside this process
+(no process of its own, no broker). Rounds alternate the settings. Ratios are to 1 worker
+process.
 
 **READY → locked.** Two idle workers; one order is approved every two seconds; for each task
 READY at approval, the time from the approval's commit (when the call returns here) to its
@@ -31,6 +33,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import json
 import statistics
 import sys
 import tempfile
@@ -61,7 +64,7 @@ from services.orders import (
 )
 from services.settings import Settings
 from services.workers.demo import demo_handler
-from services.workers.loop import Worker, WorkerOptions
+from services.workers.loop import Worker, WorkerOptions, WorkerStats
 from services.workers.registry import Registry
 from services.workers.source import ServiceSource
 
@@ -99,6 +102,8 @@ class Throughput:
     tasks: int = 0
     seconds: float = 0.0
     cpu: float = 0.0
+    fetches: int = 0  # the workers' fetch calls (WorkerStats)
+    empty_fetches: int = 0
 
     @property
     def per_second(self) -> float:
@@ -107,6 +112,14 @@ class Throughput:
     @property
     def cpu_per_task(self) -> float:
         return self.cpu / self.tasks if self.tasks else float("nan")
+
+    @property
+    def fetches_per_task(self) -> float:
+        return self.fetches / self.tasks if self.tasks else float("nan")
+
+    @property
+    def empty_share(self) -> float:
+        return self.empty_fetches / self.fetches if self.fetches else float("nan")
 
 
 async def install() -> People:
@@ -222,24 +235,40 @@ async def in_process_worker(people: People, concurrency: int) -> AsyncIterator[W
         await running
 
 
+def stopped_stats(logs: Sequence[Path]) -> WorkerStats:
+    """The sum of the stats each worker logged as it stopped ("worker stopped")."""
+    total = WorkerStats()
+    for log in logs:
+        for line in log.read_text(errors="replace").splitlines():
+            if '"worker stopped"' in line:
+                record = json.loads(line)
+                total.fetches += record.get("fetches", 0)
+                total.empty_fetches += record.get("empty_fetches", 0)
+    return total
+
+
 async def measure(
     setting: str, people: People, options: Options, url: str, data_dir: Path
 ) -> Throughput:
     ids = await queued_tasks(people, options.orders)
     if setting == BASELINE:
         cpu = time.process_time()
-        async with in_process_worker(people, options.concurrency):
+        async with in_process_worker(people, options.concurrency) as worker:
             await release(ids)
             await until_done(ids)
         used = time.process_time() - cpu
+        stats = worker.stats
     else:
         env = worker_env(url, data_dir, REDIS_URL, options.concurrency)
-        with worker_processes(int(setting.split()[0]), env, data_dir) as pids:
+        count = int(setting.split()[0])
+        with worker_processes(count, env, data_dir) as pids:
             before = sum(process_cpu_seconds(pid) for pid in pids)
             await release(ids)
             await until_done(ids)
             used = sum(process_cpu_seconds(pid) for pid in pids) - before
-    return Throughput(len(ids), await span(ids), used)
+        stats = stopped_stats([data_dir / f"worker-{count}-{n}.log" for n in range(count)])
+    seconds = await span(ids)
+    return Throughput(len(ids), seconds, used, stats.fetches, stats.empty_fetches)
 
 
 async def latencies(
@@ -287,6 +316,8 @@ async def run(options: Options) -> tuple[dict[str, Throughput], dict[str, list[f
                         total.tasks += sample.tasks
                         total.seconds += sample.seconds
                         total.cpu += sample.cpu
+                        total.fetches += sample.fetches
+                        total.empty_fetches += sample.empty_fetches
                 for label, broadcast in (
                     ("polling only (memory://)", "memory://"),
                     ("hints over Redis", REDIS_URL),
@@ -313,13 +344,23 @@ def report(options: Options, results: dict[str, Throughput], waits: dict[str, li
             number(sample.per_second, 1),
             ratio(sample.per_second / one),
             ms(sample.cpu_per_task),
+            number(sample.fetches_per_task, 2),
+            number(100 * sample.empty_share) + "%",
         ]
         for name, sample in results.items()
     ]
     throughput = render(
         f"Automated tasks on PostgreSQL: {options.orders} orders of 10 tasks per measurement, "
         f"{options.rounds} rounds, concurrency {options.concurrency} per worker",
-        ["workers", "tasks", "tasks/s", "vs 1 process", "worker CPU ms/task"],
+        [
+            "workers",
+            "tasks",
+            "tasks/s",
+            "vs 1 process",
+            "worker CPU ms/task",
+            "fetches/task",
+            "empty fetches",
+        ],
         rows,
     )
     latency_rows: list[list[str | int | None]] = [
@@ -341,7 +382,8 @@ def report(options: Options, results: dict[str, Throughput], waits: dict[str, li
     )
     note = (
         "Worker CPU: the worker processes' (this process's for the in-process worker); "
-        "PostgreSQL's own time is not counted."
+        "PostgreSQL's own time is not counted. Fetches: the workers' fetch calls per task done, "
+        "and the share of them that locked nothing."
     )
     return f"{throughput}\n{note}\n\n{latency}"
 

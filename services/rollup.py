@@ -109,6 +109,13 @@ class TaskTally:
             return FulfillmentState.IN_PROGRESS
         return FulfillmentState.PENDING
 
+    def item_state(self) -> FulfillmentState:
+        """For a line item nobody cancelled: as `fulfillment_state`, except that one whose
+        every task a revision cancelled (its revised change has nothing to do) is COMPLETED,
+        not CANCELLED: it was revised, not cancelled, and its change applies."""
+        state = self.fulfillment_state()
+        return FulfillmentState.COMPLETED if state is FulfillmentState.CANCELLED else state
+
     def cancelled_state(self, *, failed: bool = False) -> FulfillmentState:
         """For a cancelled line item or domain order: CANCELLING while any of its tasks is
         open (its compensating tasks: the others were cancelled), then CANCELLED; FAILED
@@ -286,10 +293,12 @@ def _apply(target: DomainOrder | LineItem, tally: TaskTally) -> bool:
     line item (`failed_at`) too, ending FAILED. The domain orders of a failed item were
     cancelled with its work (`cancelled_at`): they end CANCELLED, the failure is the item's."""
     failed = isinstance(target, LineItem) and target.failed_at is not None
-    if target.cancelled_at is None and not failed:
-        state = tally.fulfillment_state()
-    else:
+    if target.cancelled_at is not None or failed:
         state = tally.cancelled_state(failed=failed)
+    elif isinstance(target, LineItem):
+        state = tally.item_state()
+    else:
+        state = tally.fulfillment_state()
     new = (state, tally.total, tally.done)
     if new == (target.state, target.tasks_total, target.tasks_done):
         return False

@@ -86,7 +86,9 @@ class _InFlight:
 
 @dataclass
 class WorkerStats:
-    fetched: int = 0
+    fetches: int = 0  # fetch calls made
+    empty_fetches: int = 0  # of which returned nothing
+    fetched: int = 0  # tasks the fetches locked
     completed: int = 0
     failed: int = 0
     released: int = 0
@@ -162,6 +164,8 @@ class Worker:
         except Exception:  # the database may be away for a moment: poll again later
             log.exception("fetching tasks failed", extra={"worker_id": self.options.worker_id})
             return []
+        self.stats.fetches += 1
+        self.stats.empty_fetches += not jobs
         self.stats.fetched += len(jobs)
         return jobs
 

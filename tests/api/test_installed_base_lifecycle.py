@@ -209,3 +209,36 @@ async def test_a_modify_no_part_of_the_product_reacts_to_completes_at_approval(
     assert view["history"]["edges"][-1]["node"]["payload"]["previousCharacteristics"] == IPV4
     # and the product is free for the next change
     succeeded(await submit(api, change_input(pid(product), "DELETE", code=FIBRE)), "serviceOrder")
+
+
+async def test_a_modify_revised_in_flight_to_nothing_to_do_completes_and_applies(
+    api: Api, users: Users
+) -> None:
+    # given a bandwidth upgrade of a fibre line, in progress
+    product = await active_product(users, FIBRE, IPV4)
+    order = await change_order(users, LineItemAction.MODIFY, product, {**IPV4, "bandwidth": "1G"})
+    item = await LineItem.get(service_order_id=order.id)
+
+    # when the manager revises it to the old bandwidth and a label no part reacts to
+    labelled = {**IPV4, "label": "Back office"}
+    line = {
+        "id": gid("LineItem", item.id),
+        "specificationCode": FIBRE,
+        "action": "MODIFY",
+        "soldProductId": pid(product),
+        "characteristics": labelled,
+    }
+    values = {"serviceOrderId": gid("ServiceOrder", order.id), "reason": "No upgrade after all"}
+    revised = (await api.data("manager", REVISE, {"input": {**values, "lineItems": [line]}}))[
+        "reviseServiceOrder"
+    ]
+
+    # then the upgrade's tasks are cancelled, but the item and the order are COMPLETED (it was
+    # revised, not cancelled), and the product has the revised characteristics
+    succeeded(revised, "serviceOrder")
+    tasks = await Task.filter(service_order_id=order.id)
+    assert tasks and {t.state for t in tasks} == {TaskState.CANCELLED}
+    assert (await LineItem.get(id=item.id)).state == "COMPLETED"
+    assert (await ServiceOrder.get(id=order.id)).state == "COMPLETED"
+    view = await product_view(api, product)
+    assert (view["state"], view["characteristics"]) == ("ACTIVE", labelled)

@@ -13,6 +13,7 @@ import httpx
 import pytest
 from websockets.sync.client import connect
 
+from services.workers.demo import demo_topics
 from tests.e2e.operations import SAFETY_TIMEOUT_SECONDS, Operated, Samples, scrape, value
 from tests.ui.server import RunningServer
 
@@ -28,6 +29,14 @@ BROKEN = "query Broken { nope }"
 APPROVE = (
     "mutation Approve($id: ID!) { approveServiceOrder(input: {serviceOrderId: $id}) "
     "{ serviceOrder { state } userErrors { code } } }"
+)
+FETCH = (
+    'mutation Fetch($handlers: [String!]!) { fetchAndLockTasks(input: {workerId: "oss-1", '
+    "handlers: $handlers, maxTasks: 1, lockSeconds: 60}) { tasks { task { id handler } } } }"
+)
+COMPLETE = (
+    "mutation Complete($id: ID!) { completeAutomatedTask(input: {taskId: $id, "
+    'workerId: "oss-1", output: {}}) { userErrors { code } } }'
 )
 WATCH = (
     "subscription Watch($id: ID!, $after: String) "
@@ -169,3 +178,22 @@ def test_the_sweepers_passes_and_the_orders_in_jeopardy_are_exported(session: Se
 
 def test_the_server_s_sweeper_holds_its_lease(session: Session) -> None:
     assert value(session.after, "fulfillment_sweeper_lease_seconds_left", sweeper="jeopardy") > 0
+
+
+def test_a_worker_s_answers_over_the_api_are_counted_by_the_server(server: RunningServer) -> None:
+    # given a worker over the API (the seeded demo leaves automated tasks READY)
+    token = server.command("token", "automation")
+    before = scrape(server.url)
+
+    # when it takes a task and completes it
+    fetched = graphql(server, token, FETCH, handlers=sorted(demo_topics()))
+    [locked] = fetched["data"]["fetchAndLockTasks"]["tasks"]
+    completed = graphql(server, token, COMPLETE, id=locked["task"]["id"])
+    assert completed["data"]["completeAutomatedTask"]["userErrors"] == [], completed
+
+    # then the server counted the attempt and how it ended, by the task's handler
+    after, handler = scrape(server.url), locked["task"]["handler"]
+    name = "fulfillment_automated_tasks_total"
+    for outcome in ("locked", "completed"):
+        labels = {"handler": handler, "outcome": outcome}
+        assert value(after, name, **labels) - value(before, name, **labels) == 1, outcome

@@ -131,6 +131,8 @@ async def expected_vs_stored(order_id: int) -> tuple[dict[str, object], dict[str
         mine = [t for t in tasks if item_of[t.domain_order_id] == item.id]
         if item.cancelled_at is None and item.failed_at is None:
             state = rolled_state(mine)
+            if state == "CANCELLED":
+                state = "COMPLETED"  # revised to nothing to do: revised, not cancelled
         else:
             state = cancelled_state(mine)
             # A failed item's work was stopped as a cancellation stops it; it ends FAILED.

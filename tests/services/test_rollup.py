@@ -15,6 +15,7 @@ from models.enums import (
     SoldProductState,
     TaskState,
 )
+from services.clock import now
 from services.fallouts import create_fallout, resolve_fallout
 from services.orders.rules import order_state_from_items
 from services.progress import percent_done
@@ -228,6 +229,8 @@ async def test_a_domain_order_of_cancelled_tasks_is_cancelled(users: dict[str, U
 
 async def test_an_order_with_a_cancelled_item_ends_partial(users: dict[str, User]) -> None:
     plan = await build_plan(users["partner"], {"one": {"a": {"x": []}}, "two": {"b": {"y": []}}})
+    # "one" cancelled (its cancellation is recorded on the item), "two" done
+    await LineItem.filter(id=plan.line_item_ids["one"]).update(cancelled_at=now())
     await put_task(plan.task_ids["x"], T.CANCELLED)
     await put_task(plan.task_ids["y"], T.COMPLETED)
     order = await plan.order()
@@ -240,6 +243,21 @@ async def test_an_order_with_a_cancelled_item_ends_partial(users: dict[str, User
     assert (stored.state, stored.version) == (ServiceOrderState.PARTIAL, version + 1)
     assert (await plan.sold_product("one")).state is SoldProductState.CANCELLED
     assert (await plan.sold_product("two")).state is SoldProductState.ACTIVE
+
+
+async def test_an_item_whose_every_task_a_revision_cancelled_is_completed(
+    users: dict[str, User],
+) -> None:
+    # "one" not cancelled, yet all its tasks are (a revision left it nothing to do)
+    plan = await build_plan(users["partner"], {"one": {"a": {"x": []}}})
+    await put_task(plan.task_ids["x"], T.CANCELLED)
+
+    async with unit_of_work(None) as uow:
+        await roll_up(uow, await plan.order(), plan.domain_order_ids.values())
+
+    assert (await plan.line_item("one")).state is FulfillmentState.COMPLETED
+    assert (await plan.order()).state is ServiceOrderState.COMPLETED
+    assert (await plan.sold_product("one")).state is SoldProductState.ACTIVE
 
 
 def test_a_domain_order_s_tally_adds_up_its_whole_subtree() -> None:

@@ -4,14 +4,15 @@ Hypothesis draws the order (one or two line items of any demo product, or of the
 catalog's products with no tasks or task-less parent domain orders) and a sequence of steps: an
 operation, who tries it (someone entitled to, or any demo user), which task or fallout it
 targets (fallout goes on PENDING, READY and IN_PROGRESS tasks alike), and how a fallout is
-resolved (every action). Cancelling one line item or the whole order is a step too (refused
-past a point of no return, which starting a marked task passes); its compensating tasks are
-then worked like any other. A manager holds and resumes the order. The automated tasks of
-the demo products are worked by workers: fetch and lock, complete or fail (retryable or
-not) or extend the lock (after working a while, for a time in or out of bounds) by the lock
-holder or another worker, and time passing an hour, so that every lock expires (the sweeper's
-pass) and every backoff is over. After the approval and after each
-step:
+resolved (every action, with a corrected input for the worker or not: accepted only with
+RETRY_TASK on an automated task, which then starts its attempts afresh). Cancelling one line
+item or the whole order is a step too (refused past a point of no return, which starting a
+marked task passes); its compensating tasks are then worked like any other. A manager holds
+and resumes the order. The automated tasks of the demo products are worked by workers: fetch
+and lock, complete or fail (retryable or not) or extend the lock (after working a while, for
+a time in or out of bounds) by the lock holder or another worker, and time passing an hour,
+so that every lock expires (the sweeper's pass) and every backoff is over. After the approval
+and after each step:
 - a refused step changed no row and wrote no event;
 - a step that went through wrote exactly its own events (the model predicts them: a finishing
   resolution on a task that still waits is deferred), plus one event for every state that
@@ -98,6 +99,7 @@ from services.catalog import DEMO_CATALOG_PATH, CatalogDocument, install_catalog
 from services.clock import use_clock
 from services.errors import DomainError, ErrorCode
 from services.fallouts import create_fallout, reassign_fallout, resolve_fallout
+from services.json_values import JsonValue
 from services.limits import MAX_LOCK_SECONDS
 from services.orders import (
     LineItemInput,
@@ -189,6 +191,8 @@ CHANGES: tuple[tuple[LineItemInput, dict[str, Any]], ...] = (
         LineItemInput(FIBRE, MODIFY, characteristics={"ipVersion": "IPV4", "label": "Shop"}),
         {"ipVersion": "IPV4"},
     ),
+    # A product whose catalog has no work at all: its DELETE is done at approval too.
+    (LineItemInput(NO_TASKS, DELETE), {}),
 )
 CUSTOMER = "ACME Corp"
 
@@ -432,7 +436,19 @@ class Run:
             return await self.fail_item(row, rows, actor(manager))
         task_id = row["task_id"]
         waits = not self.predecessors[task_id] <= done_tasks(rows)
-        await resolve_fallout(actor(manager), row["id"], step.action, "fixed")
+        # One resolution in three of an automated task's fallout carries a corrected input for
+        # its worker (now and then a manual task's too, which is refused).
+        automated = by_id(rows, "task")[task_id]["kind"] is TaskKind.AUTOMATED
+        corrected: JsonValue = None
+        if step.pick % 3 == 0 and (automated or step.pick >= 90):
+            corrected = {"pick": step.pick}
+        await resolve_fallout(actor(manager), row["id"], step.action, "fixed", input=corrected)
+        if corrected is not None:
+            # Only with RETRY_TASK on an automated task (else VALIDATION), with fresh attempts.
+            assert (step.action, automated) == (FalloutAction.RETRY_TASK, True), "input refused"
+            retried = await Task.get(id=task_id)
+            assert (retried.input, retried.attempts) == (corrected, 0), "the input not kept"
+            event("resolve: retried with a corrected input")
         kind = RESOLUTION_KIND[step.action]
         if waits and step.action is not FalloutAction.RETRY_TASK:
             kind = "task.deferred"

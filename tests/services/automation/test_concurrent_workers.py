@@ -1,6 +1,7 @@
 """Four workers at once on PostgreSQL, each fetching on its own connections: every task is
 locked by one worker at a time and completed exactly once, and every order's progress is
-exact (services/automation/fetch.py: SKIP LOCKED on the tasks, then on their orders)."""
+exact (services/automation/fetch.py: SKIP LOCKED on the orders, then on their tasks); and a
+fetch passes over an order someone holds instead of waiting for it or coming back empty."""
 
 from __future__ import annotations
 
@@ -8,12 +9,14 @@ import asyncio
 from collections import Counter
 
 import pytest
+from tortoise.transactions import in_transaction
 
 from models import Event, ServiceOrder, Task, User
 from models.enums import ServiceOrderState, TaskKind, TaskState
 from services.automation import complete_automated_task, fetch_and_lock_tasks
 from services.automation_policy import Automation
-from tests.services.automation.plans import HANDLER, POLICY
+from services.locking import lock_order
+from tests.services.automation.plans import HANDLER, POLICY, automated_plan, fetch
 from tests.services.plan_oracle import expected_vs_stored
 from tests.services.task_plans import build_plan
 from tests.services.test_concurrency_postgres import pool_of
@@ -84,3 +87,33 @@ async def test_four_workers_complete_every_task_once_and_the_progress_is_exact(
             TASKS_PER_ORDER,
             TASKS_PER_ORDER,
         )
+
+
+async def test_a_fetch_passes_over_an_order_another_transaction_holds(
+    users: dict[str, User],
+) -> None:
+    # given two orders of READY automated tasks, the older one's lock held by a transaction
+    # still open (a completion of one of its tasks, say)
+    held = await automated_plan(users["partner"], ("a", "b"))
+    free = await automated_plan(users["partner"], ("a", "b"))
+    holding, done = asyncio.Event(), asyncio.Event()
+
+    async def hold() -> None:
+        async with in_transaction():
+            await lock_order(held.order_id)
+            holding.set()
+            await done.wait()
+
+    async with pool_of(4):
+        holder = asyncio.create_task(hold())
+        await holding.wait()
+
+        # when a worker fetches two (a fetch that waited for the lock would never return)
+        taken = await asyncio.wait_for(fetch(users, max_tasks=2), 10)
+        done.set()
+        await holder
+
+    # then it took the other order's tasks, and the held order's are still READY
+    assert [t.task.id for t in taken] == [free.task_ids["a"], free.task_ids["b"]]
+    assert (await held.task("a")).state is TaskState.READY
+    assert (await held.task("b")).state is TaskState.READY
