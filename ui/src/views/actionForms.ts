@@ -22,6 +22,7 @@ import {
   type Task,
 } from "../api/shapes";
 import { runAction } from "../controllers/actions";
+import { falloutActionLabel } from "../plan/falloutActions";
 import { state } from "../store";
 import { actionErrors, humanize } from "./widgets";
 
@@ -263,7 +264,7 @@ export function falloutActions(fallout: Fallout): TemplateResult | typeof nothin
           )}>
             <label>Then
               <select name="action" data-testid="resolve-fallout-action">
-                ${FALLOUT_ACTIONS.map((a) => html`<option value=${a}>${humanize(a)}</option>`)}
+                ${FALLOUT_ACTIONS.map((a) => html`<option value=${a}>${falloutActionLabel(a)}</option>`)}
               </select>
             </label>
             <label>Note <input name="note" data-testid="resolve-fallout-note" /></label>
