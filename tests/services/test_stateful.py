@@ -789,6 +789,15 @@ class Run:
                 assert task["domain_order_id"] in dropped, task["number"]
             elif item_of[task["domain_order_id"]] in cancelled_items:
                 assert task["state"] in FINAL_TASKS, f"{task['number']} of a cancelled item"
+        # viewerCan.failLineItem reads the fallout's task alone: an open fallout on an item's own
+        # work (not a compensation) is on an item neither stopped nor final.
+        items = by_id(rows, "line_item")
+        for fallout in rows["fallout"]:
+            task = tasks[fallout["task_id"]]
+            if fallout["state"] in {F.OPEN, F.IN_PROGRESS} and task["compensates_id"] is None:
+                item = items[item_of[task["domain_order_id"]]]
+                assert item["id"] not in cancelled_items, f"{fallout['number']} of a stopped item"
+                assert item["state"] not in FINAL_ITEMS, f"{fallout['number']} of a final item"
         # A failed item (and only one) is FAILED once nothing of it is open, CANCELLING before.
         for item in rows["line_item"]:
             mine = [t for t in tasks.values() if item_of[t["domain_order_id"]] == item["id"]]
