@@ -1113,6 +1113,19 @@ async def demo_users() -> dict[str, User]:
     changes=[CHANGES[6]],
     due_in=None,
 )
+# A mobile line whose SIM was allocated and whose dispatch (its point of no return) started,
+# then fails through a fallout: its allocation is undone, and the item ends FAILED.
+@example(
+    sequence=[
+        *[Step("start", None, 0, FalloutAction.RETRY_TASK)] * 3,
+        Step("create_fallout", None, 0, FalloutAction.RETRY_TASK),
+        Step("fail_item", None, 0, FalloutAction.FAIL_LINE_ITEM),
+        *[Step("start", None, 0, FalloutAction.RETRY_TASK)] * 4,
+    ],
+    items=[LineItemInput("MOBILE_LINE")],
+    changes=[],
+    due_in=None,
+)
 async def test_random_operations_keep_the_plan_consistent(
     db: str,
     sequence: list[Step],
