@@ -46,7 +46,8 @@ async def resolve_fallout(
             what="Fallout",
             field="falloutId",
             expected_version=expected_version,
-            allowed=can_be_resolved(fallout, task) and (item is None or can_fail(item, task)),
+            allowed=can_be_resolved(fallout, task)
+            and (item is None or can_fail(item, fallout, task)),
             wrong_state=_why_not_resolvable(order, fallout, task, item),
         )
         text = required_text(note, field="note", what="A note")

@@ -39,6 +39,16 @@ def can_be_resolved(fallout: FalloutRecord, task: Task) -> bool:
     return is_open(fallout) and task.state is TaskState.ON_HOLD
 
 
+def can_fail_line_item(fallout: FalloutRecord, task: Task) -> bool:
+    """Resolving with FAIL_LINE_ITEM: a resolvable fallout on the item's own work, not on a
+    compensating task (undoing work is not the item's work: SKIP_TASK gives it up).
+
+    The item's state needs no look: a task of an item cancelled, failed or final is final
+    unless it compensates, so it holds no open fallout (services/orders/fail_item.py checks it
+    all the same, and the stateful test holds that it never differs)."""
+    return can_be_resolved(fallout, task) and task.compensates_id is None
+
+
 def outcome_of(action: FalloutAction) -> TaskState | None:
     """What a task action decides (FAIL_LINE_ITEM decides the item's fate, not the task's)."""
     return _OUTCOMES[action]

@@ -25,6 +25,7 @@ from __future__ import annotations
 from models import FalloutRecord, LineItem, ServiceOrder, Task
 from services.events.kinds import EventKind
 from services.events.recorders import record_line_item
+from services.fallouts.rules import can_fail_line_item
 from services.orders import rules
 from services.unit_of_work import UnitOfWork
 
@@ -36,9 +37,10 @@ async def line_item_of(task: Task) -> LineItem:
     return await LineItem.get(domain_orders__id=task.domain_order_id)
 
 
-def can_fail(item: LineItem, task: Task) -> bool:
-    """Whether resolving a fallout of `task` with FAIL_LINE_ITEM may fail `item`."""
-    return rules.item_can_fail(item) and task.compensates_id is None
+def can_fail(item: LineItem, fallout: FalloutRecord, task: Task) -> bool:
+    """Whether resolving `fallout` (of `task`) with FAIL_LINE_ITEM may fail `item`: what
+    `viewerCan.failLineItem` says (fallouts/rules.py), and the item's own state."""
+    return can_fail_line_item(fallout, task) and rules.item_can_fail(item)
 
 
 def why_it_cannot_fail(order: ServiceOrder, item: LineItem, task: Task) -> str:

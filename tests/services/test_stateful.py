@@ -789,6 +789,15 @@ class Run:
                 assert task["domain_order_id"] in dropped, task["number"]
             elif item_of[task["domain_order_id"]] in cancelled_items:
                 assert task["state"] in FINAL_TASKS, f"{task['number']} of a cancelled item"
+        # viewerCan.failLineItem reads the fallout's task alone: an open fallout on an item's own
+        # work (not a compensation) is on an item neither stopped nor final.
+        items = by_id(rows, "line_item")
+        for fallout in rows["fallout"]:
+            task = tasks[fallout["task_id"]]
+            if fallout["state"] in {F.OPEN, F.IN_PROGRESS} and task["compensates_id"] is None:
+                item = items[item_of[task["domain_order_id"]]]
+                assert item["id"] not in cancelled_items, f"{fallout['number']} of a stopped item"
+                assert item["state"] not in FINAL_ITEMS, f"{fallout['number']} of a final item"
         # A failed item (and only one) is FAILED once nothing of it is open, CANCELLING before.
         for item in rows["line_item"]:
             mine = [t for t in tasks.values() if item_of[t["domain_order_id"]] == item["id"]]
@@ -1102,6 +1111,19 @@ async def demo_users() -> dict[str, User]:
     sequence=[Step("start", None, 1, FalloutAction.RETRY_TASK)] * 20,
     items=[],
     changes=[CHANGES[6]],
+    due_in=None,
+)
+# A mobile line whose SIM was allocated and whose dispatch (its point of no return) started,
+# then fails through a fallout: its allocation is undone, and the item ends FAILED.
+@example(
+    sequence=[
+        *[Step("start", None, 0, FalloutAction.RETRY_TASK)] * 3,
+        Step("create_fallout", None, 0, FalloutAction.RETRY_TASK),
+        Step("fail_item", None, 0, FalloutAction.FAIL_LINE_ITEM),
+        *[Step("start", None, 0, FalloutAction.RETRY_TASK)] * 4,
+    ],
+    items=[LineItemInput("MOBILE_LINE")],
+    changes=[],
     due_in=None,
 )
 async def test_random_operations_keep_the_plan_consistent(

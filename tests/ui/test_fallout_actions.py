@@ -5,7 +5,7 @@ from __future__ import annotations
 from playwright.async_api import Page, expect
 
 from tests.ui.api import Api, tasks_of
-from tests.ui.conftest import open_plan, sign_in, tree_node
+from tests.ui.conftest import open_plan, screenshot, sign_in, tree_node
 
 
 async def test_manager_reassigns_a_fallout_to_an_agent(page: Page, api: Api) -> None:
@@ -84,3 +84,4 @@ async def test_manager_fails_the_line_item_of_a_fallout_and_the_plan_shows_it_fa
     await item_node.locator(".node-row").first.click()
     failure = page.get_by_test_id("item-failure")
     await expect(failure).to_contain_text("No duct to the premises.")
+    await screenshot(page, "plan-failed")
