@@ -127,6 +127,9 @@ class FalloutAction(StrEnum):
     RETRY_TASK = "RETRY_TASK"
     COMPLETE_TASK = "COMPLETE_TASK"
     SKIP_TASK = "SKIP_TASK"
+    # The work cannot be done: the task's line item fails (its open work is cancelled, its done
+    # work compensated; services/orders/fail_item.py).
+    FAIL_LINE_ITEM = "FAIL_LINE_ITEM"
 
 
 class JeopardyLevel(StrEnum):

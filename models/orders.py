@@ -124,6 +124,10 @@ class LineItem(Model, ProgressCounters):
     # Set when its cancellation is requested: CANCELLING while compensation runs, then CANCELLED.
     cancelled_at = fields.DatetimeField(null=True)
     cancellation_reason: str | None = fields.TextField(null=True)
+    # Set when a fallout of it is resolved FAIL_LINE_ITEM (its work cannot be done): CANCELLING
+    # while compensation runs, then FAILED. Never set together with `cancelled_at`.
+    failed_at = fields.DatetimeField(null=True)
+    failure_reason: str | None = fields.TextField(null=True)
     # The product a MODIFY or DELETE item changes (set at submit from `soldProductId`); null for
     # an ADD, whose product points back at it (SoldProduct.line_item). A plain id, not a foreign
     # key: sold_product already references line_item, and Tortoise cannot create two tables that

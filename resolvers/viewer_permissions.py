@@ -71,5 +71,5 @@ def _of_fallout(
     actor: User, fallout: FalloutRecord, task: Task | None
 ) -> permissions.FalloutPermissions:
     if task is None:  # deleted with its fallout, so never seen; refused if it were
-        return permissions.FalloutPermissions(reassign=False, resolve=False)
+        return permissions.FalloutPermissions(reassign=False, resolve=False, fail_line_item=False)
     return permissions.fallout_permissions(actor, fallout, task)

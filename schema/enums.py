@@ -35,7 +35,9 @@ _DESCRIPTIONS = {
     TaskKind: "Who works a task: people (MANUAL) or a worker of its handler (AUTOMATED).",
     FalloutType: None,
     FalloutState: None,
-    FalloutAction: "What resolving a fallout does to its task.",
+    FalloutAction: "What resolving a fallout does to its task: RETRY_TASK, COMPLETE_TASK, "
+    "SKIP_TASK; or FAIL_LINE_ITEM: the work cannot be done, the task's line item fails (its "
+    "open tasks are cancelled, its done work undone by compensating tasks; then FAILED).",
     ErrorCode: "Why a mutation was refused.",
     JeopardyLevel: "How late an order or a task is, lowest first (the rules: README, "
     "Dates and jeopardy).",

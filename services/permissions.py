@@ -58,6 +58,7 @@ class TaskPermissions:
 class FalloutPermissions:
     reassign: bool
     resolve: bool
+    fail_line_item: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,6 +136,8 @@ def fallout_permissions(user: User, fallout: FalloutRecord, task: Task) -> Fallo
         reassign=fallouts_rules.can_be_reassigned(fallout)
         and is_allowed(user, Action.REASSIGN_FALLOUT),
         resolve=fallouts_rules.can_be_resolved(fallout, task)
+        and can_resolve_fallout(user, fallout),
+        fail_line_item=fallouts_rules.can_fail_line_item(fallout, task)
         and can_resolve_fallout(user, fallout),
     )
 

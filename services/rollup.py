@@ -14,7 +14,8 @@ nothing to wait for: it is COMPLETED as soon as it exists (decomposition rolls i
 
 Cancellation (docs/design/lifecycle-and-installed-base.md, section 1): a line item or domain
 order with `cancelled_at` set is CANCELLING while a task of it is open (its compensating tasks)
-and CANCELLED once none is. Cancelled tasks count for nothing; compensating tasks count like
+and CANCELLED once none is; a line item with `failed_at` (a fallout resolved FAIL_LINE_ITEM)
+the same, ending FAILED. Cancelled tasks count for nothing; compensating tasks count like
 any other work. The order's state follows its items by `order_state_from_items`
 (services/orders/rules.py), the one rule for it.
 """
@@ -65,6 +66,11 @@ _ROLLED_ORDER_STATES = frozenset(
     }
 )
 
+# A line item reaching one of these applies (or gives up) its change to its sold product.
+_SETTLED_ITEM_STATES = frozenset(
+    {FulfillmentState.COMPLETED, FulfillmentState.CANCELLED, FulfillmentState.FAILED}
+)
+
 _DOMAIN_ORDER_FIELDS = ["state", "tasks_total", "tasks_done", "own_tasks_total", "own_tasks_done"]
 
 
@@ -110,12 +116,13 @@ class TaskTally:
         state = self.fulfillment_state()
         return FulfillmentState.COMPLETED if state is FulfillmentState.CANCELLED else state
 
-    def cancelled_state(self) -> FulfillmentState:
+    def cancelled_state(self, *, failed: bool = False) -> FulfillmentState:
         """For a cancelled line item or domain order: CANCELLING while any of its tasks is
-        open (its compensating tasks: the others were cancelled), then CANCELLED."""
+        open (its compensating tasks: the others were cancelled), then CANCELLED; FAILED
+        instead for a line item that failed (its work was stopped the same way)."""
         present = {state for state, n in self.by_state.items() if n}
         if present <= TASK_FINAL_STATES:
-            return FulfillmentState.CANCELLED
+            return FulfillmentState.FAILED if failed else FulfillmentState.CANCELLED
         return FulfillmentState.CANCELLING
 
 
@@ -233,7 +240,7 @@ async def _roll_line_items(
         if item.state == previous:
             continue
         record_line_item(uow, EventKind.LINE_ITEM_STATE_CHANGED, item, previous_state=previous)
-        if item.state in {FulfillmentState.COMPLETED, FulfillmentState.CANCELLED}:
+        if item.state in _SETTLED_ITEM_STATES:
             finished[item.id] = item
     if finished:
         await settle_sold_products(uow, order, finished)
@@ -282,9 +289,12 @@ async def _roll_order(uow: UnitOfWork, order: ServiceOrder) -> None:
 def _apply(target: DomainOrder | LineItem, tally: TaskTally) -> bool:
     """Set state and counters from `tally`; whether anything changed.
 
-    A cancelled one (`cancelled_at`) follows its compensation; it is never revived."""
-    if target.cancelled_at is not None:
-        state = tally.cancelled_state()
+    A cancelled one (`cancelled_at`) follows its compensation; it is never revived. A failed
+    line item (`failed_at`) too, ending FAILED. The domain orders of a failed item were
+    cancelled with its work (`cancelled_at`): they end CANCELLED, the failure is the item's."""
+    failed = isinstance(target, LineItem) and target.failed_at is not None
+    if target.cancelled_at is not None or failed:
+        state = tally.cancelled_state(failed=failed)
     elif isinstance(target, LineItem):
         state = tally.item_state()
     else:

@@ -255,6 +255,14 @@ class LineItem(Node):
         "compensating tasks run, then CANCELLED. Null if it was not cancelled."
     )
     cancellation_reason: str | None
+    failed_at: datetime | None = strawberry.field(
+        description="When the item failed: a fallout of it was resolved FAIL_LINE_ITEM (its "
+        "work cannot be done). CANCELLING while its compensating tasks run, then FAILED. Null "
+        "if it did not fail."
+    )
+    failure_reason: str | None = strawberry.field(
+        description="Why it failed: the note of the fallout resolution that failed it."
+    )
 
     @strawberry.field(graphql_type=Progress)
     @staticmethod

@@ -51,6 +51,10 @@ class TaskPermissions:
 class FalloutPermissions:
     reassign: bool = strawberry.field(description="`reassignFallout`.")
     resolve: bool = strawberry.field(description="`resolveFallout`.")
+    fail_line_item: bool = strawberry.field(
+        description="`resolveFallout` with FAIL_LINE_ITEM: false on a compensating task "
+        "(resolve it SKIP_TASK to give the undoing up)."
+    )
 
 
 @strawberry.type(

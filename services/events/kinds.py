@@ -35,6 +35,8 @@ class EventKind(StrEnum):
     SERVICE_ORDER_JEOPARDY_CHANGED = "service_order.jeopardy_changed"
     LINE_ITEM_STATE_CHANGED = "line_item.state_changed"
     LINE_ITEM_POINT_OF_NO_RETURN_REACHED = "line_item.point_of_no_return_reached"
+    # A fallout of it was resolved FAIL_LINE_ITEM: the decision (the states follow).
+    LINE_ITEM_FAILED = "line_item.failed"
     DOMAIN_ORDER_STATE_CHANGED = "domain_order.state_changed"
     # Written before the installed base: kept so that history written then keeps reading.
     SOLD_PRODUCT_STATE_CHANGED = "sold_product.state_changed"

@@ -153,6 +153,10 @@ def record_order(
         EventKind.LINE_ITEM_STATE_CHANGED: Fields(),
         # The start of the task that passed it.
         EventKind.LINE_ITEM_POINT_OF_NO_RETURN_REACHED: Fields(("taskId", "taskNumber")),
+        # The fallout whose resolution failed it, and its task.
+        EventKind.LINE_ITEM_FAILED: Fields(
+            ("reason", "falloutId", "falloutNumber", "taskId", "taskNumber")
+        ),
     },
 )
 def record_line_item(

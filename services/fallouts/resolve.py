@@ -1,17 +1,20 @@
-"""A manager resolves a fallout and decides what happens to its task."""
+"""A manager resolves a fallout and decides what happens to its task: retried, completed or
+skipped; or (FAIL_LINE_ITEM) the work cannot be done and the task's line item fails
+(services/orders/fail_item.py)."""
 
 from __future__ import annotations
 
-from models import FalloutRecord, ServiceOrder, Task, User
+from models import FalloutRecord, LineItem, ServiceOrder, Task, User
 from models.enums import TASK_DONE_STATES, FalloutAction, FalloutState, TaskState
 from services.errors import ValidationError
 from services.events.kinds import EventKind
 from services.events.recorders import Detail, record_fallout, record_task
-from services.fallouts.rules import can_be_resolved, is_open, outcome_of
+from services.fallouts.rules import FAILS_ITEM, can_be_resolved, is_open, outcome_of
 from services.inputs import required_text
 from services.json_values import JsonValue, checked_value
 from services.limits import MAX_OUTPUT_BYTES
 from services.locking import lock_fallout
+from services.orders.fail_item import can_fail, fail_line_item, line_item_of, why_it_cannot_fail
 from services.policy import Action
 from services.rollup import roll_up
 from services.tasks.finish import finish_task
@@ -35,6 +38,7 @@ async def resolve_fallout(
     async with unit_of_work(actor) as uow:
         fallout, order = await lock_fallout(fallout_id)
         task = await Task.get(id=fallout.task_id)
+        item = await line_item_of(task) if action is FAILS_ITEM else None
         check_transition(
             actor,
             Action.RESOLVE_FALLOUT,
@@ -42,8 +46,9 @@ async def resolve_fallout(
             what="Fallout",
             field="falloutId",
             expected_version=expected_version,
-            allowed=can_be_resolved(fallout, task),
-            wrong_state=_why_not_resolvable(fallout, task),
+            allowed=can_be_resolved(fallout, task)
+            and (item is None or can_fail(item, fallout, task)),
+            wrong_state=_why_not_resolvable(order, fallout, task, item),
         )
         text = required_text(note, field="note", what="A note")
         corrected = _corrected_input(input, action, task)
@@ -74,7 +79,10 @@ async def resolve_fallout(
             action=action.value,
             note=text,
         )
-        await _release_task(uow, order, task, fallout, action, corrected)
+        if item is not None:
+            await fail_line_item(uow, order, item, reason=text, fallout=fallout, task=task)
+        else:
+            await _release_task(uow, order, task, fallout, action, corrected)
     return fallout
 
 
@@ -88,13 +96,17 @@ def _corrected_input(value: JsonValue, action: FalloutAction, task: Task) -> Jso
     return checked_value(value, field="input", what="The input", max_bytes=MAX_OUTPUT_BYTES)
 
 
-def _why_not_resolvable(fallout: FalloutRecord, task: Task) -> str:
+def _why_not_resolvable(
+    order: ServiceOrder, fallout: FalloutRecord, task: Task, item: LineItem | None
+) -> str:
     if not is_open(fallout):
         return (
             f"Fallout {fallout.number} is {fallout.state.value}; only an open fallout can be "
             "resolved."
         )
-    return f"Task {task.number} is {task.state.value}, not ON_HOLD."
+    if task.state is not TaskState.ON_HOLD:
+        return f"Task {task.number} is {task.state.value}, not ON_HOLD."
+    return "" if item is None else why_it_cannot_fail(order, item, task)
 
 
 async def _release_task(

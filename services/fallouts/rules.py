@@ -15,6 +15,10 @@ _OUTCOMES: dict[FalloutAction, TaskState | None] = {
 }
 
 
+# Not a decision about the task: the task's line item fails (services/orders/fail_item.py).
+FAILS_ITEM = FalloutAction.FAIL_LINE_ITEM
+
+
 def is_open(fallout: FalloutRecord) -> bool:
     return fallout.state in FALLOUT_OPEN_STATES
 
@@ -26,12 +30,25 @@ def can_be_reassigned(fallout: FalloutRecord) -> bool:
 def can_be_resolved(fallout: FalloutRecord, task: Task) -> bool:
     """An open fallout whose task it holds: the resolution decides that task's fate.
 
-    Every action is accepted whatever the task waits on, so this one flag stands for all
-    three: COMPLETE_TASK and SKIP_TASK on a task whose predecessors are not done are recorded
-    and applied once they are (see `outcome_of` and tasks/rules.py `state_after_hold`).
+    Every task action is accepted whatever the task waits on, so this one flag stands for
+    all three: COMPLETE_TASK and SKIP_TASK on a task whose predecessors are not done are
+    recorded and applied once they are (see `outcome_of` and tasks/rules.py
+    `state_after_hold`). FAIL_LINE_ITEM asks more, of the task's item
+    (services/orders/fail_item.py `can_fail`).
     """
     return is_open(fallout) and task.state is TaskState.ON_HOLD
 
 
+def can_fail_line_item(fallout: FalloutRecord, task: Task) -> bool:
+    """Resolving with FAIL_LINE_ITEM: a resolvable fallout on the item's own work, not on a
+    compensating task (undoing work is not the item's work: SKIP_TASK gives it up).
+
+    The item's state needs no look: a task of an item cancelled, failed or final is final
+    unless it compensates, so it holds no open fallout (services/orders/fail_item.py checks it
+    all the same, and the stateful test holds that it never differs)."""
+    return can_be_resolved(fallout, task) and task.compensates_id is None
+
+
 def outcome_of(action: FalloutAction) -> TaskState | None:
+    """What a task action decides (FAIL_LINE_ITEM decides the item's fate, not the task's)."""
     return _OUTCOMES[action]

@@ -41,6 +41,7 @@ from services.transitions import check_transition
 from services.unit_of_work import UnitOfWork, unit_of_work
 
 _FIELD = "lineItemIds"
+_MARK_FIELDS = ("cancelled_at", "cancellation_reason")
 
 
 async def cancel_service_order(
@@ -87,7 +88,7 @@ async def cancel_service_order(
         if order.state in rules.UNPLANNED_ORDER_STATES:
             await _cancel_unplanned(uow, order, items, chosen)
         else:
-            await _cancel_planned(uow, order, chosen, text)
+            await stop_planned_items(uow, order, chosen, text, mark_fields=_MARK_FIELDS)
     return order
 
 
@@ -144,8 +145,15 @@ async def _why_not(order: ServiceOrder, *, whole: bool) -> str:
 
 
 async def _check_items(order: ServiceOrder, items: list[LineItem]) -> None:
-    """Each item can be cancelled: not cancelled, not final, not past its point of no return."""
+    """Each item can be cancelled: not cancelled or failed, not final, not past its point of no
+    return."""
     for item in items:
+        if rules.has_failed(item):
+            raise InvalidStateError(
+                f"Line item {item.position + 1} of {order.number} is {item.state.value}: it "
+                f"failed ({item.failure_reason}), there is nothing left to cancel.",
+                field=_FIELD,
+            )
         if rules.is_cancelled(item):
             raise InvalidStateError(
                 f"Line item {item.position + 1} of {order.number} is {item.state.value}: it was "
@@ -172,7 +180,7 @@ async def _cancel_unplanned(
 ) -> None:
     """No plan yet: the items are CANCELLED now; the order too once none is left."""
     for item in chosen:
-        await _cancel_at_once(uow, item)
+        await _stop_at_once(uow, item, _MARK_FIELDS)
     if any(item.cancelled_at is None for item in items):
         return
     previous_state = order.state
@@ -183,25 +191,36 @@ async def _cancel_unplanned(
     record_order(uow, EventKind.SERVICE_ORDER_STATE_CHANGED, order, previous_state=previous_state)
 
 
-async def _cancel_planned(
-    uow: UnitOfWork, order: ServiceOrder, chosen: list[LineItem], reason: str
+async def stop_planned_items(
+    uow: UnitOfWork,
+    order: ServiceOrder,
+    items: Sequence[LineItem],
+    reason: str,
+    *,
+    mark_fields: Sequence[str],
 ) -> None:
-    """Each item re-planned to nothing, then one rollup: CANCELLING or CANCELLED."""
-    catalog = await load_catalog_graph({item.specification_id for item in chosen})
+    """Each item re-planned to nothing, then one rollup: CANCELLING while its compensation
+    runs, then CANCELLED (FAILED for an item marked failed: services/orders/fail_item.py).
+
+    The caller has set each item's mark (`cancelled_at` or `failed_at`, and its reason):
+    `mark_fields` names those columns, saved here. `reason` goes on every task and fallout
+    cancelled.
+    """
+    catalog = await load_catalog_graph({item.specification_id for item in items})
     touched: set[int] = set()
-    for item in chosen:
+    for item in items:
         changes = plan_cancellation(catalog, await load_persisted_plan(item))
         written = await write_plan_changes(uow, order, item, changes, reason=reason)
         if written.domain_order_ids:
-            await item.save(update_fields=["cancelled_at", "cancellation_reason"])
+            await item.save(update_fields=list(mark_fields))
             touched |= written.domain_order_ids
-        else:  # no plan of its own (cancelled at once): the rollup would never see it
-            await _cancel_at_once(uow, item)
+        else:  # no plan of its own (stopped at once): the rollup would never see it
+            await _stop_at_once(uow, item, mark_fields)
     await roll_up(uow, order, touched)
 
 
-async def _cancel_at_once(uow: UnitOfWork, item: LineItem) -> None:
+async def _stop_at_once(uow: UnitOfWork, item: LineItem, mark_fields: Sequence[str]) -> None:
     previous = item.state
-    item.state = FulfillmentState.CANCELLED
-    await item.save(update_fields=["state", "cancelled_at", "cancellation_reason"])
+    item.state = FulfillmentState.FAILED if rules.has_failed(item) else FulfillmentState.CANCELLED
+    await item.save(update_fields=["state", *mark_fields])
     record_line_item(uow, EventKind.LINE_ITEM_STATE_CHANGED, item, previous_state=previous)

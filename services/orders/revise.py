@@ -27,7 +27,7 @@ from services.events.recorders import record_order
 from services.inputs import InputId, input_id, required_text
 from services.locking import lock_order
 from services.orders.revision_diff import CurrentItem, RevisionDiff, WantedItem, revision_diff
-from services.orders.rules import can_be_revised, is_revised_in_flight
+from services.orders.rules import can_be_revised, is_revised_in_flight, is_stopped
 from services.orders.submit import LineItemInput, checked_line_items, product_specifications
 from services.policy import Action, can_revise_order
 from services.transitions import check_transition
@@ -152,7 +152,8 @@ def _current(item: LineItem, codes: dict[int, str]) -> CurrentItem:
         specification_code=codes[item.specification_id],
         quantity=item.quantity,
         characteristics=item.characteristics,
-        cancelled=item.cancelled_at is not None,
+        # A failed item is over like a cancelled one: leaving it out removes nothing.
+        cancelled=is_stopped(item),
         sold_product_id=item.changed_product_id,
     )
 

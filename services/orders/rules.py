@@ -55,18 +55,37 @@ def is_cancelled(item: LineItem) -> bool:
     return item.cancelled_at is not None or item.state in _CANCELLED_ITEM_STATES
 
 
+def has_failed(item: LineItem) -> bool:
+    """A fallout of it was resolved FAIL_LINE_ITEM (it is CANCELLING while its compensation
+    runs, then FAILED)."""
+    return item.failed_at is not None
+
+
+def is_stopped(item: LineItem) -> bool:
+    """Its work was stopped: cancelled, or failed."""
+    return is_cancelled(item) or has_failed(item)
+
+
+def item_can_fail(item: LineItem) -> bool:
+    """Work left to fail: not cancelled or failed already, not final. The point of no return
+    does not matter: a failure is not the customer's change."""
+    return not is_stopped(item) and item.state not in FINAL_ITEM_STATES
+
+
 def item_can_be_cancelled(item: LineItem) -> bool:
-    """An item not cancelled already, not final and not past its point of no return."""
+    """An item not cancelled (or failed) already, not final and not past its point of no
+    return."""
     return (
-        not is_cancelled(item)
+        not is_stopped(item)
         and item.state not in FINAL_ITEM_STATES
         and item.point_of_no_return_reached_at is None
     )
 
 
 def items_left_to_cancel(items: Iterable[LineItem]) -> list[LineItem]:
-    """What cancelling a whole order cancels: its items not cancelled already and not final."""
-    return [i for i in items if not is_cancelled(i) and i.state not in FINAL_ITEM_STATES]
+    """What cancelling a whole order cancels: its items not cancelled (or failed) already and
+    not final."""
+    return [i for i in items if not is_stopped(i) and i.state not in FINAL_ITEM_STATES]
 
 
 def past_point_of_no_return(items: Iterable[LineItem]) -> LineItem | None:
@@ -138,9 +157,9 @@ def can_be_revised(order: ServiceOrder) -> bool:
 
 def line_item_can_be_revised(item: LineItem) -> bool:
     """Whether a revision may change or remove the item: not past its point of no return, and
-    with work left (not final, not cancelled already)."""
+    with work left (not final, not cancelled or failed already)."""
     return (
         item.point_of_no_return_reached_at is None
-        and item.cancelled_at is None
+        and not is_stopped(item)
         and item.state not in FINAL_ITEM_STATES
     )

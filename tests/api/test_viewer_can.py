@@ -11,10 +11,12 @@ from models import FalloutRecord, ServiceOrder, Task
 from models.enums import FalloutAction, FalloutType
 from services.fallouts import create_fallout, resolve_fallout
 from services.orders import reject_service_order
+from services.orders.cancel import cancel_service_order
 from services.tasks import start_task
 from tests.api.graphql import Api, gid
 from tests.api.mutations.helpers import Users, new_order, order_id
-from tests.services.task_plans import build_plan
+from tests.services.orders.plan_work import task_by_code, work
+from tests.services.task_plans import agent_for, approved_order, build_plan
 
 USERNAMES = ("manager", "agent1", "agent2", "viewer", "partner", "admin")
 
@@ -28,11 +30,11 @@ ORDER_FLAGS = "query($id: ID!) { serviceOrder(id: $id) { viewerCan { approve rej
 FALLOUT_FLAGS = """
 query($order: ID!) {
   fallouts(filter: {serviceOrderId: $order}) {
-    edges { node { viewerCan { reassign resolve } } }
+    edges { node { viewerCan { reassign resolve failLineItem } } }
   }
   serviceOrder(id: $order) {
-    tasks { fallouts { viewerCan { reassign resolve } } }
-    fallouts { viewerCan { reassign resolve } }
+    tasks { fallouts { viewerCan { reassign resolve failLineItem } } }
+    fallouts { viewerCan { reassign resolve failLineItem } }
   }
 }"""
 
@@ -180,7 +182,8 @@ async def test_an_open_fallout_is_followed_up_by_a_manager(api: Api, users: User
     flags = await flags_of_fallout(api, fallout)
 
     assert flags == everyone(
-        {"reassign": False, "resolve": False}, manager={"reassign": True, "resolve": True}
+        {"reassign": False, "resolve": False, "failLineItem": False},
+        manager={"reassign": True, "resolve": True, "failLineItem": True},
     )
 
 
@@ -190,7 +193,29 @@ async def test_a_resolved_fallout_takes_no_more_action(api: Api, users: Users) -
 
     flags = await flags_of_fallout(api, fallout)
 
-    assert flags == everyone({"reassign": False, "resolve": False})
+    assert flags == everyone({"reassign": False, "resolve": False, "failLineItem": False})
+
+
+async def test_a_fallout_on_a_compensating_task_cannot_fail_its_line_item(
+    api: Api, users: Users
+) -> None:
+    # given a cancelled mobile line undoing its SIM allocation, the undoing stuck
+    order = await approved_order(users, "MOBILE_LINE")
+    await work(order.id, users, "allocate_sim")
+    await cancel_service_order(users["manager"], order.id, "Customer moved")
+    undo = await task_by_code(order.id, "return_sim", compensating=True)
+    agent = await agent_for(undo, users)
+    await start_task(agent, undo.id)
+    fallout = await create_fallout(agent, undo.id, FalloutType.OTHER, "SIM lost in transit")
+
+    # when anyone looks at the fallout
+    flags = await flags_of_fallout(api, fallout)
+
+    # then the manager may resolve it, but not by failing the item
+    assert flags == everyone(
+        {"reassign": False, "resolve": False, "failLineItem": False},
+        manager={"reassign": True, "resolve": True, "failLineItem": False},
+    )
 
 
 ROLE_FIELDS = (

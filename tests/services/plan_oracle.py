@@ -45,13 +45,13 @@ def product_implied(
     item: LineItem, state: str, before: dict[str, Any] | None
 ) -> tuple[str, dict[str, Any]]:
     """The state and characteristics of the item's product that its own state implies: an ADD
-    makes it ACTIVE with its characteristics (CANCELLED if cancelled), a MODIFY gives it its
-    characteristics, a DELETE makes it TERMINATED; until then (or if cancelled) a changed
-    product is as it was."""
+    makes it ACTIVE with its characteristics (CANCELLED if cancelled or failed), a MODIFY gives
+    it its characteristics, a DELETE makes it TERMINATED; until then (or if cancelled or
+    failed) a changed product is as it was."""
     if item.action == LineItemAction.ADD:
         if state == "COMPLETED":
             return "ACTIVE", item.characteristics
-        return ("CANCELLED" if state == "CANCELLED" else "PENDING"), {}
+        return ("CANCELLED" if state in {"CANCELLED", "FAILED"} else "PENDING"), {}
     assert before is not None
     if state != "COMPLETED":
         return "ACTIVE", before
@@ -129,9 +129,15 @@ async def expected_vs_stored(order_id: int) -> tuple[dict[str, object], dict[str
     item_states = []
     for item in items:
         mine = [t for t in tasks if item_of[t.domain_order_id] == item.id]
-        state = rolled_state(mine) if item.cancelled_at is None else cancelled_state(mine)
-        if item.cancelled_at is None and state == "CANCELLED":
-            state = "COMPLETED"  # revised to nothing to do: revised, not cancelled
+        if item.cancelled_at is None and item.failed_at is None:
+            state = rolled_state(mine)
+            if state == "CANCELLED":
+                state = "COMPLETED"  # revised to nothing to do: revised, not cancelled
+        else:
+            state = cancelled_state(mine)
+            # A failed item's work was stopped as a cancellation stops it; it ends FAILED.
+            if item.failed_at is not None and state == "CANCELLED":
+                state = "FAILED"
         item_states.append(state)
         expected[f"LI {item.id}"] = (state, *counters(mine))
         stored[f"LI {item.id}"] = (str(item.state), item.tasks_total, item.tasks_done)

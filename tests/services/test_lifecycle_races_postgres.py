@@ -1,4 +1,5 @@
-"""A revision, a hold, and the work on the same order at the same moment, on PostgreSQL.
+"""A revision, a hold, a failure and the work on the same order at the same moment, on
+PostgreSQL.
 
 Each call runs in its own transaction on its own connection (`pool_of`), and every one of them
 locks the order row first (services/locking.py; a worker's fetch skips an order it cannot lock
@@ -13,10 +14,19 @@ from __future__ import annotations
 
 import pytest
 
-from models import Event, LineItem, ServiceOrder, Task, TaskDependency, User
-from models.enums import TASK_DONE_STATES, ServiceOrderState, TaskKind, TaskState
+from models import Event, FalloutRecord, LineItem, ServiceOrder, Task, TaskDependency, User
+from models.enums import (
+    TASK_DONE_STATES,
+    FalloutAction,
+    FalloutType,
+    FulfillmentState,
+    ServiceOrderState,
+    TaskKind,
+    TaskState,
+)
 from services.automation import complete_automated_task, fetch_and_lock_tasks
 from services.errors import DomainError, ErrorCode
+from services.fallouts import create_fallout, resolve_fallout
 from services.orders import LineItemInput, RevisedItemInput, hold_service_order
 from services.orders import revise_service_order as revise
 from services.tasks import start_task
@@ -205,4 +215,46 @@ async def test_a_hold_racing_a_start_serialises_either_way(users: dict[str, User
             assert isinstance(started, DomainError), started
             assert started.code is ErrorCode.INVALID_STATE
             assert stored.state is TaskState.READY
+        await assert_consistent(order.id)
+
+
+async def test_a_line_item_failing_racing_a_workers_completion_serialises_either_way(
+    users: dict[str, User],
+) -> None:
+    for round in range(ROUNDS):
+        # given a mobile line whose SIM allocation fell out, its number reserved by a worker
+        order = await approved_order(users, "MOBILE_LINE")
+        reserve = await task_by_code(order.id, "reserve_msisdn")
+        await lock_to(reserve.id, "w1")
+        allocate = await task_by_code(order.id, "allocate_sim")
+        agent = await agent_for(allocate, users)
+        await start_task(agent, allocate.id)
+        fallout = await create_fallout(agent, allocate.id, FalloutType.OTHER, "No SIM stock")
+
+        # when the worker completes the reservation as the manager fails the line item
+        completed, resolved = await at_once(
+            round % 2 == 0,
+            complete_automated_task(
+                users["automation"], task_id=reserve.id, worker_id="w1", output={}
+            ),
+            resolve_fallout(users["manager"], fallout.id, FalloutAction.FAIL_LINE_ITEM, "Gone"),
+        )
+
+        # then the item fails either way
+        assert isinstance(resolved, FalloutRecord), resolved
+        item = await LineItem.get(service_order_id=order.id)
+        stored = await Task.get(id=reserve.id)
+        release = await Task.filter(compensates_id=reserve.id)
+        if isinstance(completed, Task):
+            # completed first: the number was reserved, so the failure releases it
+            assert stored.state is TaskState.COMPLETED
+            assert [t.state for t in release] == [TaskState.READY]
+            assert item.state is FulfillmentState.CANCELLING
+        else:
+            # failed first: the reservation was called off with the worker's lock
+            assert isinstance(completed, DomainError), completed
+            assert completed.code is ErrorCode.CONFLICT
+            assert (stored.state, stored.locked_by, release) == (TaskState.CANCELLED, None, [])
+            assert item.state is FulfillmentState.FAILED
+            assert (await ServiceOrder.get(id=order.id)).state is ServiceOrderState.FAILED
         await assert_consistent(order.id)

@@ -142,6 +142,7 @@ OPERATIONS = (
     "resume",
     "cancel_items",
     "cancel_order",
+    "fail_item",
     *("revise",) * 2,
     "compete",
     "compete_delete",
@@ -298,6 +299,9 @@ TARGETS: dict[str, tuple[str, frozenset[str]]] = {
         "line_item",
         frozenset({FulfillmentState.PENDING, FulfillmentState.IN_PROGRESS}),
     ),
+    # A fallout resolved FAIL_LINE_ITEM (refused on a compensating task, or for an item
+    # stopped already).
+    "fail_item": ("fallout", frozenset({F.OPEN, F.IN_PROGRESS})),
     # Held or not.
     "cancel_order": ("order", frozenset({ServiceOrderState.IN_PROGRESS, ServiceOrderState.HELD})),
     # Add, change or remove an item (refused for one past its point of no return).
@@ -428,6 +432,8 @@ class Run:
             return await self.compete_delete(row, actor(self.users["partner"]))
         if operation == "revise":
             return await self.revise(step, rows, actor(manager))
+        if operation == "fail_item" or step.action is FalloutAction.FAIL_LINE_ITEM:
+            return await self.fail_item(row, rows, actor(manager))
         task_id = row["task_id"]
         waits = not self.predecessors[task_id] <= done_tasks(rows)
         # One resolution in three of an automated task's fallout carries a corrected input for
@@ -572,10 +578,18 @@ class Run:
             chosen = [
                 item["id"]
                 for item in rows["line_item"]
-                if item["cancelled_at"] is None and item["state"] not in FINAL_ITEMS
+                if item["cancelled_at"] is None
+                and item["failed_at"] is None
+                and item["state"] not in FINAL_ITEMS
             ]
             await cancel_service_order(actor, self.order_id, "Customer withdrew")
         await self.load_dependencies()
+        return Counter({"service_order.cancelled": 1}) + self.stopped_work(rows, chosen)
+
+    def stopped_work(self, rows: Rows, chosen: list[int]) -> Counter[str]:
+        """The events of stopping the work of the items `chosen` (a cancellation or a
+        failure): one per task cancelled (and its open fallout), one per compensating task
+        created."""
         item_of = {d["id"]: d["line_item_id"] for d in rows["domain_order"]}
         tasks = [t for t in rows["task"] if item_of[t["domain_order_id"]] in chosen]
         # An earlier revision's compensating tasks are left to run; what it compensated
@@ -599,12 +613,46 @@ class Run:
         ]
         return Counter(
             {
-                "service_order.cancelled": 1,
                 "task.cancelled": len(cancelled),
                 "fallout.cancelled": len(fallouts),
                 "task.created": len(undone),
             }
         )
+
+    # --- A line item fails (a fallout resolved FAIL_LINE_ITEM) --------------------------------
+
+    async def fail_item(self, row: dict[str, Any], rows: Rows, actor: User) -> Counter[str]:
+        """Resolve the fallout `row` with FAIL_LINE_ITEM: refused with the first fault in the
+        order of checks (not a manager: FORBIDDEN; a fallout not open, a task not ON_HOLD, a
+        compensating task, an item stopped or final: INVALID_STATE). Else the fallout is
+        resolved and its task's item stopped as a cancellation stops it (one event per task
+        cancelled, other open fallout cancelled, compensation created), plus the decision."""
+        task = by_id(rows, "task")[row["task_id"]]
+        item_of = {d["id"]: d["line_item_id"] for d in rows["domain_order"]}
+        item = by_id(rows, "line_item")[item_of[task["domain_order_id"]]]
+        stopped = item["cancelled_at"] is not None or item["failed_at"] is not None
+        refusal = None
+        if not is_allowed(actor, Action.RESOLVE_FALLOUT):
+            refusal = ErrorCode.FORBIDDEN
+        elif (
+            row["state"] not in {F.OPEN, F.IN_PROGRESS}
+            or task["state"] is not TaskState.ON_HOLD
+            or task["compensates_id"] is not None
+            or stopped
+            or item["state"] in FINAL_ITEMS
+        ):
+            refusal = ErrorCode.INVALID_STATE
+        try:
+            await resolve_fallout(actor, row["id"], FalloutAction.FAIL_LINE_ITEM, "cannot be done")
+        except DomainError as error:
+            assert error.code is refusal, (error.code, refusal)
+            raise
+        assert refusal is None, f"failed the item, though it is {refusal}"
+        event(f"fail_item: {'past' if item['point_of_no_return_reached_at'] else 'before'} PONR")
+        await self.load_dependencies()
+        own = Counter({"fallout.resolved": 1, "line_item.failed": 1})
+        # The fallout resolved is not cancelled with its task.
+        return own + self.stopped_work(rows, [item["id"]]) - Counter({"fallout.cancelled": 1})
 
     async def revise(self, step: Step, rows: Rows, actor: User) -> Counter[str]:
         """Add a line item, change one (a fibre line's ipVersion, or another's quantity) or
@@ -630,7 +678,9 @@ class Run:
             )
             for i in items
         ]
-        live = [at for at, i in enumerate(items) if i["cancelled_at"] is None]
+        live = [
+            at for at, i in enumerate(items) if i["cancelled_at"] is None and i["failed_at"] is None
+        ]
         # A DELETE has nothing to change (its quantity is its product's); the others do.
         changeable = [at for at in live if wanted[at].line_item.action is not DELETE]
         how = ("add", "change", "remove")[step.pick % 3]
@@ -717,7 +767,12 @@ class Run:
         assert (order["held_from"], order["held_at"] is not None) == (
             (ServiceOrderState.IN_PROGRESS, True) if held else (None, False)
         ), "a hold remembers what it was held from and since when, and only while held"
-        cancelled_items = {i["id"] for i in rows["line_item"] if i["cancelled_at"] is not None}
+        # Cancelled or failed: the item's work was stopped.
+        cancelled_items = {
+            i["id"]
+            for i in rows["line_item"]
+            if i["cancelled_at"] is not None or i["failed_at"] is not None
+        }
         all_done = all(
             t["state"] in {TaskState.COMPLETED, TaskState.SKIPPED} for t in tasks.values()
         )
@@ -734,6 +789,24 @@ class Run:
                 assert task["domain_order_id"] in dropped, task["number"]
             elif item_of[task["domain_order_id"]] in cancelled_items:
                 assert task["state"] in FINAL_TASKS, f"{task['number']} of a cancelled item"
+        # viewerCan.failLineItem reads the fallout's task alone: an open fallout on an item's own
+        # work (not a compensation) is on an item neither stopped nor final.
+        items = by_id(rows, "line_item")
+        for fallout in rows["fallout"]:
+            task = tasks[fallout["task_id"]]
+            if fallout["state"] in {F.OPEN, F.IN_PROGRESS} and task["compensates_id"] is None:
+                item = items[item_of[task["domain_order_id"]]]
+                assert item["id"] not in cancelled_items, f"{fallout['number']} of a stopped item"
+                assert item["state"] not in FINAL_ITEMS, f"{fallout['number']} of a final item"
+        # A failed item (and only one) is FAILED once nothing of it is open, CANCELLING before.
+        for item in rows["line_item"]:
+            mine = [t for t in tasks.values() if item_of[t["domain_order_id"]] == item["id"]]
+            if item["state"] is FulfillmentState.FAILED:
+                assert item["failed_at"] is not None, f"item {item['id']} FAILED unmarked"
+                assert all(t["state"] in FINAL_TASKS for t in mine), f"FAILED item {item['id']}"
+            if item["failed_at"] is not None:
+                assert item["cancelled_at"] is None, f"item {item['id']} failed and cancelled"
+                assert item["state"] in {FulfillmentState.CANCELLING, FulfillmentState.FAILED}
         # The order's state is its items', by the one rule.
         item_states = [FulfillmentState(i["state"]) for i in rows["line_item"]]
         expected = order_state_from_items(item_states)
@@ -977,6 +1050,8 @@ def check_lifecycle(operation: str, before: Rows, after: Rows) -> None:
             if item["point_of_no_return_reached_at"] is not None:
                 event(f"{operation}: passes a point of no return")
             continue
+        if item["failed_at"] != had["failed_at"]:
+            continue  # a failure is not the customer's change: it stops work past the mark
         fields = ("cancelled_at", "quantity", "characteristics")
         assert {f: item[f] for f in fields} == {f: had[f] for f in fields}, (operation, item)
         for task_id, task in old_tasks.items():
@@ -1036,6 +1111,19 @@ async def demo_users() -> dict[str, User]:
     sequence=[Step("start", None, 1, FalloutAction.RETRY_TASK)] * 20,
     items=[],
     changes=[CHANGES[6]],
+    due_in=None,
+)
+# A mobile line whose SIM was allocated and whose dispatch (its point of no return) started,
+# then fails through a fallout: its allocation is undone, and the item ends FAILED.
+@example(
+    sequence=[
+        *[Step("start", None, 0, FalloutAction.RETRY_TASK)] * 3,
+        Step("create_fallout", None, 0, FalloutAction.RETRY_TASK),
+        Step("fail_item", None, 0, FalloutAction.FAIL_LINE_ITEM),
+        *[Step("start", None, 0, FalloutAction.RETRY_TASK)] * 4,
+    ],
+    items=[LineItemInput("MOBILE_LINE")],
+    changes=[],
     due_in=None,
 )
 async def test_random_operations_keep_the_plan_consistent(

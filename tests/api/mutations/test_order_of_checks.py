@@ -363,6 +363,17 @@ TRANSITIONS = {
         ON_OBJECTS | {F.BAD_INPUT},
         [({"note": ""}, "VALIDATION")],
     ),
+    # Failing the task's line item: the same checks, in the same order.
+    "fail_line_item": Transition(
+        "resolveFallout",
+        "ResolveFalloutInput",
+        "fallout",
+        "falloutId",
+        "FalloutRecord",
+        _fallout(action="FAIL_LINE_ITEM", note="No route to the premises"),
+        ON_OBJECTS | {F.BAD_INPUT},
+        [({"note": ""}, "VALIDATION")],
+    ),
     "fetch_and_lock": Transition(
         "fetchAndLockTasks",
         "FetchAndLockTasksInput",

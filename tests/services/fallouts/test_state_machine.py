@@ -54,6 +54,8 @@ TASK_AFTER = {
     "resolve_retry_task": TaskState.READY,
     "resolve_complete_task": TaskState.COMPLETED,
     "resolve_skip_task": TaskState.SKIPPED,
+    # Its line item failed: the task's work is cancelled with the item's.
+    "resolve_fail_line_item": TaskState.CANCELLED,
     "reassign": TaskState.ON_HOLD,
 }
 

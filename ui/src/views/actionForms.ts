@@ -22,6 +22,7 @@ import {
   type Task,
 } from "../api/shapes";
 import { runAction } from "../controllers/actions";
+import { falloutActionLabel } from "../plan/falloutActions";
 import { state } from "../store";
 import { actionErrors, humanize } from "./widgets";
 
@@ -249,6 +250,8 @@ export function falloutActions(fallout: Fallout): TemplateResult | typeof nothin
     );
   }
   if (can.resolve) {
+    // FAIL_LINE_ITEM only where the API would take it (not on a compensating task).
+    const actions = FALLOUT_ACTIONS.filter((a) => a !== "FAIL_LINE_ITEM" || can.failLineItem);
     forms.push(
       action(
         resolveKey,
@@ -257,13 +260,13 @@ export function falloutActions(fallout: Fallout): TemplateResult | typeof nothin
           <form @submit=${onSubmit((d) =>
             runAction(resolveKey, ResolveFalloutDocument, "resolveFallout", {
               falloutId: fallout.id,
-              action: choice(d, "action", FALLOUT_ACTIONS),
+              action: choice(d, "action", actions),
               note: text(d, "note"),
             }),
           )}>
             <label>Then
               <select name="action" data-testid="resolve-fallout-action">
-                ${FALLOUT_ACTIONS.map((a) => html`<option value=${a}>${humanize(a)}</option>`)}
+                ${actions.map((a) => html`<option value=${a}>${falloutActionLabel(a)}</option>`)}
               </select>
             </label>
             <label>Note <input name="note" data-testid="resolve-fallout-note" /></label>

@@ -3,6 +3,7 @@ import { html, type TemplateResult } from "lit-html";
 import { repeat } from "lit-html/directives/repeat.js";
 
 import type { Fallout } from "../api/shapes";
+import { falloutActionOutcome } from "../plan/falloutActions";
 import { nodeKey } from "../plan/model";
 import { falloutActions } from "./actionForms";
 import { focusNode } from "./tree";
@@ -10,9 +11,9 @@ import { humanize, person, stateBadge } from "./widgets";
 
 const OPEN = new Set(["OPEN", "IN_PROGRESS"]);
 
-/** ": Retry task — the note": the action is null for a fallout resolved without one. */
+/** ": Task retried — the note": the action is null for a fallout resolved without one. */
 function resolution({ action, note }: NonNullable<Fallout["resolution"]>): string {
-  return `${action ? `: ${humanize(action)}` : ""}${note ? ` — ${note}` : ""}`;
+  return `${action ? `: ${falloutActionOutcome(action)}` : ""}${note ? ` — ${note}` : ""}`;
 }
 
 function row(fallout: Fallout): TemplateResult {

@@ -173,13 +173,24 @@ function cancellation(item: LineItem): TemplateResult | typeof nothing {
   </section>`;
 }
 
+function failure(item: LineItem): TemplateResult | typeof nothing {
+  if (!item.failedAt) return nothing;
+  return html`<section aria-label="Failure" data-testid="item-failure" data-state=${item.state}>
+    <h4>Failed ${when(item.failedAt)}</h4>
+    ${item.failureReason ? html`<p><q>${item.failureReason}</q></p>` : nothing}
+    <p class="muted">${item.state === "CANCELLING"
+      ? "Its work could not be done: its other work was cancelled, and its compensating tasks are undoing the work done; then it is failed."
+      : "Its work could not be done: its other work was cancelled."}</p>
+  </section>`;
+}
+
 function itemDetails(item: LineItem, plan: Plan): TemplateResult {
   const ponr = pointOfNoReturn(item);
-  // A cancelled item that never passed its point of no return will not pass it now.
-  if (item.cancelledAt && !ponr.reachedAt) {
-    return html`${cancellation(item)} ${beforeAfter(item, plan)} ${terminates(item)}`;
+  // A cancelled or failed item that never passed its point of no return will not pass it now.
+  if ((item.cancelledAt || item.failedAt) && !ponr.reachedAt) {
+    return html`${cancellation(item)}${failure(item)} ${beforeAfter(item, plan)} ${terminates(item)}`;
   }
-  return html`${cancellation(item)}<section aria-label="Point of no return" data-testid="item-ponr"
+  return html`${cancellation(item)}${failure(item)}<section aria-label="Point of no return" data-testid="item-ponr"
       data-passed=${String(ponr.reachedAt !== null)}>
       <h4>Point of no return</h4>
       ${ponr.reachedAt
