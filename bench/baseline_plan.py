@@ -309,6 +309,7 @@ async def _plan(
         "state": order["state"],
         "requestedCompletionDate": _time(order["requested_completion_date"]),
         "expectedCompletionAt": _time(order["expected_completion_at"]),
+        "scheduledAt": _time(order["scheduled_at"]),
         "jeopardy": order["jeopardy"],
         "jeopardyReason": order["jeopardy_reason"] or None,
         "progress": _progress(order),

@@ -11,7 +11,7 @@ from services.events.kinds import EventKind
 from services.schedule.sweeper import sweep_jeopardy
 from tests.fake_clock import FakeClock
 from tests.services.schedule.orders import FIBRE_MINUTES, fibre_order
-from tests.services.task_plans import start_either
+from tests.services.task_plans import approved_order, start_either
 from tests.subscriptions.live_server import LiveServer
 
 ORDER_JEOPARDY = """subscription($level: JeopardyLevel) {
@@ -102,4 +102,28 @@ async def test_a_task_dashboard_gets_only_the_tasks_reaching_critical(
     assert all(e["task"]["number"] in numbers for e in got[:-1])
     assert got[-1]["task"]["number"] not in numbers
     assert await Task.filter(service_order_id=other.id, number=got[-1]["task"]["number"]).exists()
+    await client.close()
+
+
+async def test_a_sweep_that_only_refreshes_an_order_s_dates_delivers_nothing(
+    server: LiveServer, users: dict[str, User], clock: FakeClock
+) -> None:
+    # given an order without a requested date, nothing started, and a dashboard of every
+    # order's jeopardy change
+    order = await approved_order(users, "FIBRE_BROADBAND")
+    client = await server.client("viewer")
+    await client.subscribe_and_wait("1", ORDER_JEOPARDY, {"level": "AT_RISK"})
+
+    # when its expected completion passes and the sweeper recomputes its dates, then an order
+    # is approved already LATE
+    assert order.expected_completion_at is not None
+    clock.set(order.expected_completion_at + timedelta(seconds=10))
+    await sweep_jeopardy()
+    refreshed = await ServiceOrder.get(id=order.id)
+    assert refreshed.scheduled_at == clock.now()
+    late = await fibre_order(users, clock.now(), margin=-timedelta(hours=3))
+
+    # then the dashboard's first delivery is the late order: the refresh changed no level
+    first = (await client.next_data("1"))["serviceOrderChanged"]
+    assert (first["serviceOrder"]["number"], first["jeopardy"]) == (late.number, "LATE")
     await client.close()

@@ -3,6 +3,7 @@ and the keyboard."""
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from typing import Any
 
@@ -74,6 +75,11 @@ async def test_the_timeline_shows_the_schedule_and_moves_a_bar_when_a_task_compl
     )
     await expect(page.get_by_test_id("timeline-now")).to_be_visible()
     await expect(page.get_by_test_id("timeline-requested")).to_be_visible()
+    # and it says as of when its dates hold (the order's scheduledAt)
+    await expect(page.get_by_test_id("timeline-as-of")).to_contain_text("Dates as of")
+    await expect(page.get_by_test_id("timeline-as-of").locator("time")).to_have_attribute(
+        "datetime", re.compile(r"^\d{4}-\d\d-\d\dT")
+    )
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     await page.get_by_test_id("timeline-card").screenshot(path=str(SCREENSHOTS / "timeline.png"))
     ship_end = await bar(page, ship["id"]).get_attribute("data-end")

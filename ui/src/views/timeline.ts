@@ -3,7 +3,9 @@
 //
 // One bar per task, under a heading per domain order; arrows for the dependencies; the critical
 // path outlined; today's line, the order's requested and expected completion; bars coloured by
-// jeopardy, with the level written beside a bar that is in jeopardy. Live: it is drawn from
+// jeopardy, with the level written beside a bar that is in jeopardy; the time the schedule was
+// computed ("Dates as of", the order's scheduledAt: a bar not started may begin before today's
+// line until the next recompute). Live: it is drawn from
 // the same state as the tree, so an event re-renders it (lit-html patches only the bars whose
 // attributes changed). Keyboard: the bars are one tab stop (a roving tabindex); Up / Down go
 // through them, Right / Left along the arrows, Home / End to the ends; Enter or Space selects
@@ -295,6 +297,10 @@ export function timelinePanel(plan: Plan): TemplateResult {
       <span>Expected ${o.expectedCompletionAt ? when(o.expectedCompletionAt) : "—"}</span>
       <span>Requested ${o.requestedCompletionDate ? when(o.requestedCompletionDate) : "—"}</span>
       ${lateness(o.expectedCompletionAt, o.requestedCompletionDate)}
+      ${o.scheduledAt
+        ? html`<span class="muted" data-testid="timeline-as-of"
+            title="When these dates were computed: work not started is planned from then">Dates as of ${when(o.scheduledAt)}</span>`
+        : nothing}
     </div>
     ${o.jeopardyReason ? html`<p class="jeopardy-reason" data-testid="order-jeopardy-reason">${o.jeopardyReason}</p>` : nothing}
     ${legend()}
