@@ -73,8 +73,17 @@ class ServiceOrder(Node):
     )
     state: ServiceOrderState
     expected_completion_at: datetime | None = strawberry.field(
-        description="When its last task is planned to end (TMF641 expectedCompletionDate); "
-        "null before approval."
+        description="When its last task is planned to end (TMF641 expectedCompletionDate), "
+        "as of scheduledAt; null before approval."
+    )
+    scheduled_at: datetime | None = strawberry.field(
+        description="When its schedule (expectedCompletionAt, jeopardy, and its tasks' "
+        "planned dates, slack and dueAt) was last computed: the dates hold as of then. "
+        "Recomputed at every change that can move them, and by time alone once a jeopardy "
+        "threshold comes or expectedCompletionAt has passed with work left (within the "
+        "jeopardy sweeper's 30 s). Work not started is planned to start no earlier than "
+        "scheduledAt, so a task waiting to start may show a plannedStartAt before now until "
+        "the next recompute. Null before approval."
     )
     jeopardy: JeopardyLevel = strawberry.field(description="How late it is; NONE once complete.")
     version: int = strawberry.field(description="Goes up by one on every change.")

@@ -42,10 +42,12 @@ class Task(Node):
     planned_start_at: datetime | None = strawberry.field(
         description="When it is planned to start (its actual start once started): after all "
         "it waits on has ended, not before now, and not before its nextAttemptAt (an "
-        "automated task retried after a failure). Null before approval."
+        "automated task retried after a failure), as of the order's scheduledAt. Null "
+        "before approval."
     )
     planned_end_at: datetime | None = strawberry.field(
-        description="When it is planned to end (its actual end once done)."
+        description="When it is planned to end (its actual end once done), as of the "
+        "order's scheduledAt."
     )
     slack_minutes: int | None = strawberry.field(
         description="How much later it could end without moving the order's "

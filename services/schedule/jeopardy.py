@@ -35,6 +35,16 @@ current one starts to hold for the order or any task: a planned end grows as max
 now-bound end + elapsed) (schedule.py), so each crossing is one subtraction, O(V) in all.
 While a hold is open the due dates move with the clock, so due-based levels cannot rise (they
 may fall, which the resume, a change, recomputes); only the overrun rules give thresholds then.
+
+`next_check_at`, what the order stores for the sweeper, is the earlier of `next_threshold_at`
+and the expected completion of an order not complete: once the completion has passed with work
+still left, the plan has slipped (every unfinished task's planned end was at or after the
+schedule's `now`, and none can end before the clock), so the stored dates are stale and are
+recomputed, at the instant they have slipped and not before. That holds for a held order too
+(no task starts while held: its unstarted work slides with the clock). An order on plan is not
+re-read by time alone until its dates would be wrong; one whose work is late is re-read once
+per slip (every sweep while a running task overruns the end of the chain, since its planned
+end is the clock).
 """
 
 from __future__ import annotations
@@ -79,6 +89,9 @@ class Jeopardy:
     order: Assessment
     tasks: tuple[Assessment, ...]  # indexed like the schedule's tasks
     next_threshold_at: datetime | None  # None: time alone changes no level
+    # The earlier of next_threshold_at and the expected completion (unless complete): when the
+    # stored schedule must be recomputed. None: time alone changes neither a level nor a date.
+    next_check_at: datetime | None
 
 
 ON_TIME = Assessment(NONE, "")
@@ -109,7 +122,23 @@ def jeopardy(
         order = assessor.assess(_order_rules(plan, rules), None, None, plan)
     else:
         order = max(assessed, key=lambda a: a.level.rank, default=ON_TIME)
-    return Jeopardy(order=order, tasks=assessed, next_threshold_at=assessor.next_at)
+    return Jeopardy(
+        order=order,
+        tasks=assessed,
+        next_threshold_at=assessor.next_at,
+        next_check_at=next_check(plan, assessor.next_at),
+    )
+
+
+def next_check(plan: Schedule, next_threshold_at: datetime | None) -> datetime | None:
+    """When the schedule must be recomputed: at the next threshold, or once the expected
+    completion of an order with work left has passed (its dates have slipped), if earlier."""
+    completion = plan.expected_completion
+    if plan.complete or completion is None:
+        return next_threshold_at
+    if next_threshold_at is None or completion < next_threshold_at:
+        return completion
+    return next_threshold_at
 
 
 class _Assessor:

@@ -178,9 +178,7 @@ async def reschedule(uow: UnitOfWork, order: ServiceOrder) -> None:
             )
             _count_change(uow, "task", assessment.level)
     await write_task_schedules(changed)
-    await _write_order(
-        uow, order, plan, assessed.order, assessed.next_threshold_at, lateness_of_tasks
-    )
+    await _write_order(uow, order, plan, assessed.order, assessed.next_check_at, lateness_of_tasks)
 
 
 async def _write_order(

@@ -2,7 +2,12 @@
 
 A change recomputes its order's schedule in its own transaction (reschedule.py) and stores
 `next_jeopardy_check_at`: the first instant at which time alone would raise a level of the
-order or of one of its tasks (jeopardy.py, `next_threshold_at`), or null if none would. This
+order or of one of its tasks (jeopardy.py, `next_threshold_at`), or, if earlier, the order's
+expected completion while work is left (once it has passed, the plan has slipped and the stored
+dates are stale: `next_check_at`), or null if neither would come. So an open order's
+`expectedCompletionAt` is never in the past by more than a pass's interval (and its backlog),
+while an order on plan is not rewritten by time alone (its `scheduledAt` says as of when its
+dates hold). This
 pass finds the orders whose instant has come (an index on the column: the work list costs the
 same at any volume), and recomputes each in a unit of work of its own, under the order lock,
 re-reading the order once the lock is held: two passes at once (two processes in the moment
@@ -14,8 +19,8 @@ The orders planned before the schedule existed are made due by migration 0015 (i
 says why there), so the same passes schedule them, a batch at a time, oldest first.
 
 Why not recompute every open order on a timer: most orders are on time, and a level can only
-change at a known instant; the column says when, so a pass reads only the orders whose level
-is about to move.
+change, and a date only slip past, at a known instant; the column says when, so a pass reads
+only the orders whose level is about to move or whose plan has slipped.
 """
 
 from __future__ import annotations

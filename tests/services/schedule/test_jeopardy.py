@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from models.enums import JeopardyLevel
 from services.schedule.jeopardy import AT_RISK, CRITICAL, LATE, NONE, Jeopardy, jeopardy
 from services.schedule.schedule import HeldInterval, ScheduleTask, schedule
 from tests.services.schedule.dags import History, at, done, histories, running, todo
@@ -173,3 +174,75 @@ def test_no_level_changes_before_the_next_threshold_and_one_does_at_it(
         at_threshold.order.level,
         *(t.level for t in at_threshold.tasks),
     ]
+
+
+# The next check: the earlier of the next threshold and the expected completion of an order
+# with work left (once that has passed, the stored dates have slipped).
+
+
+def test_an_order_without_a_due_date_is_checked_again_when_its_expected_completion_passes() -> None:
+    result = assess([todo(60), todo(30)], ((1, 0),), now=0)
+
+    assert result.next_threshold_at is None
+    assert result.next_check_at == at(90)
+
+
+def test_the_next_check_is_the_next_threshold_when_that_comes_first() -> None:
+    # 60 minutes of work due in 26 h: at risk at 60 min, expected at 60 min; due in 27 h: at
+    # risk at 120 min, still expected at 60 min.
+    assert assess([todo(60)], now=0, due=27 * 60).next_check_at == at(60)
+    result = assess([running(600, started=0)], now=10, due=2 * DAY)
+
+    assert result.next_threshold_at == at(601)
+    assert result.next_check_at == at(600)
+
+
+def test_a_complete_order_has_no_next_check() -> None:
+    result = assess([done(60, started=0, ended=60)], now=90)
+
+    assert result.next_check_at is None
+
+
+def test_a_held_order_is_checked_again_when_its_expected_completion_passes() -> None:
+    # While held, the due-based rules give no threshold, but unstarted work slides with the
+    # clock: once the completion has passed, the dates are stale.
+    result = assess([todo(60)], now=20, due=3 * DAY, held=(HeldInterval(at(10)),))
+
+    assert result.next_threshold_at is None
+    assert result.next_check_at == at(80)
+
+
+@settings(max_examples=150, deadline=None)
+@given(histories(), st.one_of(st.none(), st.integers(1, 4 * DAY)), st.booleans())
+def test_before_the_next_check_nothing_is_stale_and_just_after_it_something_has_moved(
+    history: History, due: int | None, held: bool
+) -> None:
+    deadline = None if due is None else history.now + timedelta(minutes=due)
+    holds = (HeldInterval(history.now - timedelta(minutes=5)),) if held else ()
+
+    def result(clock: timedelta) -> tuple[Jeopardy, datetime | None]:
+        plan = schedule(
+            history.tasks,
+            history.dependencies,
+            now=history.now + clock,
+            due=deadline,
+            held=holds,
+        )
+        return jeopardy(history.tasks, plan), plan.expected_completion
+
+    first, completion = result(timedelta(0))
+    if first.next_check_at is None:
+        return
+    wait = first.next_check_at - history.now
+    before, _ = result(wait - timedelta(microseconds=1))
+    after, moved = result(wait + timedelta(microseconds=1))
+
+    def levels(found: Jeopardy) -> list[JeopardyLevel]:
+        return [found.order.level, *(t.level for t in found.tasks)]
+
+    # given the schedule at `now`: until its next check, no level rises (while held one may
+    # fall: the due dates move with the clock) and the expected completion is not in the past
+    assert all(b.rank <= f.rank for b, f in zip(levels(before), levels(first), strict=True))
+    assert completion is None or completion >= history.now + wait
+    # and just after it a recompute changes something: a level, or the expected completion
+    assert levels(after) != levels(first) or moved != completion
