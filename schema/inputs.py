@@ -19,8 +19,8 @@ class LineItemInput:
     quantity: int = 1
     characteristics: JSON | None = strawberry.field(
         default=None,
-        description="An object of the product's characteristics; for a MODIFY, all of them as "
-        "they are to be (not only the changed ones).",
+        description="An object of the product's characteristics; for a MODIFY, required: all of "
+        "them as they are to be (not only the changed ones; {} clears them).",
     )
     sold_product_id: strawberry.ID | None = strawberry.field(
         default=None,
@@ -112,7 +112,9 @@ class RevisedLineItemInput:
     )
     quantity: int = 1
     characteristics: JSON | None = strawberry.field(
-        default=None, description="A JSON object (absent: none)."
+        default=None,
+        description="A JSON object (absent: none; for a MODIFY item, required: all of them as "
+        "they are to be).",
     )
     sold_product_id: strawberry.ID | None = strawberry.field(
         default=None, description="The product a MODIFY or DELETE item changes."

@@ -52,6 +52,7 @@ def _submission(input: SubmitServiceOrderInput) -> orders.SubmitOrderInput:
                 action=item.action,
                 quantity=item.quantity,
                 characteristics=_characteristics(item.characteristics),
+                characteristics_given=item.characteristics is not None,
                 sold_product_id=_sold_product_id(item.sold_product_id, index),
             )
             for index, item in enumerate(input.line_items)
@@ -75,6 +76,7 @@ def _revised_items(input: ReviseServiceOrderInput) -> list[orders.RevisedItemInp
                 action=item.action,
                 quantity=item.quantity,
                 characteristics=_characteristics(item.characteristics),
+                characteristics_given=item.characteristics is not None,
             ),
             sold_product_id=_sold_product_id(item.sold_product_id, index),
         )

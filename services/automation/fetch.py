@@ -97,6 +97,9 @@ async def fetch_and_lock_tasks(
         }
         if not orders:
             return []
+        # `limit` rows per order locked, oldest first: enough for `spread` to take from each,
+        # unless older orders fill them alone (one order's backlog); the batch is then theirs,
+        # and the younger orders were locked for this short transaction only.
         candidates = (
             await ready.filter(service_order_id__in=sorted(orders))
             .order_by("id")

@@ -32,6 +32,9 @@ class LineItemInput:
     quantity: int = 1
     # For a MODIFY, the product's characteristics as they are to be (not a patch).
     characteristics: dict[str, Any] = field(default_factory=dict)
+    # Whether the caller sent characteristics at all (the API's field was not absent): a MODIFY
+    # must, since one without them would empty the product's.
+    characteristics_given: bool = True
     # The product a MODIFY or DELETE changes: required for those, refused for an ADD.
     sold_product_id: InputId | None = None
 
@@ -134,6 +137,12 @@ def checked_line_items(items: Sequence[LineItemInput]) -> list[LineItemInput]:
         if not 1 <= item.quantity <= MAX_QUANTITY:
             raise ValidationError(
                 f"Quantity must be between 1 and {MAX_QUANTITY}.", field=f"{path}.quantity"
+            )
+        if item.action is LineItemAction.MODIFY and not item.characteristics_given:
+            raise ValidationError(
+                "A MODIFY states the product's characteristics as they are to be, all of them "
+                "(send {} to clear them).",
+                field=f"{path}.characteristics",
             )
         characteristics = checked_object(
             item.characteristics, field=f"{path}.characteristics", what="Characteristics"

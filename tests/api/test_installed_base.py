@@ -64,7 +64,13 @@ def change_input(
     customer: str = CUSTOMER,
     **item: Any,
 ) -> dict[str, Any]:
-    line = {"specificationCode": code, "action": action, "soldProductId": product_id, **item}
+    line = {
+        "specificationCode": code,
+        "action": action,
+        "soldProductId": product_id,
+        "characteristics": {},
+        **item,
+    }
     return {"customer": customer, "lineItems": [line]}
 
 
@@ -174,6 +180,42 @@ async def test_a_modify_without_a_product_is_refused(api: Api, users: Users) -> 
     code, field, _ = await refusal(api, change_input(None))
 
     assert (code, field) == ("VALIDATION", "lineItems[0].soldProductId")
+
+
+async def test_a_modify_without_characteristics_is_refused_rather_than_emptying_the_product(
+    api: Api, users: Users
+) -> None:
+    # given an active product with characteristics
+    product = await active_product(users, "MOBILE_LINE")
+    values = change_input(pid(product))
+    del values["lineItems"][0]["characteristics"]
+
+    # when a partner submits a MODIFY of it that leaves the characteristics out
+    code, field, message = await refusal(api, values)
+
+    # then it is refused (a MODIFY states all of them), and the product is as it was
+    assert (code, field) == ("VALIDATION", "lineItems[0].characteristics")
+    assert "all of them" in message
+
+
+async def test_a_modify_may_clear_the_characteristics_by_sending_an_empty_object(
+    api: Api, users: Users
+) -> None:
+    product = await active_product(users, "MOBILE_LINE")
+
+    payload = await submit(api, change_input(pid(product), characteristics={}))
+
+    assert payload["userErrors"] == []
+
+
+async def test_a_delete_needs_no_characteristics(api: Api, users: Users) -> None:
+    product = await active_product(users, "MOBILE_LINE")
+    values = change_input(pid(product), "DELETE")
+    del values["lineItems"][0]["characteristics"]
+
+    payload = await submit(api, values)
+
+    assert payload["userErrors"] == []
 
 
 async def test_an_add_naming_a_product_is_refused(api: Api, users: Users) -> None:

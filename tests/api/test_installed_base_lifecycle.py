@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from models import LineItem, ServiceOrder, SoldProduct, Task
+from models import Event, LineItem, ServiceOrder, SoldProduct, Task
 from models.enums import LineItemAction, TaskState
 from tests.api.graphql import Api, gid
 from tests.api.mutations.helpers import Users, refused, succeeded
@@ -143,6 +143,30 @@ async def test_a_modify_revised_in_flight_applies_the_revised_characteristics(
     modified = view["history"]["edges"][-1]["node"]
     assert modified["payload"]["previousCharacteristics"] == {"plan": "M"}
     assert await SoldProduct.all().count() == 1
+
+
+async def test_a_modify_revised_without_characteristics_is_refused_and_changes_nothing(
+    api: Api, users: Users
+) -> None:
+    # given a MODIFY to plan L, in progress
+    product = await active_product(users, "MOBILE_LINE", {"plan": "M"})
+    order = await change_order(users, LineItemAction.MODIFY, product, {"plan": "L"})
+    item = await LineItem.get(service_order_id=order.id)
+    before = (await LineItem.get(id=item.id)).characteristics, await Event.all().count()
+
+    # when the manager revises it and leaves the characteristics out
+    line = {
+        "id": gid("LineItem", item.id),
+        "specificationCode": "MOBILE_LINE",
+        "action": "MODIFY",
+        "soldProductId": pid(product),
+    }
+    values = {"serviceOrderId": gid("ServiceOrder", order.id), "reason": "?", "lineItems": [line]}
+    payload = (await api.data("manager", REVISE, {"input": values}))["reviseServiceOrder"]
+
+    # then it is refused: a MODIFY states all the characteristics (none would empty them)
+    assert refused(payload, "serviceOrder") == ("VALIDATION", "lineItems[0].characteristics")
+    assert ((await LineItem.get(id=item.id)).characteristics, await Event.all().count()) == before
 
 
 async def test_a_modify_completed_in_an_order_that_ends_partial_is_applied(

@@ -171,7 +171,7 @@ async def test_a_partner_may_not_revise_another_partners_order(api: Api, users: 
         ("other order's", ("NOT_FOUND", "lineItems[0].id")),
         ("twice", ("VALIDATION", "lineItems[1].id")),
         (
-            [{"specificationCode": "MOBILE_LINE", "action": "MODIFY"}],
+            [{"specificationCode": "MOBILE_LINE", "action": "MODIFY", "characteristics": {}}],
             ("VALIDATION", "lineItems[0].action"),
         ),
     ],
