@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from tortoise.backends.base.config_generator import expand_db_url
 
@@ -36,6 +37,19 @@ def tortoise_config(database_url: str) -> dict[str, Any]:
         "use_tz": True,
         "timezone": "UTC",
     }
+
+
+def with_pool_of_at_least(database_url: str, size: int) -> str:
+    """A PostgreSQL URL whose pool holds `size` connections, unless the URL sizes it itself
+    (`?maxsize=`). Tortoise's default is 5, fewer than a worker's slots: they would queue for
+    a connection rather than work. SQLite has one connection: its URL is returned as it is."""
+    parts = urlsplit(database_url)
+    if parts.scheme not in ("postgres", "postgresql", "asyncpg"):
+        return database_url
+    query = parse_qsl(parts.query)
+    if any(name == "maxsize" for name, _ in query):
+        return database_url
+    return urlunsplit(parts._replace(query=urlencode([*query, ("maxsize", str(size))])))
 
 
 def connection(database_url: str) -> str | dict[str, Any]:

@@ -26,7 +26,7 @@ from broadcaster import Broadcast
 from tortoise import Tortoise
 
 from models import User
-from models.config import tortoise_config
+from models.config import tortoise_config, with_pool_of_at_least
 from services.events.hints import HINT_CHANNEL
 from services.events.runtime import publishing_hints, running_broadcast
 from services.limits import MAX_OUTPUT_BYTES
@@ -182,7 +182,10 @@ async def serve_worker(settings: Settings, request: WorkerRequest) -> int:
     loop = asyncio.get_running_loop()
     for signal_number in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signal_number, stop.set)
-    await Tortoise.init(config=tortoise_config(settings.database_url))
+    # A connection per slot, one for the sweepers and one for hints and answers in between.
+    slots = request.concurrency or settings.worker_concurrency
+    database_url = with_pool_of_at_least(settings.database_url, slots + 2)
+    await Tortoise.init(config=tortoise_config(database_url))
     metrics_host = request.metrics_host or settings.worker_metrics_host
     try:
         async with (
