@@ -188,9 +188,17 @@ def test_an_order_without_a_due_date_is_checked_again_when_its_expected_completi
 
 
 def test_the_next_check_is_the_next_threshold_when_that_comes_first() -> None:
-    # 60 minutes of work due in 26 h: at risk at 60 min, expected at 60 min; due in 27 h: at
-    # risk at 120 min, still expected at 60 min.
-    assert assess([todo(60)], now=0, due=27 * 60).next_check_at == at(60)
+    # 10 h of work due in 34.5 h: at risk once it is planned to end less than 24 h before, in
+    # 30 minutes if it has not started; its expected completion is 10 h away.
+    result = assess([todo(600)], now=0, due=24 * 60 + 630)
+
+    assert result.next_threshold_at == at(30)
+    assert result.next_check_at == at(30)
+
+
+def test_the_next_check_is_the_expected_completion_when_that_comes_first() -> None:
+    # A 10 h task running since 0, due in 2 days: late a minute after its planned end, but
+    # its planned end passing already makes the stored completion stale.
     result = assess([running(600, started=0)], now=10, due=2 * DAY)
 
     assert result.next_threshold_at == at(601)
