@@ -279,6 +279,8 @@ async def _plan(
             "pointOfNoReturnReachedAt": _time(row["point_of_no_return_reached_at"]),
             "cancelledAt": _time(row["cancelled_at"]),
             "cancellationReason": row["cancellation_reason"],
+            "failedAt": _time(row["failed_at"]),
+            "failureReason": row["failure_reason"],
             "viewerCan": _line_item_can(viewer, row, order_model),
             "soldProduct": _sold_product(product) if product is not None else None,
             "domainOrders": [domain_order(d) for d in domain_orders_by_item[row["id"]]],
@@ -395,6 +397,7 @@ def _line_item_can(viewer: User, row: Row, order: ServiceOrder) -> Json:
         state=FulfillmentState(row["state"]),
         point_of_no_return_reached_at=row["point_of_no_return_reached_at"],
         cancelled_at=row["cancelled_at"],
+        failed_at=row["failed_at"],
     )
     can = permissions.line_item_permissions(viewer, item, order)
     return {"cancel": can.cancel, "revise": can.revise}
@@ -408,6 +411,7 @@ def _task_model(row: Row) -> Task:
         handler=row["handler"],
         assignee_id=row["assignee_id"],
         assignment_group_id=row["assignment_group_id"],
+        compensates_id=row["compensates_id"],
     )
 
 
@@ -436,7 +440,11 @@ def _fallout(row: Row, tasks_by_id: Mapping[int, Row], viewer: User) -> Json:
         "assignee": _user(row, "assignee."),
         "createdBy": _user(row, "creator."),
         "resolution": {"action": action, "note": row["resolution_note"]} if action else None,
-        "viewerCan": {"reassign": can.reassign, "resolve": can.resolve},
+        "viewerCan": {
+            "reassign": can.reassign,
+            "resolve": can.resolve,
+            "failLineItem": can.fail_line_item,
+        },
     }
 
 

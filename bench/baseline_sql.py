@@ -80,6 +80,8 @@ class Statements:
             "point_of_no_return_reached_at",
             "cancelled_at",
             "cancellation_reason",
+            "failed_at",
+            "failure_reason",
             "changed_product_id",
         )
         return (
