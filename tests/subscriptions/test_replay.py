@@ -20,7 +20,7 @@ async def test_a_client_back_with_its_last_cursor_gets_what_it_missed_then_the_l
     # given a client that saw one change and went away
     task, agent = await ready_task(users)
     client = await server.client("viewer")
-    await client.subscribe("1", TASK_CHANGED)
+    await client.subscribe_and_wait("1", TASK_CHANGED)
     await start_task(agent, task.id)
     last_seen = (await client.next_data("1"))["taskChanged"]["cursor"]
     await client.close()

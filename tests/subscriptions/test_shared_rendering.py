@@ -23,7 +23,7 @@ async def test_each_subscriber_gets_what_it_may_do_to_the_changed_task(
     task, agent = await ready_task(users)
     watchers = {name: await server.client(name) for name in (agent.username, "manager", "viewer")}
     for client in watchers.values():
-        await client.subscribe("1", TASK_CHANGED)
+        await client.subscribe_and_wait("1", TASK_CHANGED)
 
     # when
     await start_task(agent, task.id)
@@ -49,8 +49,8 @@ async def test_subscribers_with_the_same_view_get_the_same_rendering(
     # given
     task, agent = await ready_task(users)
     first, second = await server.client("viewer"), await server.client("viewer")
-    await first.subscribe("1", TASK_CHANGED)
-    await second.subscribe("1", TASK_CHANGED)
+    await first.subscribe_and_wait("1", TASK_CHANGED)
+    await second.subscribe_and_wait("1", TASK_CHANGED)
 
     # when
     await start_task(agent, task.id)
