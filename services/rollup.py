@@ -257,10 +257,10 @@ async def _roll_order(uow: UnitOfWork, order: ServiceOrder) -> None:
     previous = order.state
     state = previous
     if previous in _ROLLED_ORDER_STATES:
-        item_states = await LineItem.filter(service_order_id=order.id).values_list(
-            "state", flat=True
-        )
-        state = order_state_from_items(FulfillmentState(cast(str, s)) for s in item_states)
+        items = await LineItem.filter(service_order_id=order.id).values_list("state", "failed_at")
+        item_states = [FulfillmentState(cast(str, s)) for s, _ in items]
+        failing = sum(1 for s, failed_at in items if s == FulfillmentState.CANCELLING and failed_at)
+        state = order_state_from_items(item_states, failing=failing)
         if previous is ServiceOrderState.HELD and state is ServiceOrderState.IN_PROGRESS:
             # Held work goes on being held; only its end (a final state) ends the hold.
             state = previous

@@ -13,7 +13,8 @@ The rules (docs/design/lifecycle-and-installed-base.md, section 1, "Failure"):
   ended), its completed tasks with a compensator undone in reverse order. The mark is
   `failed_at` instead of `cancelled_at`, so the rollup makes the item CANCELLING while the
   compensation runs and FAILED (not CANCELLED) after; the order follows its items
-  (`order_state_from_items`): FAILED alone, PARTIAL beside completed work;
+  (`order_state_from_items`): FAILED alone, PARTIAL beside completed work, and IN_PROGRESS
+  (not CANCELLING: nobody cancelled it) while a failed item's undoing is all that is left;
 - the sold product: an ADD's PENDING product is CANCELLED, a MODIFY's or DELETE's change is
   given up (the rollup settles it when the item reaches FAILED);
 - one `line_item.failed` event (the reason, the fallout and its task) for the decision, then

@@ -3,6 +3,7 @@ these, and the API shows them (`viewerCan`), so that a flag and its mutation can
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable
 
 from models import LineItem, ServiceOrder
@@ -99,15 +100,23 @@ def can_be_cancelled_whole(order: ServiceOrder) -> bool:
     return can_be_cancelled(order) and order.point_of_no_return_reached_at is None
 
 
-def order_state_from_items(item_states: Iterable[FulfillmentState]) -> ServiceOrderState:
+def order_state_from_items(
+    item_states: Iterable[FulfillmentState], *, failing: int = 0
+) -> ServiceOrderState:
     """A planned order's state, from its line items' (the rollup's one rule for it).
 
     Every item final: all COMPLETED → COMPLETED, all FAILED → FAILED, all CANCELLED →
     CANCELLED, any other mix → PARTIAL. Nothing left but undoing work (every item final or
     CANCELLING, some CANCELLING) → CANCELLING: a whole-order cancellation, or the last open
     item cancelled. Otherwise work goes on: IN_PROGRESS.
+
+    `failing`: how many of the CANCELLING items are undoing their work because they failed
+    (a fallout resolved FAIL_LINE_ITEM), not because anyone cancelled them. When those are
+    all the undoing there is, the order is IN_PROGRESS: nobody cancelled it, and TMF641's
+    pendingCancellation would tell the partner otherwise.
     """
-    states = set(item_states)
+    counts = Counter(item_states)
+    states = set(counts)
     if states <= FINAL_ITEM_STATES:
         if states == {FulfillmentState.COMPLETED}:
             return ServiceOrderState.COMPLETED
@@ -116,7 +125,8 @@ def order_state_from_items(item_states: Iterable[FulfillmentState]) -> ServiceOr
         if states == {FulfillmentState.CANCELLED}:
             return ServiceOrderState.CANCELLED
         return ServiceOrderState.PARTIAL
-    if states <= FINAL_ITEM_STATES | {FulfillmentState.CANCELLING}:
+    undoing_a_cancellation = counts[FulfillmentState.CANCELLING] > failing
+    if states <= FINAL_ITEM_STATES | {FulfillmentState.CANCELLING} and undoing_a_cancellation:
         return ServiceOrderState.CANCELLING
     return ServiceOrderState.IN_PROGRESS
 

@@ -87,6 +87,26 @@ def test_the_state_of_the_order_follows_its_line_items(
 
 
 @pytest.mark.parametrize(
+    ("items", "failing", "state"),
+    [
+        # the only undoing is a failed item's: nobody cancelled the order
+        ([F.CANCELLING], 1, ServiceOrderState.IN_PROGRESS),
+        ([F.CANCELLING, F.COMPLETED], 1, ServiceOrderState.IN_PROGRESS),
+        # one failed item undoing, one cancelled item undoing: the order is being cancelled
+        ([F.CANCELLING, F.CANCELLING], 1, ServiceOrderState.CANCELLING),
+        ([F.CANCELLING, F.CANCELLED], 1, ServiceOrderState.IN_PROGRESS),
+        # once undone, the failure is final like any other state
+        ([F.FAILED, F.COMPLETED], 0, ServiceOrderState.PARTIAL),
+    ],
+    ids=str,
+)
+def test_an_order_whose_only_undoing_is_a_failed_items_is_in_progress_not_cancelling(
+    items: list[FulfillmentState], failing: int, state: ServiceOrderState
+) -> None:
+    assert order_state_from_items(items, failing=failing) is state
+
+
+@pytest.mark.parametrize(
     ("tasks", "state"),
     [
         ({T.CANCELLED: 2, T.COMPLETED: 1}, F.CANCELLED),

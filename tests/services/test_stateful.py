@@ -809,7 +809,12 @@ class Run:
                 assert item["state"] in {FulfillmentState.CANCELLING, FulfillmentState.FAILED}
         # The order's state is its items', by the one rule.
         item_states = [FulfillmentState(i["state"]) for i in rows["line_item"]]
-        expected = order_state_from_items(item_states)
+        failing = sum(
+            1
+            for i in rows["line_item"]
+            if i["state"] is FulfillmentState.CANCELLING and i["failed_at"] is not None
+        )
+        expected = order_state_from_items(item_states, failing=failing)
         if held and expected is ServiceOrderState.IN_PROGRESS:
             expected = ServiceOrderState.HELD  # a hold lasts while work is left
         assert order["state"] is expected, order["state"]
