@@ -68,7 +68,8 @@ _PROGRESS = {
 
 # What the schedule writes of a task, in this order (storage.py).
 SCHEDULE_FIELDS = SCHEDULE_COLUMNS
-_ORDER_FIELDS = [
+# What it writes of the order.
+ORDER_SCHEDULE_FIELDS = [
     "expected_completion_at",
     "jeopardy",
     "jeopardy_reason",
@@ -219,7 +220,7 @@ async def _write_order(
         order.next_jeopardy_check_at,
     ) = new
     order.scheduled_at = plan.now
-    await order.save(update_fields=_ORDER_FIELDS)
+    await order.save(update_fields=ORDER_SCHEDULE_FIELDS)
     if previous_level is not assessment.level:
         record_order(
             uow,

@@ -115,7 +115,7 @@ from services.orders.cancel import cancel_service_order
 from services.orders.rules import order_state_from_items
 from services.policy import Action, is_allowed
 from services.schedule.jeopardy import jeopardy
-from services.schedule.reschedule import compute
+from services.schedule.reschedule import ORDER_SCHEDULE_FIELDS, SCHEDULE_FIELDS, compute
 from services.seed import create_demo_users
 from services.tasks import complete_task, reassign_task, start_task
 from tests.catalogs import NO_TASKS, TASK_LESS_PARENTS, TASKS_ABOVE_TASK_LESS, hollow_catalog
@@ -210,19 +210,7 @@ CREATED_STATE: dict[str, str | None] = {"fallout": None, "order": None}
 # Columns that change without a version bump: progress counters follow every task move.
 # The schedule is derived (services/schedule/reschedule.py): it moves without a version or an
 # event of its own, except a jeopardy level's change.
-SCHEDULE_COLUMNS = {
-    "planned_start_at",
-    "planned_end_at",
-    "due_at",
-    "slack_minutes",
-    "on_critical_path",
-    "jeopardy",
-    "jeopardy_reason",
-    "lateness_minutes",
-    "expected_completion_at",
-    "next_jeopardy_check_at",
-    "scheduled_at",
-}
+SCHEDULE_COLUMNS = {*SCHEDULE_FIELDS, *ORDER_SCHEDULE_FIELDS}
 # The time an order's point of no return was passed follows its item's (which has an event).
 UNVERSIONED = {
     "version",
